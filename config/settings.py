@@ -1,0 +1,47 @@
+"""Settings read from the environment, with safe defaults for local use.
+
+Every setting has one name in the environment and the same name in `app.config`.
+"""
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+# Only used when SCHEDULER_ENV is not "production"; production refuses to start with it.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write the usual postgres:// URL and still get psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'scheduler.sqlite3'}"
+
+
+def load_settings(environ=os.environ) -> dict:
+    env = environ.get("SCHEDULER_ENV", "development")
+    secret_key = environ.get("SECRET_KEY", "")
+    if env == "production" and (not secret_key or secret_key == DEVELOPMENT_SECRET_KEY or len(secret_key) < 32):
+        raise ConfigurationError(
+            "SCHEDULER_ENV=production needs SECRET_KEY set to a random value of at least 32 characters "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    return {
+        "SCHEDULER_ENV": env,
+        "SECRET_KEY": secret_key or DEVELOPMENT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(environ.get("DATABASE_URL") or default_database_url()),
+        # Pre-ping drops connections that a PostgreSQL restart closed, instead of failing the next request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # How many working days ahead the alternatives of a refused booking look for free times.
+        "ALTERNATIVE_SEARCH_DAYS": int(environ.get("ALTERNATIVE_SEARCH_DAYS", "10")),
+    }

@@ -1,0 +1,86 @@
+"""Meeting scheduling and room booking for intergovernmental conference venues."""
+import logging
+import os
+
+from flask import Flask
+from sqlalchemy import event
+
+from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
+
+from .extensions import api, db, migrate
+
+API_SETTINGS = {
+    "API_TITLE": "Scheduler",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.update(API_SETTINGS)
+    app.config.update(load_settings())
+    if test_config:
+        app.config.update(test_config)
+    app.json.sort_keys = False
+    os.makedirs(app.instance_path, exist_ok=True)  # where the embedded SQLite database lives
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    api.init_app(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{}, {"bearer": []}]
+
+    with app.app_context():
+        _configure_sqlite(db.engine)
+
+    from . import models  # noqa: F401  (every model registered before migrations look)
+    from .meetings.api import blp as meetings_blp
+    from .processes.api import blp as processes_blp
+    from .rooms.api import blp as rooms_blp
+    from .venues.api import blp as venues_blp
+
+    for blueprint in (venues_blp, rooms_blp, processes_blp, meetings_blp):
+        api.register_blueprint(blueprint)
+
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from .accounts.cli import tokens_cli
+    from .venues.cli import seed_command
+
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(seed_command)
+    return app
+
+
+def _configure_sqlite(engine) -> None:
+    """Make SQLite safe for booking: foreign keys on, and every write request serialized.
+
+    A write request's transaction starts with BEGIN IMMEDIATE, taking the database's write
+    lock before its first read, so that "check for conflicts, then insert" cannot interleave
+    with another worker's. Reads start a plain deferred transaction and never wait.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    from flask import has_request_context, request
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the events below issue BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")

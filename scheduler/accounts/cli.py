@@ -1,0 +1,50 @@
+"""`flask --app wsgi tokens ...`: tokens are made here, never through the API."""
+from datetime import timedelta
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ..db_types import utcnow
+from ..errors import FieldErrors
+from ..extensions import db
+from .models import ROLES, ApiToken
+from .service import create_token
+
+tokens_cli = AppGroup("tokens", help="Create, list and revoke API tokens.")
+
+
+@tokens_cli.command("create")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", required=True, help="Whose token this is, e.g. 'Meetings Management Section'.")
+@click.option("--mission", "mission_code", default=None, help="Mission code for a mission token, e.g. BEL.")
+@click.option("--expires-in-days", type=click.IntRange(min=1), default=None)
+def create_command(role, name, mission_code, expires_in_days):
+    """Create a token and print its secret once."""
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    try:
+        token, secret = create_token(name, role, mission_code.upper() if mission_code else None, expires_at)
+    except FieldErrors as error:
+        raise click.UsageError("; ".join(f"{k}: {v[0]}" for k, v in error.errors["json"].items())) from error
+    click.echo(secret)
+    click.echo(f"token {token.id} for {token.name} ({token.role}); the secret above is not stored, keep it", err=True)
+
+
+@tokens_cli.command("list")
+def list_command():
+    """List tokens (never their secrets)."""
+    for token in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
+        state = "revoked" if token.revoked_at else "active"
+        click.echo(f"{token.id}\t{token.role}\t{token.name}\t{token.mission_code or ''}\t{state}")
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_command(token_id):
+    """Revoke a token by its id (see `tokens list`)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.UsageError(f"No token {token_id}")
+    token.revoked_at = token.revoked_at or utcnow()
+    db.session.commit()
+    click.echo(f"token {token_id} revoked")

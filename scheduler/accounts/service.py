@@ -1,0 +1,109 @@
+"""Bearer tokens: creating them, and knowing who a request comes from."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import wraps
+from datetime import datetime
+
+from flask import g, request
+from sqlalchemy import select
+
+from ..db_types import utcnow
+from ..errors import FieldErrors, Forbidden, Unauthorized
+from ..extensions import db
+from .models import ROLES, ApiToken
+
+STAFF_ROLES = ("admin", "officer", "viewer")
+BOOKING_ROLES = ("admin", "officer")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a token's holder, or the anonymous public."""
+
+    name: str
+    role: str | None
+    mission_code: str | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.role is None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def label(self) -> str:
+        """How the actor appears in a meeting's history."""
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+ANONYMOUS = Actor(name="anonymous", role=None)
+SYSTEM = Actor(name="system", role="admin")
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(name: str, role: str, mission_code: str | None = None, expires_at: datetime | None = None):
+    """Store a new token and return (row, secret). The secret is not kept anywhere."""
+    errors = {}
+    if role not in ROLES:
+        errors["role"] = f"Must be one of: {', '.join(ROLES)}"
+    if not name.strip():
+        errors["name"] = "Give the token a name saying whose it is"
+    if role == "mission" and not mission_code:
+        errors["mission"] = "A mission token needs the mission's code"
+    if errors:
+        raise FieldErrors(errors)
+    secret = secrets.token_urlsafe(32)  # 256 random bits
+    token = ApiToken(
+        name=name.strip(), role=role, mission_code=mission_code, token_hash=hash_token(secret), expires_at=expires_at
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token, secret
+
+
+def _actor_from_header() -> Actor:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return ANONYMOUS
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Use 'Authorization: Bearer <token>'")
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret.strip())))
+    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= utcnow()):
+        raise Unauthorized("The token is unknown, expired or revoked")
+    return Actor(name=token.name, role=token.role, mission_code=token.mission_code)
+
+
+def current_actor() -> Actor:
+    if "actor" not in g:
+        g.actor = _actor_from_header()
+    return g.actor
+
+
+def require_role(*roles: str) -> Actor:
+    actor = current_actor()
+    if actor.is_anonymous:
+        raise Unauthorized()
+    if actor.role not in roles:
+        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}")
+    return actor
+
+
+def requires(*roles: str):
+    """View decorator: check the caller's role before the body is even parsed."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            require_role(*roles)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,286 @@
+"""Every hard and soft conflict rule of a booking, in one place.
+
+Hard conflicts refuse a booking (409); soft ones are warnings returned with it. The
+service checks here first so that a refusal can say what it collides with and offer
+alternatives; the database constraint (see migrations) is the last word under concurrency.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from .accounts.service import Actor
+from .extensions import db
+from .meetings.models import HOLDING_STATUSES, Meeting
+from .meetings.visibility import can_see
+from .rooms.models import Room, RoomBlock
+from .times import local_date, to_local
+
+# Bounds that keep every interval query index-backed: a meeting lasts at most a day and a
+# room's buffers are at most four hours each, so a held interval spans at most 32 hours.
+MAX_MEETING_DURATION = timedelta(hours=24)
+MAX_BUFFER_MINUTES = 240
+MAX_HELD_SPAN = MAX_MEETING_DURATION + timedelta(minutes=2 * MAX_BUFFER_MINUTES)
+
+ALTERNATIVE_ROOMS = 5
+ALTERNATIVE_TIMES = 3
+
+
+@dataclass
+class Proposal:
+    """A booking as it would be: new, or an existing meeting (`meeting_id`) after a change."""
+
+    room: Room
+    start: datetime
+    end: datetime
+    expected_participants: int | None = None
+    languages: list = field(default_factory=list)
+    organizers: list = field(default_factory=list)
+    meeting_id: int | None = None
+
+    @property
+    def held(self) -> tuple[datetime, datetime]:
+        return held_interval(self.room, self.start, self.end)
+
+    @property
+    def timezone(self) -> str:
+        return self.room.venue.timezone
+
+
+def held_interval(room: Room, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """What a meeting holds the room for: [start - setup, end + teardown)."""
+    return start - timedelta(minutes=room.setup_minutes), end + timedelta(minutes=room.teardown_minutes)
+
+
+# --- queries --------------------------------------------------------------------------
+
+def _held_meetings(room_ids, start: datetime, end: datetime, exclude_id: int | None) -> list[Meeting]:
+    """Meetings holding any of these rooms at some moment of [start, end)."""
+    query = select(Meeting).where(
+        Meeting.room_id.in_(room_ids),
+        Meeting.status.in_(HOLDING_STATUSES),
+        Meeting.held_start < end,
+        Meeting.held_start > start - MAX_HELD_SPAN,
+        Meeting.held_end > start,
+    )
+    if exclude_id is not None:
+        query = query.where(Meeting.id != exclude_id)
+    return list(db.session.scalars(query.order_by(Meeting.held_start)))
+
+
+def _blocks(room_ids, start: datetime, end: datetime) -> list[RoomBlock]:
+    query = select(RoomBlock).where(
+        RoomBlock.room_id.in_(room_ids), RoomBlock.end > start, RoomBlock.start < end
+    )
+    return list(db.session.scalars(query.order_by(RoomBlock.start)))
+
+
+# --- hard conflicts -------------------------------------------------------------------
+
+def _describe_meeting(meeting: Meeting, actor: Actor) -> dict:
+    tz = meeting.timezone
+    item = {
+        "type": "meeting",
+        "room": meeting.room.code,
+        "start": to_local(meeting.start, tz).isoformat(),
+        "end": to_local(meeting.end, tz).isoformat(),
+        "held_start": to_local(meeting.held_start, tz).isoformat(),
+        "held_end": to_local(meeting.held_end, tz).isoformat(),
+        "status": meeting.status,
+    }
+    if can_see(actor, meeting):
+        item.update(meeting_id=meeting.id, title=meeting.title)
+    else:
+        item["title"] = "Reserved"
+    return item
+
+
+def _describe_block(block: RoomBlock, tz: str) -> dict:
+    return {
+        "type": "block",
+        "room": block.room.code,
+        "block_id": block.id,
+        "start": to_local(block.start, tz).isoformat(),
+        "end": to_local(block.end, tz).isoformat(),
+        "reason": block.reason,
+    }
+
+
+def hard_conflicts(proposal: Proposal, actor: Actor) -> list[dict]:
+    room = proposal.room
+    conflicts = []
+    if not room.active:
+        conflicts.append({"type": "room_inactive", "room": room.code, "message": f"Room {room.code} is not in use"})
+    held_start, held_end = proposal.held
+    for block in _blocks([room.id], held_start, held_end):
+        conflicts.append(_describe_block(block, proposal.timezone))
+    for meeting in _held_meetings([room.id], held_start, held_end, proposal.meeting_id):
+        conflicts.append(_describe_meeting(meeting, actor))
+    return conflicts
+
+
+def meetings_in_interval(room: Room, start: datetime, end: datetime, actor: Actor) -> list[dict]:
+    """Holding meetings in a room during [start, end): what a block would collide with."""
+    return [_describe_meeting(m, actor) for m in _held_meetings([room.id], start, end, None)]
+
+
+# --- soft conflicts -------------------------------------------------------------------
+
+def _warning(code: str, message: str, **details) -> dict:
+    return {"code": code, "message": message, **details}
+
+
+def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
+    room, venue, tz = proposal.room, proposal.room.venue, proposal.timezone
+    warnings = []
+    if proposal.expected_participants and proposal.expected_participants > room.capacity:
+        warnings.append(_warning(
+            "capacity", f"{proposal.expected_participants} participants expected; {room.code} seats {room.capacity}",
+            capacity=room.capacity,
+        ))
+
+    if proposal.organizers:
+        wanted = {o.strip().casefold() for o in proposal.organizers}
+        overlapping = db.session.scalars(select(Meeting).where(
+            Meeting.status.in_(HOLDING_STATUSES),
+            Meeting.start < proposal.end,
+            Meeting.start > proposal.start - MAX_MEETING_DURATION,
+            Meeting.end > proposal.start,
+        ))
+        for other in overlapping:
+            if other.id == proposal.meeting_id:
+                continue
+            shared = sorted(o for o in other.organizers if o.strip().casefold() in wanted)
+            if shared:
+                item = _warning("organizer_busy", f"{', '.join(shared)} already organizes a meeting then",
+                                organizers=shared)
+                if can_see(actor, other):
+                    item.update(meeting_id=other.id, title=other.title)
+                warnings.append(item)
+
+    start_local, end_local = to_local(proposal.start, tz), to_local(proposal.end, tz)
+    slot = next((s for s in venue.standard_slots() if s.contains(start_local, end_local)), None)
+    if proposal.languages and not room.has_interpretation:
+        warnings.append(_warning("no_interpretation",
+                                 f"Interpretation is asked for but {room.code} has no interpretation booths"))
+    if proposal.languages and slot is not None:
+        slot_start, slot_end = slot.on(start_local.date(), tz)
+        interpreted = [
+            m for m in db.session.scalars(select(Meeting).join(Meeting.room).where(
+                Room.venue_id == venue.id,
+                Meeting.status.in_(HOLDING_STATUSES),
+                Meeting.start < slot_end,
+                Meeting.start > slot_start - MAX_MEETING_DURATION,
+                Meeting.end > slot_start,
+            ))
+            if m.languages and m.id != proposal.meeting_id
+        ]
+        if len(interpreted) + 1 > venue.interpretation_teams:
+            warnings.append(_warning(
+                "interpretation_teams",
+                f"{len(interpreted) + 1} interpreted meetings in the {slot.name} slot; "
+                f"{venue.code} has {venue.interpretation_teams} interpretation teams",
+            ))
+    if slot is None:
+        warnings.append(_warning("outside_standard_hours",
+                                 "The meeting runs outside the venue's standard slots: services cost overtime"))
+    for day in _local_days(start_local, end_local):
+        if not venue.is_working_day(day):
+            warnings.append(_warning("non_working_day", f"{day.strftime('%A %d %B %Y')} is not a working day at "
+                                     f"{venue.code}", date=day.isoformat()))
+    return warnings
+
+
+def _local_days(start_local: datetime, end_local: datetime) -> list[date]:
+    last = (end_local - timedelta(microseconds=1)).date()
+    days, day = [], start_local.date()
+    while day <= last:
+        days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+# --- alternatives ---------------------------------------------------------------------
+
+def _fits(room: Room, proposal: Proposal) -> bool:
+    if proposal.expected_participants and room.capacity < proposal.expected_participants:
+        return False
+    return not (proposal.languages and not room.has_interpretation)
+
+
+def _free(room: Room, start: datetime, end: datetime, meetings, blocks) -> bool:
+    held_start, held_end = held_interval(room, start, end)
+    busy = [(m.room_id, m.held_start, m.held_end) for m in meetings] + [(b.room_id, b.start, b.end) for b in blocks]
+    return not any(room_id == room.id and s < held_end and e > held_start for room_id, s, e in busy)
+
+
+def alternative_rooms(proposal: Proposal) -> list[dict]:
+    """Other active rooms of the venue, free for the same time, that fit; smallest first."""
+    candidates = [
+        room for room in db.session.scalars(
+            select(Room).where(Room.venue_id == proposal.room.venue_id, Room.active.is_(True),
+                               Room.id != proposal.room.id).order_by(Room.capacity, Room.code))
+        if _fits(room, proposal)
+    ]
+    if not candidates:
+        return []
+    window = (proposal.start - timedelta(minutes=MAX_BUFFER_MINUTES),
+              proposal.end + timedelta(minutes=MAX_BUFFER_MINUTES))
+    ids = [room.id for room in candidates]
+    meetings, blocks = _held_meetings(ids, *window, proposal.meeting_id), _blocks(ids, *window)
+    free = [room for room in candidates if _free(room, proposal.start, proposal.end, meetings, blocks)]
+    return [
+        {"room": room.code, "name": room.name, "capacity": room.capacity, "features": room.features}
+        for room in free[:ALTERNATIVE_ROOMS]
+    ]
+
+
+def alternative_times(proposal: Proposal, search_days: int) -> list[dict]:
+    """The next free times of the same length in the same room, inside standard slots,
+    on the venue's working days, from the requested start on."""
+    room, venue, tz = proposal.room, proposal.room.venue, proposal.timezone
+    if not room.active:
+        return []
+    duration = proposal.end - proposal.start
+    first_day = local_date(proposal.start, tz)
+    days, day = [], first_day
+    while len(days) < search_days and day < first_day + timedelta(days=search_days * 3):
+        if venue.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    slots = venue.standard_slots()
+    if not days or not slots:
+        return []
+    window_start = slots[0].on(days[0], tz)[0] - timedelta(minutes=MAX_BUFFER_MINUTES)
+    window_end = slots[-1].on(days[-1], tz)[1] + timedelta(minutes=MAX_BUFFER_MINUTES)
+    meetings = _held_meetings([room.id], window_start, window_end, proposal.meeting_id)
+    blocks = _blocks([room.id], window_start, window_end)
+    setup, teardown = timedelta(minutes=room.setup_minutes), timedelta(minutes=room.teardown_minutes)
+    # A meeting may start when the one before has released the room, allowing for our setup.
+    releases = [m.held_end + setup for m in meetings] + [b.end + setup for b in blocks]
+
+    found = []
+    for day in days:
+        for slot in slots:
+            slot_start, slot_end = slot.on(day, tz)
+            if slot_end - slot_start < duration:
+                continue
+            starts = sorted({slot_start, *(t for t in releases if slot_start < t < slot_end)})
+            for start in starts:
+                if start < proposal.start or start + duration > slot_end:
+                    continue
+                if _free(room, start, start + duration, meetings, blocks):
+                    found.append({
+                        "room": room.code,
+                        "start": to_local(start, tz).isoformat(),
+                        "end": to_local(start + duration, tz).isoformat(),
+                        "slot": slot.name,
+                    })
+                    break
+            if len(found) >= ALTERNATIVE_TIMES:
+                return found
+    return found
+
+
+def alternatives(proposal: Proposal, search_days: int) -> dict:
+    return {"rooms": alternative_rooms(proposal), "times": alternative_times(proposal, search_days)}

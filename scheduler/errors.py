@@ -1,0 +1,115 @@
+"""The one JSON error format: {"code", "status", "message", "errors"?, ...}.
+
+Services raise the exceptions below; handlers here turn them, HTTP errors and database
+errors into that format. A client never sees a stack trace.
+"""
+import logging
+
+from flask import jsonify
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.http import HTTP_STATUS_CODES
+
+log = logging.getLogger(__name__)
+
+# PostgreSQL SQLSTATE exclusion_violation, and the message of our SQLite trigger (see migrations).
+EXCLUSION_VIOLATION = "23P01"
+SQLITE_OVERLAP_MESSAGE = "room_already_held"
+
+
+class ServiceError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str, errors: dict | None = None, headers: dict | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class BadRequest(ServiceError):
+    status_code = 400
+
+
+class Unauthorized(ServiceError):
+    status_code = 401
+
+    def __init__(self, message="Send 'Authorization: Bearer <token>'", **kw):
+        super().__init__(message, headers={"WWW-Authenticate": 'Bearer realm="scheduler"'}, **kw)
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+
+
+class NotFound(ServiceError):
+    status_code = 404
+
+
+class Conflict(ServiceError):
+    status_code = 409
+
+
+class PreconditionFailed(ServiceError):
+    status_code = 412
+
+
+class FieldErrors(ServiceError):
+    """422 naming the fields at fault, in the same shape as schema validation errors."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict, message="The request is not valid"):
+        super().__init__(message, errors={"json": {k: v if isinstance(v, list) else [v] for k, v in errors.items()}})
+
+
+def is_overlap_violation(error: DBAPIError) -> bool:
+    """True when the database itself refused a booking because the room is held."""
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) == EXCLUSION_VIOLATION:
+        return True
+    return SQLITE_OVERLAP_MESSAGE in str(orig)
+
+
+def error_body(status: int, message: str | None = None, **extra) -> dict:
+    body = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error")}
+    if message:
+        body["message"] = message
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return body
+
+
+def register_error_handlers(app):
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        body = error_body(error.status_code, error.message, errors=error.errors, **error.extra)
+        return jsonify(body), error.status_code, error.headers
+
+    @app.errorhandler(MethodNotAllowed)
+    def method_not_allowed(error: MethodNotAllowed):
+        # flask-smorest's handler drops the Allow header that RFC 9110 requires with 405.
+        response = jsonify(error_body(405, "This method is not allowed here"))
+        response.status_code = 405
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods or []))
+        return response
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Services translate the errors they expect; this is the last line for the rest.
+        if is_overlap_violation(error):
+            return jsonify(error_body(409, "The room is already held for that time")), 409
+        log.warning("integrity error: %s", error.orig)
+        return jsonify(error_body(409, "The change conflicts with existing data")), 409
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        log.error("database unavailable: %s", error.orig)
+        return jsonify(error_body(503, "The database is unavailable; try again shortly")), 503, {"Retry-After": "5"}
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return jsonify(error_body(error.code or 500, error.description)), error.code or 500
+        log.exception("unexpected error")
+        return jsonify(error_body(500, "Internal error; it has been logged")), 500

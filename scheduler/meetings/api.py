@@ -1,0 +1,92 @@
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..accounts.service import BOOKING_ROLES, current_actor, requires
+from . import service
+from .schemas import (ChangeSchema, CheckResultSchema, MeetingInputSchema, MeetingQuerySchema, MeetingSchema,
+                      MeetingUpdateSchema, ReasonSchema)
+
+blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings",
+                description="Meetings: booking without double booking")
+
+
+def _with_etag(meeting, status=200):
+    return meeting, status, {"ETag": f'"{service.etag(meeting)}"'}
+
+
+@blp.route("")
+class Meetings(MethodView):
+    @blp.arguments(MeetingQuerySchema, location="query")
+    @blp.response(200, MeetingSchema(many=True))
+    @blp.paginate(page_size=50, max_page_size=500)
+    def get(self, filters, pagination_parameters):
+        """List meetings, earliest first"""
+        items, total = service.list_meetings(
+            current_actor(), filters, pagination_parameters.page, pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return items
+
+    @requires(*BOOKING_ROLES)
+    @blp.arguments(MeetingInputSchema)
+    @blp.response(201, MeetingSchema)
+    def post(self, data):
+        """Book a meeting (officer, admin)
+
+        Refused with 409 naming the collisions and offering alternatives when the room is
+        held, blocked or inactive; soft conflicts come back as `warnings`.
+        """
+        return _with_etag(service.create_meeting(data, current_actor()), 201)
+
+
+@blp.route("/check")
+class Check(MethodView):
+    @requires(*BOOKING_ROLES)
+    @blp.arguments(MeetingInputSchema)
+    @blp.response(200, CheckResultSchema)
+    def post(self, data):
+        """Check a booking without making it: conflicts, warnings and alternatives"""
+        return service.check(data, current_actor())
+
+
+@blp.route("/<int:meeting_id>")
+class MeetingById(MethodView):
+    @blp.response(200, MeetingSchema)
+    def get(self, meeting_id):
+        """Get a meeting; the ETag header is for If-Match"""
+        return _with_etag(service.get_meeting(meeting_id, current_actor()))
+
+    @requires(*BOOKING_ROLES)
+    @blp.arguments(MeetingUpdateSchema(partial=True))
+    @blp.response(200, MeetingSchema)
+    def patch(self, data, meeting_id):
+        """Change a meeting (officer, admin); 412 if If-Match is stale"""
+        return _with_etag(service.update_meeting(meeting_id, data, current_actor(), request.if_match))
+
+
+@blp.route("/<int:meeting_id>/cancel")
+class Cancel(MethodView):
+    @requires(*BOOKING_ROLES)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, MeetingSchema)
+    def post(self, data, meeting_id):
+        """Cancel a meeting (officer, admin): it releases the room and stays listed as cancelled"""
+        return _with_etag(service.cancel_meeting(meeting_id, data["reason"], current_actor(), request.if_match))
+
+
+@blp.route("/<int:meeting_id>/postpone")
+class Postpone(MethodView):
+    @requires(*BOOKING_ROLES)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, MeetingSchema)
+    def post(self, data, meeting_id):
+        """Postpone a meeting (officer, admin): it releases the room until given new times"""
+        return _with_etag(service.postpone_meeting(meeting_id, data["reason"], current_actor(), request.if_match))
+
+
+@blp.route("/<int:meeting_id>/history")
+class History(MethodView):
+    @blp.response(200, ChangeSchema(many=True))
+    def get(self, meeting_id):
+        """Every change of a meeting: who, when, from what to what"""
+        return service.history(meeting_id, current_actor())

@@ -1,0 +1,144 @@
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
+
+from ..accounts.service import current_actor
+from ..schema_fields import Bool, Int, Moment, Name, QuerySchema, StrictSchema, Text
+from ..times import to_local
+from .models import KINDS, LANGUAGES, STATUSES, VISIBILITIES
+
+MOMENT_HELP = "RFC 3339 with offset (2017-06-16T10:00:00-04:00), or local time in the room's venue (2017-06-16T10:00)"
+
+
+class MeetingInputSchema(StrictSchema):
+    title = Name(500, required=True, metadata={"example": "First informal meeting"})
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    body = Text(200, metadata={"example": "General Assembly"})
+    process = fields.String(allow_none=True, validate=validate.Length(max=100),
+                            metadata={"description": "Slug of the process this meeting serves"})
+    room = fields.String(required=True, validate=validate.Length(min=1, max=32), metadata={"example": "ECOSOC"})
+    start = Moment(metadata={"description": MOMENT_HELP, "example": "2017-06-16T10:00"})
+    end = Moment(metadata={"description": MOMENT_HELP, "example": "2017-06-16T12:00"})
+    date = fields.Date(metadata={"description": "With `slot`, instead of start and end", "example": "2017-06-16"})
+    slot = fields.String(validate=validate.Length(min=1, max=32), metadata={"example": "morning"})
+    status = fields.String(validate=validate.OneOf(("tentative", "confirmed")), load_default="confirmed")
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES), load_default="public")
+    organizers = fields.List(Name(200), validate=validate.Length(max=20), load_default=list)
+    expected_participants = Int(allow_none=True, validate=validate.Range(min=1, max=100_000), load_default=None)
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list)
+    webcast = Bool(load_default=False)
+    description = Text(20_000, load_default="")
+    notes = Text(20_000, load_default="")
+
+    @validates("languages")
+    def distinct_languages(self, value, data_key):
+        if len(value) != len(set(value)):
+            raise ValidationError("Each language once")
+
+    @validates_schema
+    def one_way_to_give_time(self, data, partial=False, **kwargs):
+        given = {key for key in ("start", "end", "date", "slot") if key in data}
+        if given & {"start", "end"} and given & {"date", "slot"}:
+            raise ValidationError("Give start and end, or date and slot, not both", "date")
+        if partial:
+            if given & {"date", "slot"} and given & {"date", "slot"} != {"date", "slot"}:
+                raise ValidationError("date and slot go together", "slot" if "date" in given else "date")
+            return
+        if not given:
+            raise ValidationError("Give start and end, or date and slot", "start")
+        for first, second in (("start", "end"), ("end", "start"), ("date", "slot"), ("slot", "date")):
+            if first in given and second not in given:
+                raise ValidationError(f"{second} is needed with {first}", second)
+
+
+class MeetingUpdateSchema(MeetingInputSchema):
+    """Every field optional; `process` may be null to detach the meeting from it."""
+
+    status = fields.String(validate=validate.OneOf(("tentative", "confirmed")))
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    organizers = fields.List(Name(200), validate=validate.Length(max=20))
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)))
+    webcast = Bool()
+    description = Text(20_000)
+    notes = Text(20_000)
+
+
+class ReasonSchema(StrictSchema):
+    reason = Name(2000, required=True, metadata={"example": "The co-facilitators postponed the consultations"})
+
+
+class MeetingQuerySchema(QuerySchema):
+    from_ = Moment(data_key="from", metadata={"description": "Meetings ending after this. " + MOMENT_HELP +
+                                              "; local times are read in the room's or venue's zone, else UTC"})
+    to = Moment(metadata={"description": "Meetings starting before this"})
+    room = fields.String(validate=validate.Length(max=32))
+    venue = fields.String(validate=validate.Length(max=16))
+    body = fields.String(validate=validate.Length(max=200), metadata={"description": "Body name or slug"})
+    process = fields.String(validate=validate.Length(max=100))
+    status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
+    kind = fields.List(fields.String(validate=validate.OneOf(KINDS)))
+
+
+class WarningSchema(StrictSchema):
+    code = fields.String()
+    message = fields.String()
+
+
+class MeetingSchema(StrictSchema):
+    id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    body = fields.String()
+    body_slug = fields.String()
+    process = fields.Function(lambda m: m.process.slug if m.process else None)
+    room = fields.Function(lambda m: m.room.code)
+    venue = fields.Function(lambda m: m.room.venue.code)
+    timezone = fields.String()
+    start = fields.Function(lambda m: to_local(m.start, m.timezone).isoformat(),
+                            metadata={"description": "Local time at the venue, with offset"})
+    end = fields.Function(lambda m: to_local(m.end, m.timezone).isoformat())
+    start_utc = fields.DateTime(attribute="start")
+    end_utc = fields.DateTime(attribute="end")
+    status = fields.String()
+    status_reason = fields.String()
+    visibility = fields.String()
+    organizers = fields.List(fields.String())
+    expected_participants = fields.Integer(allow_none=True)
+    languages = fields.List(fields.String())
+    webcast = fields.Boolean()
+    description = fields.String()
+    notes = fields.Method("dump_notes", metadata={"description": "Staff only"})
+    sequence = fields.Integer()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    warnings = fields.Method("dump_warnings", metadata={"description": "Soft conflicts, after a booking or change"})
+
+    def dump_notes(self, meeting):
+        return meeting.notes if current_actor().is_staff else None
+
+    def dump_warnings(self, meeting):
+        return getattr(meeting, "warnings", None) or []
+
+
+class ConflictSchema(StrictSchema):
+    type = fields.String(metadata={"description": "meeting, block or room_inactive"})
+    room = fields.String()
+    start = fields.String()
+    end = fields.String()
+    meeting_id = fields.Integer()
+    title = fields.String()
+    reason = fields.String()
+
+
+class CheckResultSchema(StrictSchema):
+    bookable = fields.Boolean()
+    conflicts = fields.List(fields.Dict())
+    warnings = fields.List(fields.Dict())
+    alternatives = fields.Dict()
+
+
+class ChangeSchema(StrictSchema):
+    at = fields.DateTime()
+    actor = fields.String()
+    action = fields.String()
+    changes = fields.Dict(metadata={"description": "field: [before, after]"})
+    reason = fields.String()

@@ -1,0 +1,332 @@
+"""Booking rules: create, change, cancel and postpone meetings, in one transaction each.
+
+Order inside every write: lock the room(s), check hard conflicts (409 with alternatives),
+write the meeting and its history, flush so the database constraint speaks, commit.
+"""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from slugify import slugify
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import conflicts
+from ..accounts.service import Actor
+from ..db_types import utcnow
+from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed, is_overlap_violation
+from ..extensions import db
+from ..processes.models import Process
+from ..rooms.models import Room
+from ..rooms.service import lock_rooms
+from ..times import LocalTimeError, to_local, to_utc
+from ..venues.models import Venue
+from .models import Meeting, MeetingChange
+from .visibility import visible_condition
+
+# Changes a calendar shows; each bumps the iCalendar SEQUENCE.
+CALENDAR_FIELDS = ("title", "kind", "body", "process", "room", "start", "end", "status", "visibility",
+                   "description", "languages", "webcast")
+PLAIN_FIELDS = ("title", "kind", "visibility", "organizers", "expected_participants", "languages", "webcast",
+                "description", "notes", "status")
+
+
+# --- reading --------------------------------------------------------------------------
+
+def get_meeting(meeting_id: int, actor: Actor) -> Meeting:
+    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id, visible_condition(actor)))
+    if meeting is None:
+        raise NotFound(f"No meeting {meeting_id}")
+    return meeting
+
+
+def etag(meeting: Meeting) -> str:
+    return f"meeting-{meeting.id}-v{meeting.version}"
+
+
+def list_meetings(actor: Actor, filters: dict, page: int, page_size: int) -> tuple[list[Meeting], int]:
+    query = select(Meeting).where(visible_condition(actor))
+    zone_name = _filter_zone(filters)
+    if "from_" in filters:
+        query = query.where(Meeting.end > _filter_moment(filters["from_"], zone_name, "from"))
+    if "to" in filters:
+        query = query.where(Meeting.start < _filter_moment(filters["to"], zone_name, "to"))
+    if "room" in filters:
+        query = query.join(Meeting.room).where(Room.code == filters["room"].upper())
+    if "venue" in filters:
+        query = query.where(Meeting.room_id.in_(
+            select(Room.id).join(Room.venue).where(Venue.code == filters["venue"].upper())))
+    if "body" in filters:
+        query = query.where(Meeting.body_slug == slugify(filters["body"]))
+    if "process" in filters:
+        query = query.where(Meeting.process_id.in_(select(Process.id).where(Process.slug == filters["process"])))
+    if filters.get("status"):
+        query = query.where(Meeting.status.in_(filters["status"]))
+    if filters.get("kind"):
+        query = query.where(Meeting.kind.in_(filters["kind"]))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(
+        query.order_by(Meeting.start, Meeting.id).offset((page - 1) * page_size).limit(page_size)
+    ).unique()
+    return list(items), total
+
+
+def _filter_zone(filters: dict) -> str:
+    code = filters.get("room")
+    if code:
+        room = db.session.scalar(select(Room).where(Room.code == code.upper()))
+        if room:
+            return room.venue.timezone
+    code = filters.get("venue")
+    if code:
+        venue = db.session.scalar(select(Venue).where(Venue.code == code.upper()))
+        if venue:
+            return venue.timezone
+    return "UTC"
+
+
+def _filter_moment(value: datetime, zone_name: str, field: str) -> datetime:
+    try:
+        return to_utc(value, zone_name)
+    except LocalTimeError as error:
+        raise FieldErrors({field: str(error)}) from error
+
+
+def history(meeting_id: int, actor: Actor) -> list[MeetingChange]:
+    meeting = get_meeting(meeting_id, actor)
+    return list(db.session.scalars(
+        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id)))
+
+
+# --- resolving input ------------------------------------------------------------------
+
+def _room(code: str) -> Room:
+    room = db.session.scalar(select(Room).where(Room.code == code.upper()))
+    if room is None:
+        raise FieldErrors({"room": f"No room {code!r}"})
+    return room
+
+
+def _process(slug: str | None) -> Process | None:
+    if slug is None:
+        return None
+    process = db.session.scalar(select(Process).where(Process.slug == slug))
+    if process is None:
+        raise FieldErrors({"process": f"No process {slug!r}"})
+    return process
+
+
+def resolve_times(data: dict, room: Room) -> tuple[datetime, datetime]:
+    """UTC start and end from {start, end} or {date, slot}; 422 naming the field at fault."""
+    venue = room.venue
+    if "slot" in data:
+        slot = venue.slot_named(data["slot"])
+        if slot is None:
+            names = ", ".join(s.name for s in venue.standard_slots()) or "none"
+            raise FieldErrors({"slot": f"{venue.code} has no slot {data['slot']!r} (slots: {names})"})
+        try:
+            start, end = slot.on(data["date"], venue.timezone)
+        except LocalTimeError as error:
+            raise FieldErrors({"date": str(error)}) from error
+    else:
+        errors, moments = {}, {}
+        for field in ("start", "end"):
+            try:
+                moments[field] = to_utc(data[field], venue.timezone)
+            except LocalTimeError as error:
+                errors[field] = str(error)
+        if errors:
+            raise FieldErrors(errors)
+        start, end = moments["start"], moments["end"]
+    if end <= start:
+        raise FieldErrors({"end": "The meeting must end after it starts"})
+    if end - start > conflicts.MAX_MEETING_DURATION:
+        raise FieldErrors({"end": "A meeting lasts at most 24 hours; book a longer event as several meetings"})
+    return start, end
+
+
+# --- checking -------------------------------------------------------------------------
+
+def _proposal(room, start, end, values: dict, meeting_id=None) -> conflicts.Proposal:
+    return conflicts.Proposal(
+        room=room, start=start, end=end, meeting_id=meeting_id,
+        expected_participants=values.get("expected_participants"),
+        languages=values.get("languages") or [], organizers=values.get("organizers") or [],
+    )
+
+
+def _search_days() -> int:
+    return current_app.config["ALTERNATIVE_SEARCH_DAYS"]
+
+
+def _refuse(proposal: conflicts.Proposal, found: list[dict], actor: Actor):
+    raise Conflict(
+        f"Room {proposal.room.code} is not available for that time",
+        conflicts=found,
+        alternatives=conflicts.alternatives(proposal, _search_days()),
+    )
+
+
+def check(data: dict, actor: Actor) -> dict:
+    """What booking `data` would meet, without booking it."""
+    room = _room(data["room"])
+    _process(data.get("process"))
+    start, end = resolve_times(data, room)
+    proposal = _proposal(room, start, end, data)
+    found = conflicts.hard_conflicts(proposal, actor)
+    return {
+        "bookable": not found,
+        "conflicts": found,
+        "warnings": conflicts.soft_warnings(proposal, actor),
+        "alternatives": conflicts.alternatives(proposal, _search_days()) if found else {"rooms": [], "times": []},
+    }
+
+
+def _flush_or_refuse(proposal: conflicts.Proposal, actor: Actor):
+    """Flush; if the database refuses because the room was taken meanwhile, answer 409 like the check."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        if not is_overlap_violation(error):
+            raise
+        proposal.room = db.session.get(Room, proposal.room.id)
+        found = conflicts.hard_conflicts(proposal, actor) or [
+            {"type": "meeting", "room": proposal.room.code, "message": "Booked by someone else a moment ago"}]
+        _refuse(proposal, found, actor)
+
+
+# --- writing --------------------------------------------------------------------------
+
+def _snapshot(meeting: Meeting) -> dict:
+    """A meeting's fields as the API shows them, for history entries."""
+    tz = meeting.room.venue.timezone
+    return {
+        "title": meeting.title, "kind": meeting.kind, "body": meeting.body,
+        "process": meeting.process.slug if meeting.process else None,
+        "room": meeting.room.code,
+        "start": to_local(meeting.start, tz).isoformat(), "end": to_local(meeting.end, tz).isoformat(),
+        "status": meeting.status, "visibility": meeting.visibility, "organizers": list(meeting.organizers),
+        "expected_participants": meeting.expected_participants, "languages": list(meeting.languages),
+        "webcast": meeting.webcast, "description": meeting.description, "notes": meeting.notes,
+    }
+
+
+def _record(meeting: Meeting, actor: Actor, action: str, changes: dict, reason: str = "") -> None:
+    db.session.add(MeetingChange(meeting_id=meeting.id, actor=actor.label, action=action, changes=changes,
+                                 reason=reason, at=meeting.updated_at))
+
+
+def create_meeting(data: dict, actor: Actor) -> Meeting:
+    room = _room(data["room"])
+    process = _process(data.get("process"))
+    start, end = resolve_times(data, room)
+    lock_rooms([room.id])
+    proposal = _proposal(room, start, end, data)
+    found = conflicts.hard_conflicts(proposal, actor)
+    if found:
+        _refuse(proposal, found, actor)
+
+    body = data.get("body") or (process.body if process else "")
+    held_start, held_end = proposal.held
+    now = utcnow()
+    meeting = Meeting(
+        room=room, process=process, start=start, end=end, held_start=held_start, held_end=held_end,
+        body=body, body_slug=slugify(body), created_by=actor.label, created_at=now, updated_at=now, sequence=0,
+        **{field: data[field] for field in PLAIN_FIELDS},
+    )
+    db.session.add(meeting)
+    _flush_or_refuse(proposal, actor)
+    _record(meeting, actor, "created", {k: [None, v] for k, v in _snapshot(meeting).items()})
+    db.session.commit()
+    meeting.warnings = conflicts.soft_warnings(proposal, actor)
+    return meeting
+
+
+def _check_if_match(meeting: Meeting, if_match) -> None:
+    if if_match and not if_match.star_tag and not if_match.contains(etag(meeting)):
+        raise PreconditionFailed("The meeting changed since you read it: GET it again and retry",
+                                 current_etag=etag(meeting))
+
+
+def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> Meeting:
+    meeting = get_meeting(meeting_id, actor)
+    _check_if_match(meeting, if_match)
+    if meeting.status == "cancelled":
+        raise Conflict("A cancelled meeting cannot be changed; book a new one")
+    before = _snapshot(meeting)
+
+    room = _room(data["room"]) if "room" in data else meeting.room
+    if {"start", "end", "date", "slot"} & data.keys():
+        if "slot" in data:
+            times = {"date": data["date"], "slot": data["slot"]}
+        else:
+            times = {"start": data.get("start", meeting.start), "end": data.get("end", meeting.end)}
+        start, end = resolve_times(times, room)
+    else:
+        start, end = meeting.start, meeting.end
+    process = _process(data["process"]) if "process" in data else meeting.process
+    status = data.get("status", meeting.status)
+
+    moving = room.id != meeting.room_id or start != meeting.start or end != meeting.end
+    lock_rooms(sorted({meeting.room_id, room.id}))
+    values = {k: data.get(k, getattr(meeting, k)) for k in ("expected_participants", "languages", "organizers")}
+    proposal = _proposal(room, start, end, values, meeting_id=meeting.id)
+    if status in ("tentative", "confirmed") and (moving or status != meeting.status):
+        found = conflicts.hard_conflicts(proposal, actor)
+        if found:
+            _refuse(proposal, found, actor)
+
+    for field in PLAIN_FIELDS:
+        if field in data:
+            setattr(meeting, field, data[field])
+    if "body" in data:
+        meeting.body, meeting.body_slug = data["body"], slugify(data["body"])
+    meeting.room, meeting.process, meeting.start, meeting.end = room, process, start, end
+    meeting.held_start, meeting.held_end = proposal.held
+    after = _snapshot(meeting)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if not changes:
+        db.session.rollback()
+        return get_meeting(meeting_id, actor)
+    _save_change(meeting, proposal, actor, "updated", changes)
+    meeting.warnings = conflicts.soft_warnings(proposal, actor)
+    return meeting
+
+
+def _save_change(meeting: Meeting, proposal, actor: Actor, action: str, changes: dict, reason: str = ""):
+    if any(field in changes for field in CALENDAR_FIELDS):
+        meeting.sequence += 1
+    meeting.updated_at = max(utcnow(), meeting.updated_at + timedelta(microseconds=1))
+    try:
+        _flush_or_refuse(proposal, actor)
+    except StaleDataError as error:
+        db.session.rollback()
+        raise PreconditionFailed("The meeting was changed by someone else at the same time: GET it and retry") \
+            from error
+    _record(meeting, actor, action, changes, reason)
+    db.session.commit()
+
+
+def _set_status(meeting_id: int, status: str, reason: str, actor: Actor, if_match=None) -> Meeting:
+    meeting = get_meeting(meeting_id, actor)
+    _check_if_match(meeting, if_match)
+    if meeting.status == status:
+        return meeting
+    if meeting.status == "cancelled":
+        raise Conflict("The meeting is already cancelled")
+    before = meeting.status
+    meeting.status, meeting.status_reason = status, reason
+    proposal = _proposal(meeting.room, meeting.start, meeting.end, {}, meeting_id=meeting.id)
+    _save_change(meeting, proposal, actor, status, {"status": [before, status]}, reason)
+    return meeting
+
+
+def cancel_meeting(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
+    """Cancelled meetings release the room and stay visible, marked cancelled."""
+    return _set_status(meeting_id, "cancelled", reason, actor, if_match)
+
+
+def postpone_meeting(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
+    """Postponed meetings release the room; a PATCH with new times and a status books it again."""
+    return _set_status(meeting_id, "postponed", reason, actor, if_match)

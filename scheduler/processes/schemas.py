@@ -1,0 +1,34 @@
+from marshmallow import fields, validate
+
+from ..schema_fields import Name, QuerySchema, StrictSchema, Text
+
+
+class FacilitatorSchema(StrictSchema):
+    name = Name(200, required=True, metadata={"example": "H.E. Mr. Marc Pecsteen de Buytswerve"})
+    title = Text(200, load_default="", metadata={"example": "Permanent Representative of Belgium"})
+    mission = Text(16, load_default="", metadata={"example": "BEL"})
+
+
+class ProcessSchema(StrictSchema):
+    slug = fields.String(
+        validate=validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lower-case words joined by '-'"),
+        metadata={"description": "Made from the title when not given", "example": "trafficking-declaration"},
+    )
+    title = Name(500, required=True)
+    body = Name(200, required=True, metadata={"example": "General Assembly"})
+    mandate = Text(500, load_default="", metadata={"example": "A/RES/71/287"})
+    facilitators = fields.List(fields.Nested(FacilitatorSchema), validate=validate.Length(max=20), load_default=list)
+    description = Text(20_000, load_default="")
+
+
+class ProcessUpdateSchema(ProcessSchema):
+    class Meta:
+        exclude = ("slug",)
+
+
+class ProcessOutSchema(ProcessSchema):
+    body_slug = fields.String()
+
+
+class ProcessQuerySchema(QuerySchema):
+    body = fields.String(validate=validate.Length(max=200), metadata={"description": "Body name or slug"})

@@ -1,0 +1,53 @@
+"""Processes: the intergovernmental processes that hold series of meetings."""
+from slugify import slugify
+from sqlalchemy import func, select
+
+from ..errors import Conflict, FieldErrors, NotFound
+from ..extensions import db
+from .models import Process
+
+SLUG_LENGTH = 80
+
+
+def list_processes(filters: dict, page: int, page_size: int) -> tuple[list[Process], int]:
+    query = select(Process)
+    if "body" in filters:
+        query = query.where(Process.body_slug == slugify(filters["body"]))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(query.order_by(Process.slug).offset((page - 1) * page_size).limit(page_size))
+    return list(items), total
+
+
+def get_process(slug: str) -> Process:
+    process = db.session.scalar(select(Process).where(Process.slug == slug))
+    if process is None:
+        raise NotFound(f"No process {slug!r}")
+    return process
+
+
+def _apply(process: Process, data: dict) -> None:
+    for field in ("title", "mandate", "facilitators", "description"):
+        if field in data:
+            setattr(process, field, data[field])
+    if "body" in data:
+        process.body, process.body_slug = data["body"], slugify(data["body"])
+
+
+def create_process(data: dict) -> Process:
+    slug = data.get("slug") or slugify(data["title"], max_length=SLUG_LENGTH, word_boundary=True, save_order=True)
+    if not slug:
+        raise FieldErrors({"slug": "Give a slug: the title has no letters or digits to make one from"})
+    if db.session.scalar(select(Process.id).where(Process.slug == slug)):
+        raise Conflict(f"A process with slug {slug!r} exists; give another slug")
+    process = Process(slug=slug)
+    _apply(process, data)
+    db.session.add(process)
+    db.session.commit()
+    return process
+
+
+def update_process(slug: str, data: dict) -> Process:
+    process = get_process(slug)
+    _apply(process, data)
+    db.session.commit()
+    return process

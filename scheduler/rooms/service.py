@@ -1,0 +1,121 @@
+"""Rooms and their blocks."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .. import conflicts
+from ..accounts.service import Actor
+from ..errors import Conflict, FieldErrors, NotFound
+from ..extensions import db
+from ..times import LocalTimeError, to_utc
+from ..venues.models import Venue
+from .models import Room, RoomBlock
+
+
+def lock_rooms(room_ids: list[int], exclusive: bool = False) -> None:
+    """Serialize bookings against changes of the rooms themselves (blocks, deactivation).
+
+    On PostgreSQL bookings take a shared row lock (so they still run side by side, and the
+    exclusion constraint decides between them) and blocks take an exclusive one. SQLite
+    needs nothing here: every write request already holds the database's write lock.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    query = select(Room.id).where(Room.id.in_(sorted(room_ids))).order_by(Room.id)
+    db.session.execute(query.with_for_update(read=not exclusive))
+
+
+def list_rooms(filters: dict, page: int, page_size: int) -> tuple[list[Room], int]:
+    query = select(Room)
+    if "venue" in filters:
+        query = query.join(Room.venue).where(Venue.code == filters["venue"].upper())
+    if "active" in filters:
+        query = query.where(Room.active.is_(filters["active"]))
+    if "min_capacity" in filters:
+        query = query.where(Room.capacity >= filters["min_capacity"])
+    rooms = list(db.session.scalars(query.order_by(Room.code)).unique())
+    if filters.get("feature"):
+        rooms = [room for room in rooms if set(filters["feature"]) <= set(room.features)]
+    return rooms[(page - 1) * page_size: page * page_size], len(rooms)
+
+
+def get_room(code: str) -> Room:
+    room = db.session.scalar(select(Room).where(Room.code == code.upper()))
+    if room is None:
+        raise NotFound(f"No room {code!r}")
+    return room
+
+
+def _venue(code: str) -> Venue:
+    venue = db.session.scalar(select(Venue).where(Venue.code == code.upper()))
+    if venue is None:
+        raise FieldErrors({"venue": f"No venue {code!r}"})
+    return venue
+
+
+ROOM_FIELDS = ("name", "capacity", "features", "setup_minutes", "teardown_minutes", "active")
+
+
+def create_room(data: dict) -> Room:
+    if db.session.scalar(select(Room.id).where(Room.code == data["code"])):
+        raise Conflict(f"Room {data['code']} already exists")
+    room = Room(code=data["code"], venue=_venue(data["venue"]), **{f: data[f] for f in ROOM_FIELDS if f in data})
+    db.session.add(room)
+    db.session.commit()
+    return room
+
+
+def update_room(code: str, data: dict) -> Room:
+    room = get_room(code)
+    lock_rooms([room.id], exclusive=True)
+    if "venue" in data:
+        room.venue = _venue(data["venue"])
+    for field in ROOM_FIELDS:
+        if field in data:
+            setattr(room, field, data[field])
+    db.session.commit()
+    return room
+
+
+# --- blocks ---------------------------------------------------------------------------
+
+def list_blocks(code: str) -> list[RoomBlock]:
+    room = get_room(code)
+    return list(db.session.scalars(select(RoomBlock).where(RoomBlock.room_id == room.id).order_by(RoomBlock.start)))
+
+
+def _block_times(data: dict, tz: str) -> tuple[datetime, datetime]:
+    errors, moments = {}, {}
+    for field in ("start", "end"):
+        try:
+            moments[field] = to_utc(data[field], tz)
+        except LocalTimeError as error:
+            errors[field] = str(error)
+    if errors:
+        raise FieldErrors(errors)
+    if moments["end"] <= moments["start"]:
+        raise FieldErrors({"end": "The block must end after it starts"})
+    return moments["start"], moments["end"]
+
+
+def create_block(code: str, data: dict, actor: Actor) -> RoomBlock:
+    """Block a room; refused while meetings hold it then (move or cancel them first)."""
+    room = get_room(code)
+    start, end = _block_times(data, room.venue.timezone)
+    lock_rooms([room.id], exclusive=True)
+    held = conflicts.meetings_in_interval(room, start, end, actor)
+    if held:
+        raise Conflict(f"Meetings hold {room.code} during that time; move or cancel them first", conflicts=held)
+    block = RoomBlock(room=room, start=start, end=end, reason=data["reason"], created_by=actor.label)
+    db.session.add(block)
+    db.session.commit()
+    return block
+
+
+def delete_block(code: str, block_id: int) -> None:
+    room = get_room(code)
+    block = db.session.get(RoomBlock, block_id)
+    if block is None or block.room_id != room.id:
+        raise NotFound(f"No block {block_id} in room {room.code}")
+    db.session.delete(block)
+    db.session.commit()

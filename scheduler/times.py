@@ -1,0 +1,112 @@
+"""Venue-local time <-> UTC: parsing client input, DST gaps and folds, standard slots.
+
+Times are stored in UTC and shown in the venue's IANA zone. A local time without an
+offset is read in the venue's zone; one that falls in a DST gap (does not exist) or a
+DST fold (happens twice) is refused rather than guessed.
+"""
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+# RFC 3339 date-time, or the same without an offset (venue-local). Seconds optional.
+_DATETIME_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?$"
+)
+
+
+class LocalTimeError(ValueError):
+    """A local time that cannot be turned into one moment."""
+
+
+@lru_cache(maxsize=None)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def is_valid_zone(name: str) -> bool:
+    if name not in _known_zones():
+        return False
+    try:
+        zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset:
+    return frozenset(available_timezones())
+
+
+def parse_datetime_text(text: str) -> datetime:
+    """Parse RFC 3339 (aware) or a local date-time without offset (naive). Raises ValueError."""
+    if not isinstance(text, str) or not _DATETIME_RE.match(text):
+        raise ValueError("Not a date-time: use RFC 3339 (2017-06-16T10:00:00-04:00) or local 2017-06-16T10:00")
+    value = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    if value.tzinfo is not None and value.utcoffset() is not None and abs(value.utcoffset()) >= timedelta(hours=24):
+        raise ValueError("UTC offset out of range")
+    return value
+
+
+def localize(naive: datetime, tz_name: str) -> datetime:
+    """The one moment a venue-local wall time names; refuses DST gaps and folds."""
+    tz = zone(tz_name)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # Either the clocks jumped over this time (gap) or it happened twice (fold).
+        round_trip = first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+        if round_trip != naive:
+            raise LocalTimeError(f"{naive.isoformat()} does not exist in {tz_name} (clocks go forward then)")
+        raise LocalTimeError(
+            f"{naive.isoformat()} happens twice in {tz_name} (clocks go back then): give the UTC offset"
+        )
+    return first.astimezone(timezone.utc)
+
+
+def to_utc(value: datetime, tz_name: str) -> datetime:
+    """An aware datetime stays that moment; a naive one is read in the venue zone."""
+    if value.tzinfo is None:
+        return localize(value, tz_name)
+    return value.astimezone(timezone.utc)
+
+
+def to_local(moment: datetime, tz_name: str) -> datetime:
+    return moment.astimezone(zone(tz_name))
+
+
+def local_date(moment: datetime, tz_name: str) -> date:
+    return to_local(moment, tz_name).date()
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    start: time
+    end: time
+
+    def on(self, day: date, tz_name: str) -> tuple[datetime, datetime]:
+        """The UTC interval of this slot on a local day."""
+        return (
+            localize(datetime.combine(day, self.start), tz_name),
+            localize(datetime.combine(day, self.end), tz_name),
+        )
+
+    def contains(self, start_local: datetime, end_local: datetime) -> bool:
+        return (
+            start_local.date() == end_local.date()
+            and self.start <= start_local.time()
+            and end_local.time() <= self.end
+            and end_local.time() != time(0)
+        )
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_hhmm(text: str) -> time:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text):
+        raise ValueError("Use HH:MM, for example 10:00")
+    return time.fromisoformat(text)

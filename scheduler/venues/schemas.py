@@ -1,0 +1,59 @@
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
+
+from ..schema_fields import HHMM, Code, Int, Name, StrictSchema
+from ..times import WEEKDAYS, is_valid_zone
+
+
+class SlotSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_-]{0,31}$"),
+                         metadata={"example": "morning"})
+    start = HHMM(required=True, metadata={"example": "10:00"})
+    end = HHMM(required=True, metadata={"example": "13:00"})
+
+    @validates_schema
+    def end_after_start(self, data, **kwargs):
+        if "start" in data and "end" in data and data["end"] <= data["start"]:
+            raise ValidationError("The slot must end after it starts", "end")
+
+
+class VenueSchema(StrictSchema):
+    code = Code(16, "UNHQ", required=True)
+    name = Name(200, required=True, metadata={"example": "United Nations Headquarters"})
+    timezone = fields.String(required=True, metadata={"example": "America/New_York"})
+    slots = fields.List(fields.Nested(SlotSchema), load_default=list)
+    working_days = fields.List(fields.String(validate=validate.OneOf(WEEKDAYS)), load_default=lambda: list(WEEKDAYS[:5]))
+    interpretation_teams = Int(validate=validate.Range(min=0, max=1000), load_default=4)
+
+    @validates("timezone")
+    def known_zone(self, value, data_key):
+        if not is_valid_zone(value):
+            raise ValidationError("Not an IANA time zone name such as America/New_York")
+
+    @validates("slots")
+    def distinct_slots(self, value, data_key):
+        names = [s["name"] for s in value]
+        if len(names) != len(set(names)):
+            raise ValidationError("Slot names must be distinct")
+        ordered = sorted(value, key=lambda s: s["start"])
+        for earlier, later in zip(ordered, ordered[1:]):
+            if later["start"] < earlier["end"]:
+                raise ValidationError(f"Slots {earlier['name']} and {later['name']} overlap")
+
+    @validates("working_days")
+    def distinct_days(self, value, data_key):
+        if len(value) != len(set(value)):
+            raise ValidationError("Working days must be distinct")
+
+
+class VenueUpdateSchema(VenueSchema):
+    class Meta:
+        exclude = ("code",)
+
+
+class SlotOutSchema(SlotSchema):
+    start = HHMM(attribute="start_time")
+    end = HHMM(attribute="end_time")
+
+
+class VenueOutSchema(VenueSchema):
+    slots = fields.List(fields.Nested(SlotOutSchema))
