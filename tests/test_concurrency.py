@@ -1,0 +1,82 @@
+"""No double booking under concurrency: many simultaneous requests for one slot, one winner."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from scheduler import conflicts
+
+from .helpers import meeting
+
+SIMULTANEOUS = 24
+
+
+@pytest.fixture
+def live_server(app):
+    """The app behind a real multi-threaded HTTP server on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def _fire_at_once(url: str, headers: dict, bodies: list[dict]) -> list[requests.Response]:
+    barrier = threading.Barrier(len(bodies))
+
+    def book(body):
+        with requests.Session() as session:
+            barrier.wait()
+            return session.post(url, json=body, headers=headers, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(book, bodies))
+
+
+@pytest.mark.slow
+def test_simultaneous_bookings_of_one_slot_have_exactly_one_winner(live_server, officer, client):
+    bodies = [meeting(title=f"Request {n}") for n in range(SIMULTANEOUS)]
+    responses = _fire_at_once(f"{live_server}/api/v1/meetings", officer, bodies)
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] + [409] * (SIMULTANEOUS - 1), statuses
+    winner = next(r.json() for r in responses if r.status_code == 201)
+    for response in responses:
+        if response.status_code == 409:
+            body = response.json()
+            assert body["code"] == 409
+            assert any(c["type"] == "meeting" for c in body["conflicts"])
+    booked = client.get("/api/v1/meetings?room=ECOSOC", headers=officer).json
+    assert [m["id"] for m in booked] == [winner["id"]]
+
+
+@pytest.mark.slow
+def test_simultaneous_overlapping_bookings_with_different_times(live_server, officer, client):
+    """Staggered intervals that all overlap 10:30-11:00: still exactly one holds the room."""
+    bodies = [meeting(title=f"Request {n}", start=f"2017-06-19T10:{n:02d}", end=f"2017-06-19T11:{n:02d}")
+              for n in range(0, 30, 2)]
+    responses = _fire_at_once(f"{live_server}/api/v1/meetings", officer, bodies)
+    assert sorted(r.status_code for r in responses) == [201] + [409] * (len(bodies) - 1)
+    assert len(client.get("/api/v1/meetings?room=ECOSOC", headers=officer).json) == 1
+
+
+def test_the_database_refuses_a_double_booking_the_service_missed(client, officer, monkeypatch):
+    """With the service's own check switched off, the database constraint (PostgreSQL) or
+    trigger (SQLite) still refuses the overlap, and the client gets a 409, not a 500."""
+    assert client.post("/api/v1/meetings", json=meeting(), headers=officer).status_code == 201
+    monkeypatch.setattr(conflicts, "hard_conflicts", lambda proposal, actor: [])
+
+    response = client.post("/api/v1/meetings", json=meeting(title="Overlap", start="2017-06-19T11:00"),
+                           headers=officer)
+    assert response.status_code == 409
+    assert response.json["code"] == 409
+    moved = client.post("/api/v1/meetings", json=meeting(title="Other", start="2017-06-19T15:00",
+                                                          end="2017-06-19T16:00"), headers=officer)
+    assert moved.status_code == 201
+    clash = client.patch(f"/api/v1/meetings/{moved.json['id']}", json={"start": "2017-06-19T11:30",
+                                                                       "end": "2017-06-19T12:30"}, headers=officer)
+    assert clash.status_code == 409
+    assert len(client.get("/api/v1/meetings?room=ECOSOC", headers=officer).json) == 2

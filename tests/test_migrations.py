@@ -1,0 +1,59 @@
+"""The migrations build both databases, agree with the models, and carry the booking guard."""
+import uuid
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from scheduler import create_app
+from scheduler.extensions import db
+
+from .conftest import _postgres_admin_url, _psycopg_dsn
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path):
+    """A brand-new empty database of each kind (not the shared test database)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    admin_url = make_url(_postgres_admin_url())
+    name = f"scheduler_migrations_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_psycopg_dsn(admin_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield admin_url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(_psycopg_dsn(admin_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _guard_objects(connection) -> set[str]:
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(text(
+            "SELECT conname FROM pg_constraint WHERE contype = 'x' AND conrelid = 'meetings'::regclass"))
+    else:
+        rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+    return {row[0] for row in rows}
+
+
+def test_upgrade_builds_the_models_schema_with_the_guard(empty_database):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            assert differences == []
+            guard = _guard_objects(connection)
+        if db.engine.dialect.name == "postgresql":
+            assert guard == {"meetings_room_not_double_booked"}
+        else:
+            assert guard == {"meetings_room_not_double_booked_insert", "meetings_room_not_double_booked_update"}
+
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert "meetings" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
