@@ -3,6 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from ..accounts.service import current_actor
 from ..schema_fields import Bool, Int, Moment, Name, QuerySchema, StrictSchema, Text
 from ..times import to_local
+from .visibility import hidden_fields
 from .models import KINDS, LANGUAGES, STATUSES, VISIBILITIES
 
 MOMENT_HELP = "RFC 3339 with offset (2017-06-16T10:00:00-04:00), or local time in the room's venue (2017-06-16T10:00)"
@@ -77,11 +78,6 @@ class MeetingQuerySchema(QuerySchema):
     kind = fields.List(fields.String(validate=validate.OneOf(KINDS)))
 
 
-class WarningSchema(StrictSchema):
-    code = fields.String()
-    message = fields.String()
-
-
 class MeetingSchema(StrictSchema):
     id = fields.Integer()
     title = fields.String()
@@ -113,20 +109,10 @@ class MeetingSchema(StrictSchema):
     warnings = fields.Method("dump_warnings", metadata={"description": "Soft conflicts, after a booking or change"})
 
     def dump_notes(self, meeting):
-        return meeting.notes if current_actor().is_staff else None
+        return None if "notes" in hidden_fields(current_actor()) else meeting.notes
 
     def dump_warnings(self, meeting):
         return getattr(meeting, "warnings", None) or []
-
-
-class ConflictSchema(StrictSchema):
-    type = fields.String(metadata={"description": "meeting, block or room_inactive"})
-    room = fields.String()
-    start = fields.String()
-    end = fields.String()
-    meeting_id = fields.Integer()
-    title = fields.String()
-    reason = fields.String()
 
 
 class CheckResultSchema(StrictSchema):

@@ -22,7 +22,7 @@ from ..rooms.service import lock_rooms
 from ..times import LocalTimeError, to_local, to_utc
 from ..venues.models import Venue
 from .models import Meeting, MeetingChange
-from .visibility import visible_condition
+from .visibility import hidden_fields, visible_condition
 
 # Changes a calendar shows; each bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = ("title", "kind", "body", "process", "room", "start", "end", "status", "visibility",
@@ -92,10 +92,16 @@ def _filter_moment(value: datetime, zone_name: str, field: str) -> datetime:
         raise FieldErrors({field: str(error)}) from error
 
 
-def history(meeting_id: int, actor: Actor) -> list[MeetingChange]:
+def history(meeting_id: int, actor: Actor) -> list[dict]:
     meeting = get_meeting(meeting_id, actor)
-    return list(db.session.scalars(
-        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id)))
+    entries = db.session.scalars(
+        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id))
+    hidden = hidden_fields(actor)
+    return [
+        {"at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason,
+         "changes": {k: v for k, v in entry.changes.items() if k not in hidden}}
+        for entry in entries
+    ]
 
 
 # --- resolving input ------------------------------------------------------------------

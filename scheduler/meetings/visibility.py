@@ -26,3 +26,11 @@ def visible_condition(actor: Actor):
 def can_see(actor: Actor, meeting: Meeting) -> bool:
     allowed = visible_visibilities(actor)
     return allowed is None or meeting.visibility in allowed
+
+
+# Internal fields: shown to staff only, in meetings and in their history.
+STAFF_ONLY_FIELDS = ("notes",)
+
+
+def hidden_fields(actor: Actor) -> tuple[str, ...]:
+    return () if actor.is_staff else STAFF_ONLY_FIELDS
