@@ -31,7 +31,7 @@ class VenueByCode(MethodView):
         return service.get_venue(code)
 
     @requires("admin")
-    @blp.arguments(VenueUpdateSchema(partial=True))
+    @blp.arguments(VenueUpdateSchema)
     @blp.response(200, VenueOutSchema)
     def patch(self, data, code):
         """Change a venue (admin)"""

@@ -29,15 +29,16 @@ class VenueSchema(StrictSchema):
         if not is_valid_zone(value):
             raise ValidationError("Not an IANA time zone name such as America/New_York")
 
-    @validates("slots")
-    def distinct_slots(self, value, data_key):
+    @validates_schema  # skipped when a field, such as one slot, is already invalid
+    def distinct_slots(self, data, **kwargs):
+        value = data.get("slots", [])
         names = [s["name"] for s in value]
         if len(names) != len(set(names)):
-            raise ValidationError("Slot names must be distinct")
+            raise ValidationError("Slot names must be distinct", "slots")
         ordered = sorted(value, key=lambda s: s["start"])
         for earlier, later in zip(ordered, ordered[1:]):
             if later["start"] < earlier["end"]:
-                raise ValidationError(f"Slots {earlier['name']} and {later['name']} overlap")
+                raise ValidationError(f"Slots {earlier['name']} and {later['name']} overlap", "slots")
 
     @validates("working_days")
     def distinct_days(self, value, data_key):
@@ -46,8 +47,14 @@ class VenueSchema(StrictSchema):
 
 
 class VenueUpdateSchema(VenueSchema):
+    """A PATCH: any field may be left out, but a slot that is given must be whole."""
+
     class Meta:
         exclude = ("code",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.partial = tuple(self.fields)  # top-level names only, so nested slots are not partial
 
 
 class SlotOutSchema(SlotSchema):
