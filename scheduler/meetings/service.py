@@ -243,6 +243,7 @@ def create_meeting(data: dict, actor: Actor) -> Meeting:
     )
     db.session.add(meeting)
     _flush_or_refuse(proposal, actor)
+    proposal.meeting_id = meeting.id  # from now on, the warnings must not count the meeting itself
     _record(meeting, actor, "created", {k: [None, v] for k, v in _snapshot(meeting).items()})
     db.session.commit()
     meeting.warnings = conflicts.soft_warnings(proposal, actor)
