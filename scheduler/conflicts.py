@@ -4,6 +4,7 @@ Hard conflicts refuse a booking (409); soft ones are warnings returned with it. 
 service checks here first so that a refusal can say what it collides with and offer
 alternatives; the database constraint (see migrations) is the last word under concurrency.
 """
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -36,6 +37,7 @@ class Proposal:
     expected_participants: int | None = None
     languages: list = field(default_factory=list)
     organizers: list = field(default_factory=list)
+    webcast: bool = False
     meeting_id: int | None = None
 
     @property
@@ -205,7 +207,14 @@ def _local_days(start_local: datetime, end_local: datetime) -> list[date]:
 def _fits(room: Room, proposal: Proposal) -> bool:
     if proposal.expected_participants and room.capacity < proposal.expected_participants:
         return False
+    if proposal.webcast and "webcast" not in room.features:
+        return False
     return not (proposal.languages and not room.has_interpretation)
+
+
+def _natural_key(code: str) -> list:
+    """CR-9 before CR-10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
 
 
 def _free(room: Room, start: datetime, end: datetime, meetings, blocks) -> bool:
@@ -216,12 +225,10 @@ def _free(room: Room, start: datetime, end: datetime, meetings, blocks) -> bool:
 
 def alternative_rooms(proposal: Proposal) -> list[dict]:
     """Other active rooms of the venue, free for the same time, that fit; smallest first."""
-    candidates = [
-        room for room in db.session.scalars(
-            select(Room).where(Room.venue_id == proposal.room.venue_id, Room.active.is_(True),
-                               Room.id != proposal.room.id).order_by(Room.capacity, Room.code))
-        if _fits(room, proposal)
-    ]
+    rooms = db.session.scalars(select(Room).where(
+        Room.venue_id == proposal.room.venue_id, Room.active.is_(True), Room.id != proposal.room.id))
+    candidates = sorted((room for room in rooms if _fits(room, proposal)),
+                        key=lambda room: (room.capacity, _natural_key(room.code)))
     if not candidates:
         return []
     window = (proposal.start - timedelta(minutes=MAX_BUFFER_MINUTES),

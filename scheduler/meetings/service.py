@@ -158,6 +158,7 @@ def _proposal(room, start, end, values: dict, meeting_id=None) -> conflicts.Prop
         room=room, start=start, end=end, meeting_id=meeting_id,
         expected_participants=values.get("expected_participants"),
         languages=values.get("languages") or [], organizers=values.get("organizers") or [],
+        webcast=bool(values.get("webcast")),
     )
 
 
@@ -277,7 +278,8 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> 
 
     moving = room.id != meeting.room_id or start != meeting.start or end != meeting.end
     lock_rooms(sorted({meeting.room_id, room.id}))
-    values = {k: data.get(k, getattr(meeting, k)) for k in ("expected_participants", "languages", "organizers")}
+    values = {k: data.get(k, getattr(meeting, k))
+              for k in ("expected_participants", "languages", "organizers", "webcast")}
     proposal = _proposal(room, start, end, values, meeting_id=meeting.id)
     if status in ("tentative", "confirmed") and (moving or status != meeting.status):
         found = conflicts.hard_conflicts(proposal, actor)
