@@ -6,6 +6,7 @@ default venue and rooms are loaded again through the `seed` command.
 """
 import os
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -35,14 +36,11 @@ def _psycopg_dsn(url) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def database_url(request, tmp_path_factory):
-    """A migrated, empty database of one kind, for the whole session."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        return
+@contextmanager
+def throwaway_postgres_database(prefix: str):
+    """Create an empty PostgreSQL database, yield its URL, drop it afterwards."""
     admin_url = make_url(_postgres_admin_url())
-    name = f"scheduler_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with psycopg.connect(_psycopg_dsn(admin_url), autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -50,9 +48,21 @@ def database_url(request, tmp_path_factory):
         if REQUIRE_POSTGRES:
             pytest.fail(f"REQUIRE_POSTGRES=1 but PostgreSQL is unreachable: {error}")
         pytest.skip(f"PostgreSQL unreachable: {error}")
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(_psycopg_dsn(admin_url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_psycopg_dsn(admin_url), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database of one kind, for the whole session."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    with throwaway_postgres_database("scheduler_test") as url:
+        yield url
 
 
 def pytest_generate_tests(metafunc):

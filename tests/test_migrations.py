@@ -1,18 +1,14 @@
 """The migrations build both databases, agree with the models, and carry the booking guard."""
-import uuid
-
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
 
 from scheduler import create_app
 from scheduler.extensions import db
 
-from .conftest import _postgres_admin_url, _psycopg_dsn
+from .conftest import throwaway_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -21,13 +17,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    admin_url = make_url(_postgres_admin_url())
-    name = f"scheduler_migrations_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_psycopg_dsn(admin_url), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(_psycopg_dsn(admin_url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres_database("scheduler_migrations") as url:
+        yield url
 
 
 def _guard_objects(connection) -> set[str]:
