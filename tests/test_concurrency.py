@@ -73,6 +73,8 @@ def test_the_database_refuses_a_double_booking_the_service_missed(client, office
                            headers=officer)
     assert response.status_code == 409
     assert response.json["code"] == 409
+    assert response.json["conflicts"][0]["type"] == "meeting"  # answered like a checked refusal,
+    assert "rooms" in response.json["alternatives"]            # alternatives included
     moved = client.post("/api/v1/meetings", json=meeting(title="Other", start="2017-06-19T15:00",
                                                           end="2017-06-19T16:00"), headers=officer)
     assert moved.status_code == 201
