@@ -145,3 +145,14 @@ def test_check_answers_without_booking(client, officer):
     assert taken.json["alternatives"]["rooms"]
     assert len(client.get("/api/v1/meetings", headers=officer).json) == 1
     assert client.post("/api/v1/meetings/check", json=meeting(room="NOPE"), headers=officer).status_code == 422
+
+
+def test_changing_buffers_does_not_break_existing_bookings(client, officer):
+    first = book(client, officer, start="2017-06-19T10:00", end="2017-06-19T12:00")
+    book(client, officer, start="2017-06-19T12:00", end="2017-06-19T13:00")
+    client.patch("/api/v1/rooms/ECOSOC", json={"teardown_minutes": 30}, headers=officer)
+    renamed = client.patch(f"/api/v1/meetings/{first['id']}", json={"title": "Renamed"}, headers=officer)
+    assert renamed.status_code == 200, renamed.json
+    moved = client.patch(f"/api/v1/meetings/{first['id']}", json={"start": "2017-06-19T09:30",
+                                                                  "end": "2017-06-19T11:45"}, headers=officer)
+    assert moved.status_code == 409  # 11:45 + 30 minutes of teardown reaches into the 12:00 meeting

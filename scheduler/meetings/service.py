@@ -292,7 +292,9 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> 
     if "body" in data:
         meeting.body, meeting.body_slug = data["body"], slugify(data["body"])
     meeting.room, meeting.process, meeting.start, meeting.end = room, process, start, end
-    meeting.held_start, meeting.held_end = proposal.held
+    if moving:
+        # Only a move takes the room's current buffers; otherwise the booking keeps what it held.
+        meeting.held_start, meeting.held_end = proposal.held
     after = _snapshot(meeting)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
