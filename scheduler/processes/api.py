@@ -36,7 +36,7 @@ class ProcessBySlug(MethodView):
         return service.get_process(slug)
 
     @requires(*BOOKING_ROLES)
-    @blp.arguments(ProcessUpdateSchema(partial=True))
+    @blp.arguments(ProcessUpdateSchema)
     @blp.response(200, ProcessOutSchema)
     def patch(self, data, slug):
         """Change a process (officer, admin)"""

@@ -1,6 +1,7 @@
 from marshmallow import fields, validate
 
 from ..schema_fields import Name, QuerySchema, StrictSchema, Text
+from .models import SLUG_MAX_LENGTH
 
 
 class FacilitatorSchema(StrictSchema):
@@ -11,7 +12,8 @@ class FacilitatorSchema(StrictSchema):
 
 class ProcessSchema(StrictSchema):
     slug = fields.String(
-        validate=validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lower-case words joined by '-'"),
+        validate=[validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lower-case words joined by '-'"),
+                  validate.Length(max=SLUG_MAX_LENGTH)],
         metadata={"description": "Made from the title when not given", "example": "trafficking-declaration"},
     )
     title = Name(500, required=True)
@@ -22,8 +24,14 @@ class ProcessSchema(StrictSchema):
 
 
 class ProcessUpdateSchema(ProcessSchema):
+    """A PATCH: any field may be left out, but a facilitator that is given must be whole."""
+
     class Meta:
         exclude = ("slug",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.partial = tuple(self.fields)  # top-level names only, so nested facilitators are not partial
 
 
 class ProcessOutSchema(ProcessSchema):

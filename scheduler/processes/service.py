@@ -4,15 +4,20 @@ from sqlalchemy import func, select
 
 from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
-from .models import Process
+from .models import BODY_SLUG_MAX_LENGTH, Process
 
 SLUG_LENGTH = 80
+
+
+def body_slug(name: str) -> str:
+    """The URL form of a body's name (`general-assembly`), for filters and feed URLs alike."""
+    return slugify(name, max_length=BODY_SLUG_MAX_LENGTH)
 
 
 def list_processes(filters: dict, page: int, page_size: int) -> tuple[list[Process], int]:
     query = select(Process)
     if "body" in filters:
-        query = query.where(Process.body_slug == slugify(filters["body"]))
+        query = query.where(Process.body_slug == body_slug(filters["body"]))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(query.order_by(Process.slug).offset((page - 1) * page_size).limit(page_size))
     return list(items), total
@@ -30,7 +35,7 @@ def _apply(process: Process, data: dict) -> None:
         if field in data:
             setattr(process, field, data[field])
     if "body" in data:
-        process.body, process.body_slug = data["body"], slugify(data["body"])
+        process.body, process.body_slug = data["body"], body_slug(data["body"])
 
 
 def create_process(data: dict) -> Process:
