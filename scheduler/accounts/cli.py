@@ -9,7 +9,7 @@ from ..db_types import utcnow
 from ..errors import FieldErrors
 from ..extensions import db
 from .models import ROLES, ApiToken
-from .service import create_token
+from .service import create_token, token_state
 
 tokens_cli = AppGroup("tokens", help="Create, list and revoke API tokens.")
 
@@ -32,10 +32,11 @@ def create_command(role, name, mission_code, expires_in_days):
 
 @tokens_cli.command("list")
 def list_command():
-    """List tokens (never their secrets)."""
+    """List tokens (never their secrets): id, role, name, mission, state, expiry."""
     for token in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
-        state = "revoked" if token.revoked_at else "active"
-        click.echo(f"{token.id}\t{token.role}\t{token.name}\t{token.mission_code or ''}\t{state}")
+        expires = token.expires_at.isoformat(timespec="seconds") if token.expires_at else ""
+        fields = (token.id, token.role, token.name, token.mission_code or "", token_state(token), expires)
+        click.echo("\t".join(str(field) for field in fields))
 
 
 @tokens_cli.command("revoke")

@@ -15,6 +15,8 @@ from .models import ROLES, ApiToken
 
 STAFF_ROLES = ("admin", "officer", "viewer")
 BOOKING_ROLES = ("admin", "officer")
+# A token's name is written, with its role, as the author of blocks and of meeting history (200 characters).
+NAME_MAX_LENGTH = 180
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ def create_token(name: str, role: str, mission_code: str | None = None, expires_
         errors["role"] = f"Must be one of: {', '.join(ROLES)}"
     if not name.strip():
         errors["name"] = "Give the token a name saying whose it is"
+    elif len(name.strip()) > NAME_MAX_LENGTH:
+        errors["name"] = f"At most {NAME_MAX_LENGTH} characters"
     if role == "mission" and not mission_code:
         errors["mission"] = "A mission token needs the mission's code"
     if errors:
@@ -67,6 +71,15 @@ def create_token(name: str, role: str, mission_code: str | None = None, expires_
     return token, secret
 
 
+def token_state(token: ApiToken) -> str:
+    """`active`, `revoked` or `expired`: only an active token is let in."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= utcnow():
+        return "expired"
+    return "active"
+
+
 def _actor_from_header() -> Actor:
     header = request.headers.get("Authorization", "")
     if not header:
@@ -75,7 +88,7 @@ def _actor_from_header() -> Actor:
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Use 'Authorization: Bearer <token>'")
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret.strip())))
-    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= utcnow()):
+    if token is None or token_state(token) != "active":
         raise Unauthorized("The token is unknown, expired or revoked")
     return Actor(name=token.name, role=token.role, mission_code=token.mission_code)
 
