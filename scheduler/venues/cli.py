@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -37,6 +38,7 @@ def seed(path: Path = DEFAULT_DATA) -> tuple[int, int]:
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DATA)
 def seed_command(path):
     """Load the default venues and rooms; existing ones are left as they are."""

@@ -1,0 +1,175 @@
+"""The `seed` command and the default data file; settings read from the environment."""
+import json
+import secrets
+
+import pytest
+
+from config.settings import (DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, ConfigurationError, load_settings,
+                             normalise_database_url)
+from scheduler import create_app
+from scheduler.venues.cli import DEFAULT_DATA
+
+DATA = json.loads(DEFAULT_DATA.read_text(encoding="utf-8"))
+
+
+def seed(app, *args):
+    # No application context is pushed here: the command must push its own, as under `flask --app wsgi`.
+    return app.test_cli_runner().invoke(args=["seed", *args])
+
+
+# --- the data file ---------------------------------------------------------------------
+
+def test_every_room_says_where_its_capacity_comes_from():
+    rooms = [room for venue in DATA["venues"] for room in venue["rooms"]]
+    assert len(rooms) >= 17
+    for room in rooms:
+        source = room.get("capacity_source")
+        assert isinstance(source, str) and source.strip(), room["code"]
+        assert source.startswith(("published", "estimate")), room["code"]
+    ga_hall = next(room for room in rooms if room["code"] == "GA-HALL")
+    assert ga_hall["capacity"] == 1800 and ga_hall["capacity_source"].startswith("published")
+    assert "estimate" in DATA["about"] and "not published" in DATA["about"]
+
+
+def test_data_file_names_every_unhq_room_of_the_product():
+    [unhq] = [venue for venue in DATA["venues"] if venue["code"] == "UNHQ"]
+    names = {room["name"] for room in unhq["rooms"]}
+    assert {"General Assembly Hall", "Security Council Chamber", "Security Council Consultations Room",
+            "Trusteeship Council Chamber", "Economic and Social Council Chamber"} <= names
+    assert {f"Conference Room {n}" for n in range(1, 13)} <= names
+    codes = [room["code"] for venue in DATA["venues"] for room in venue["rooms"]]
+    assert len(codes) == len(set(codes))
+
+
+# --- seeding ---------------------------------------------------------------------------
+
+def test_seeded_rooms_are_those_of_the_data_file(client):
+    [unhq] = [venue for venue in DATA["venues"] if venue["code"] == "UNHQ"]
+    rooms = {room["code"]: room for room in client.get("/api/v1/rooms?venue=UNHQ").json}
+    assert set(rooms) == {room["code"] for room in unhq["rooms"]}
+    for item in unhq["rooms"]:
+        room = rooms[item["code"]]
+        assert (room["name"], room["capacity"], room["features"], room["setup_minutes"], room["teardown_minutes"],
+                room["active"]) == (item["name"], item["capacity"], item["features"], item["setup_minutes"],
+                                    item["teardown_minutes"], True)
+    venue = client.get("/api/v1/venues/UNHQ").json
+    assert venue["slots"] == unhq["slots"] and venue["working_days"] == unhq["working_days"]
+    assert venue["interpretation_teams"] == unhq["interpretation_teams"]
+
+
+def test_seed_is_idempotent(app, client):
+    # The fixtures seeded once already.
+    before_rooms, before_venues = client.get("/api/v1/rooms").json, client.get("/api/v1/venues").json
+    for _ in range(2):
+        result = seed(app)
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == "seed: 0 venue(s) and 0 room(s) added"
+    assert client.get("/api/v1/rooms").json == before_rooms
+    assert client.get("/api/v1/venues").json == before_venues
+
+
+def test_seed_never_overwrites_what_officers_changed(app, client, officer, admin):
+    changed = client.patch("/api/v1/rooms/ECOSOC", json={"capacity": 420, "features": ["webcast"], "active": False,
+                                                        "setup_minutes": 15}, headers=officer)
+    assert changed.status_code == 200
+    slots = [{"name": "day", "start": "09:00", "end": "18:00"}]
+    venue = client.patch("/api/v1/venues/UNHQ", json={"slots": slots, "interpretation_teams": 7}, headers=admin)
+    assert venue.status_code == 200
+
+    result = seed(app)
+    assert result.exit_code == 0, result.output
+    assert "0 venue(s) and 0 room(s) added" in result.output
+    assert client.get("/api/v1/rooms/ECOSOC").json == changed.json
+    assert client.get("/api/v1/venues/UNHQ").json == venue.json
+
+
+def test_seed_adds_only_what_is_missing(app, client, tmp_path):
+    data = {"venues": [
+        {**DATA["venues"][0], "name": "Renamed in the file", "rooms": [
+            {**DATA["venues"][0]["rooms"][0], "capacity": 1},  # exists: left alone
+            {"code": "NLB", "name": "North Lawn Building Room", "capacity": 50, "features": [],
+             "capacity_source": "estimate", "setup_minutes": 0, "teardown_minutes": 10},
+        ]},
+        {"code": "UNOG", "name": "United Nations Office at Geneva", "timezone": "Europe/Zurich",
+         "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"], "interpretation_teams": 3,
+         "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
+         "rooms": [{"code": "XX", "name": "Room XX", "capacity": 700, "features": ["interpretation"],
+                    "capacity_source": "estimate", "setup_minutes": 0, "teardown_minutes": 0}]},
+    ]}
+    path = tmp_path / "venues.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    result = seed(app, "--file", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "seed: 1 venue(s) and 2 room(s) added"
+    assert client.get("/api/v1/venues/UNHQ").json["name"] == "United Nations Headquarters"
+    assert client.get("/api/v1/rooms/GA-HALL").json["capacity"] == 1800
+    nlb = client.get("/api/v1/rooms/NLB").json
+    assert (nlb["venue"], nlb["teardown_minutes"]) == ("UNHQ", 10)
+    geneva = client.get("/api/v1/venues/UNOG").json
+    assert geneva == {"code": "UNOG", "name": "United Nations Office at Geneva", "timezone": "Europe/Zurich",
+                      "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
+                      "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                      "interpretation_teams": 3}
+    assert [r["code"] for r in client.get("/api/v1/rooms?venue=UNOG").json] == ["XX"]
+    assert seed(app, "--file", str(path)).output.strip() == "seed: 0 venue(s) and 0 room(s) added"
+
+
+def test_seed_with_a_missing_file_is_a_usage_error(app, tmp_path):
+    result = seed(app, "--file", str(tmp_path / "nowhere.json"))
+    assert result.exit_code == 2
+    assert "nowhere.json" in result.output
+
+
+# --- settings --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("environ", [
+    {"SCHEDULER_ENV": "production"},
+    {"SCHEDULER_ENV": "production", "SECRET_KEY": ""},
+    {"SCHEDULER_ENV": "production", "SECRET_KEY": DEVELOPMENT_SECRET_KEY},
+    {"SCHEDULER_ENV": "production", "SECRET_KEY": "x" * 31},
+])
+def test_production_refuses_a_weak_secret_key(environ):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        load_settings(environ)
+
+
+def test_production_with_a_strong_secret_key():
+    key = secrets.token_urlsafe(48)
+    settings = load_settings({"SCHEDULER_ENV": "production", "SECRET_KEY": key,
+                              "DATABASE_URL": "postgres://scheduler:pw@db.example.org:5432/scheduler"})
+    assert settings["SCHEDULER_ENV"] == "production"
+    assert settings["SECRET_KEY"] == key
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://scheduler:pw@db.example.org:5432/scheduler"
+
+
+def test_development_defaults():
+    settings = load_settings({})
+    assert settings["SCHEDULER_ENV"] == "development"
+    assert settings["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{INSTANCE_DIR / 'scheduler.sqlite3'}"
+    assert settings["ALTERNATIVE_SEARCH_DAYS"] == 10
+    assert load_settings({"ALTERNATIVE_SEARCH_DAYS": "3"})["ALTERNATIVE_SEARCH_DAYS"] == 3
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgres://u:p@localhost:5432/db", "postgresql+psycopg://u:p@localhost:5432/db"),
+    ("postgresql://u@127.0.0.1/db?sslmode=require", "postgresql+psycopg://u@127.0.0.1/db?sslmode=require"),
+    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:////var/lib/scheduler.sqlite3", "sqlite:////var/lib/scheduler.sqlite3"),
+])
+def test_database_urls_are_normalised(url, expected):
+    assert normalise_database_url(url) == expected
+    assert load_settings({"DATABASE_URL": url})["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+def test_app_does_not_start_in_production_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("SCHEDULER_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigurationError):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    app = create_app()
+    assert app.config["SCHEDULER_ENV"] == "production"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'x.sqlite3'}"
