@@ -463,12 +463,12 @@ def test_a_block_is_deleted_only_through_its_own_room(client, officer):
     assert len(client.get("/api/v1/rooms/ECOSOC/blocks").json) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="times.to_utc lets OverflowError out for years at the edge of the calendar "
-                                       "(reported; the fix belongs in times.py)")
 @pytest.mark.parametrize("block", [
     {"start": "9999-12-31T22:00-05:00", "end": "9999-12-31T23:00-05:00", "reason": "Far future"},
     {"start": "0001-01-01T00:00", "end": "0001-01-01T03:00", "reason": "Year one"},
 ])
 def test_block_at_the_edge_of_the_calendar_is_422(client, officer, block):
+    # Not a 500: converting such times to UTC would leave the range of Python's datetime.
     errors = field_errors(client.post("/api/v1/rooms/ECOSOC/blocks", json=block, headers=officer))
-    assert "start" in errors
+    assert set(errors) == {"start", "end"}
+    assert client.get("/api/v1/rooms/ECOSOC/blocks").json == []
