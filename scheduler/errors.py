@@ -6,7 +6,7 @@ errors into that format. A client never sees a stack trace.
 import logging
 
 from flask import jsonify
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 # PostgreSQL SQLSTATE exclusion_violation, and the message of our SQLite trigger (see migrations).
 EXCLUSION_VIOLATION = "23P01"
 SQLITE_OVERLAP_MESSAGE = "room_already_held"
+# What Python's sqlite3 raises (as a bare OverflowError) for an integer beyond 64 bits.
+SQLITE_INTEGER_OVERFLOW_MESSAGE = "too large to convert to SQLite INTEGER"
+VALUE_OUT_OF_RANGE = "A value in the request is out of the range the database can hold"
 
 
 class ServiceError(Exception):
@@ -102,6 +105,13 @@ def register_error_handlers(app):
         log.warning("integrity error: %s", error.orig)
         return jsonify(error_body(409, "The change conflicts with existing data")), 409
 
+    @app.errorhandler(DataError)
+    def data_error(error: DataError):
+        # The database refused a value the schemas let through, e.g. /meetings/56566073504 on PostgreSQL,
+        # whose id column holds 32 bits (SQLSTATE 22003). The client's doing, not the server's.
+        log.warning("data error: %s", error.orig)
+        return jsonify(error_body(400, VALUE_OUT_OF_RANGE)), 400
+
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
         log.error("database unavailable: %s", error.orig)
@@ -111,5 +121,8 @@ def register_error_handlers(app):
     def unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return jsonify(error_body(error.code or 500, error.description)), error.code or 500
+        if isinstance(error, OverflowError) and SQLITE_INTEGER_OVERFLOW_MESSAGE in str(error):
+            # SQLite's counterpart of the DataError above, e.g. /meetings/99999999999999999999.
+            return jsonify(error_body(400, VALUE_OUT_OF_RANGE)), 400
         log.exception("unexpected error")
         return jsonify(error_body(500, "Internal error; it has been logged")), 500

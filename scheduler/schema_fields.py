@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .times import parse_datetime_text, parse_hhmm
+from .times import DATETIME_PATTERN, HHMM_PATTERN, parse_datetime_text, parse_hhmm
 
 
 class StrictSchema(ma.Schema):
@@ -19,8 +19,16 @@ class QuerySchema(ma.Schema):
         unknown = ma.EXCLUDE
 
 
-class HHMM(fields.Field):
-    """A local wall-clock time written HH:MM."""
+def _documented(metadata: dict | None, **properties) -> dict:
+    """The field's OpenAPI properties, under what the schema author gave."""
+    return {**properties, **(metadata or {})}
+
+
+class HHMM(fields.String):
+    """A local wall-clock time written HH:MM (documented as a string with that pattern)."""
+
+    def __init__(self, *, metadata: dict | None = None, **kwargs):
+        super().__init__(metadata=_documented(metadata, pattern=HHMM_PATTERN), **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.strftime("%H:%M")
@@ -53,21 +61,34 @@ def Name(max_length: int, **kwargs):
     return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
+class _JsonInteger(fields.Integer):
+    """A JSON number without a fractional part: 5 and 5.0 alike (as JSON Schema's "integer"), not "5" or 5.5."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super()._validated(value)
+
+
 def Int(**kwargs):
     """An integer that must be sent as a JSON number ("5" is refused)."""
-    return fields.Integer(strict=True, **kwargs)
+    return _JsonInteger(strict=True, **kwargs)
 
 
 def Bool(**kwargs):
     return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
 
 
-class Moment(fields.Field):
+class Moment(fields.String):
     """A date-time: RFC 3339 with an offset, or venue-local without one.
 
     Loads to a datetime that is aware (offset given) or naive (to be read in the venue's
-    zone by the service, which knows the venue).
+    zone by the service, which knows the venue). Documented as a string with the pattern
+    of both forms (not `format: date-time`, which requires the offset).
     """
+
+    def __init__(self, *, metadata: dict | None = None, **kwargs):
+        super().__init__(metadata=_documented(metadata, pattern=DATETIME_PATTERN), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:

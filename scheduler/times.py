@@ -10,10 +10,16 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-# RFC 3339 date-time, or the same without an offset (venue-local). Seconds optional.
-_DATETIME_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?$"
+# RFC 3339 date-time, or the same without an offset (venue-local). Seconds optional. ASCII digits only
+# (Python's \d also matches other scripts' digits). Also published as the `pattern` of such fields.
+DATETIME_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$"
 )
+HHMM_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
+_DATETIME_RE = re.compile(DATETIME_PATTERN)
+# The years a client may name. Python's own limits (1 and 9999) are too close: converting
+# 9999-12-31T23:00-05:00 to UTC, or looking a day around 0001-01-01, overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 class LocalTimeError(ValueError):
@@ -42,9 +48,11 @@ def _known_zones() -> frozenset:
 
 def parse_datetime_text(text: str) -> datetime:
     """Parse RFC 3339 (aware) or a local date-time without offset (naive). Raises ValueError."""
-    if not isinstance(text, str) or not _DATETIME_RE.match(text):
+    if not isinstance(text, str) or not _DATETIME_RE.fullmatch(text):
         raise ValueError("Not a date-time: use RFC 3339 (2017-06-16T10:00:00-04:00) or local 2017-06-16T10:00")
     value = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"Give a year from {MIN_YEAR} to {MAX_YEAR}")
     if value.tzinfo is not None and value.utcoffset() is not None and abs(value.utcoffset()) >= timedelta(hours=24):
         raise ValueError("UTC offset out of range")
     return value
@@ -107,6 +115,6 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 def parse_hhmm(text: str) -> time:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text):
+    if not isinstance(text, str) or not re.fullmatch(HHMM_PATTERN, text):
         raise ValueError("Use HH:MM, for example 10:00")
     return time.fromisoformat(text)
