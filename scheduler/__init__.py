@@ -48,9 +48,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (venues_blp, rooms_blp, processes_blp, meetings_blp):
         api.register_blueprint(blueprint)
 
+    from .accounts.service import current_actor
     from .errors import register_error_handlers
 
     register_error_handlers(app)
+    # Credentials, when sent, are checked on every request: a bad token is a 401 even where
+    # the data is public, so a client learns at once that its token is wrong.
+    @app.before_request
+    def authenticate():
+        current_actor()
 
     from .accounts.cli import tokens_cli
     from .venues.cli import seed_command

@@ -246,3 +246,17 @@ def test_lists_filter_and_paginate(client, officer):
     assert '"total": 3' in page.headers["X-Pagination"]
     assert client.get("/api/v1/meetings?status=gone").status_code == 422
     assert client.get("/api/v1/meetings?from=yesterday").status_code == 422
+
+
+def test_a_long_body_name_in_any_script_is_stored_and_found(client, officer):
+    body = "中" * 100
+    created = book(client, officer, body=body)
+    assert created["body"] == body
+    found = client.get("/api/v1/meetings", query_string={"body": body}, headers=officer).json
+    assert [m["id"] for m in found] == [created["id"]]
+
+
+def test_a_bad_token_is_refused_even_on_public_reads(client):
+    response = client.get("/api/v1/rooms", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")

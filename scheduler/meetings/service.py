@@ -6,7 +6,6 @@ write the meeting and its history, flush so the database constraint speaks, comm
 from datetime import datetime, timedelta
 
 from flask import current_app
-from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,6 +16,7 @@ from ..db_types import utcnow
 from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed, is_overlap_violation
 from ..extensions import db
 from ..processes.models import Process
+from ..processes.service import body_slug
 from ..rooms.models import Room
 from ..rooms.service import lock_rooms
 from ..times import LocalTimeError, to_local, to_utc
@@ -57,7 +57,7 @@ def list_meetings(actor: Actor, filters: dict, page: int, page_size: int) -> tup
         query = query.where(Meeting.room_id.in_(
             select(Room.id).join(Room.venue).where(Venue.code == filters["venue"].upper())))
     if "body" in filters:
-        query = query.where(Meeting.body_slug == slugify(filters["body"]))
+        query = query.where(Meeting.body_slug == body_slug(filters["body"]))
     if "process" in filters:
         query = query.where(Meeting.process_id.in_(select(Process.id).where(Process.slug == filters["process"])))
     if filters.get("status"):
@@ -239,7 +239,7 @@ def create_meeting(data: dict, actor: Actor) -> Meeting:
     now = utcnow()
     meeting = Meeting(
         room=room, process=process, start=start, end=end, held_start=held_start, held_end=held_end,
-        body=body, body_slug=slugify(body), created_by=actor.label, created_at=now, updated_at=now, sequence=0,
+        body=body, body_slug=body_slug(body), created_by=actor.label, created_at=now, updated_at=now, sequence=0,
         **{field: data[field] for field in PLAIN_FIELDS},
     )
     db.session.add(meeting)
@@ -290,7 +290,7 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> 
         if field in data:
             setattr(meeting, field, data[field])
     if "body" in data:
-        meeting.body, meeting.body_slug = data["body"], slugify(data["body"])
+        meeting.body, meeting.body_slug = data["body"], body_slug(data["body"])
     meeting.room, meeting.process, meeting.start, meeting.end = room, process, start, end
     if moving:
         # Only a move takes the room's current buffers; otherwise the booking keeps what it held.
