@@ -6,6 +6,8 @@ errors into that format. A client never sees a stack trace.
 import logging
 
 from flask import jsonify
+from flask_smorest.error_handler import ErrorSchema as SmorestErrorSchema
+from marshmallow import fields
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
@@ -18,6 +20,14 @@ SQLITE_OVERLAP_MESSAGE = "room_already_held"
 # What Python's sqlite3 raises (as a bare OverflowError) for an integer beyond 64 bits.
 SQLITE_INTEGER_OVERFLOW_MESSAGE = "too large to convert to SQLite INTEGER"
 VALUE_OUT_OF_RANGE = "A value in the request is out of the range the database can hold"
+
+
+class ErrorSchema(SmorestErrorSchema):
+    """The error body, as documented in OpenAPI."""
+
+    conflicts = fields.List(fields.Dict(), metadata={"description": "409: what the request collides with"})
+    alternatives = fields.Dict(metadata={"description": "409: other rooms and times that are free"})
+    current_etag = fields.String(metadata={"description": "412: the meeting's ETag now"})
 
 
 class ServiceError(Exception):

@@ -1,8 +1,11 @@
 """The Flask extensions, created here and bound to the app in create_app()."""
 from flask_migrate import Migrate
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
+
+from .errors import ErrorSchema
 
 # Named constraints, so that Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -15,4 +18,19 @@ NAMING_CONVENTION = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
-api = Api()
+
+
+class SchedulerApi(Api):
+    """flask-smorest's Api, documenting what this service really sends."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_pagination_header(self):
+        # flask-smorest sends X-Pagination as JSON, not in OpenAPI's default header encoding.
+        self.spec.components.header("PAGINATION", {
+            "description": "Pagination metadata, as JSON",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }, lazy=True)
+
+
+api = SchedulerApi()

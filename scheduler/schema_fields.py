@@ -75,8 +75,17 @@ def Int(**kwargs):
     return _JsonInteger(strict=True, **kwargs)
 
 
+class _JsonBoolean(fields.Boolean):
+    """true or false only: not 0 and 1 (equal to False and True in Python), nor "true"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def Bool(**kwargs):
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+    return _JsonBoolean(**kwargs)
 
 
 class Moment(fields.String):

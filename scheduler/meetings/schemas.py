@@ -1,8 +1,10 @@
+from datetime import date
+
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from ..accounts.service import current_actor
 from ..schema_fields import Bool, Int, Moment, Name, QuerySchema, StrictSchema, Text
-from ..times import to_local
+from ..times import MAX_YEAR, MIN_YEAR, to_local
 from .visibility import hidden_fields
 from .models import KINDS, LANGUAGES, STATUSES, VISIBILITIES
 
@@ -18,13 +20,16 @@ class MeetingInputSchema(StrictSchema):
     room = fields.String(required=True, validate=validate.Length(min=1, max=32), metadata={"example": "ECOSOC"})
     start = Moment(metadata={"description": MOMENT_HELP, "example": "2017-06-16T10:00"})
     end = Moment(metadata={"description": MOMENT_HELP, "example": "2017-06-16T12:00"})
-    date = fields.Date(metadata={"description": "With `slot`, instead of start and end", "example": "2017-06-16"})
-    slot = fields.String(validate=validate.Length(min=1, max=32), metadata={"example": "morning"})
+    date = fields.Date(validate=validate.Range(min=date(MIN_YEAR, 1, 1), max=date(MAX_YEAR, 12, 31)),
+                       metadata={"description": "Venue-local day; with `slot`, instead of start and end"})
+    slot = fields.String(validate=validate.Length(min=1, max=32),
+                         metadata={"description": "Name of one of the venue's standard slots, e.g. morning"})
     status = fields.String(validate=validate.OneOf(("tentative", "confirmed")), load_default="confirmed")
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES), load_default="public")
     organizers = fields.List(Name(200), validate=validate.Length(max=20), load_default=list)
     expected_participants = Int(allow_none=True, validate=validate.Range(min=1, max=100_000), load_default=None)
-    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list)
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list,
+                            metadata={"uniqueItems": True})
     webcast = Bool(load_default=False)
     description = Text(20_000, load_default="")
     notes = Text(20_000, load_default="")
