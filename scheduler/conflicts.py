@@ -166,7 +166,7 @@ def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
         warnings.append(_warning("no_interpretation",
                                  f"Interpretation is asked for but {room.code} has no interpretation booths"))
     if proposal.languages and slot is not None:
-        slot_start, slot_end = slot.on(start_local.date(), tz)
+        slot_start, slot_end = slot.on(start_local.date(), tz, strict=False)
         interpreted = [
             m for m in db.session.scalars(select(Meeting).join(Meeting.room).where(
                 Room.venue_id == venue.id,
@@ -258,8 +258,8 @@ def alternative_times(proposal: Proposal, search_days: int) -> list[dict]:
     slots = venue.standard_slots()
     if not days or not slots:
         return []
-    window_start = slots[0].on(days[0], tz)[0] - timedelta(minutes=MAX_BUFFER_MINUTES)
-    window_end = slots[-1].on(days[-1], tz)[1] + timedelta(minutes=MAX_BUFFER_MINUTES)
+    window_start = slots[0].on(days[0], tz, strict=False)[0] - timedelta(minutes=MAX_BUFFER_MINUTES)
+    window_end = slots[-1].on(days[-1], tz, strict=False)[1] + timedelta(minutes=MAX_BUFFER_MINUTES)
     meetings = _held_meetings([room.id], window_start, window_end, proposal.meeting_id)
     blocks = _blocks([room.id], window_start, window_end)
     setup, teardown = timedelta(minutes=room.setup_minutes), timedelta(minutes=room.teardown_minutes)
@@ -269,7 +269,7 @@ def alternative_times(proposal: Proposal, search_days: int) -> list[dict]:
     found = []
     for day in days:
         for slot in slots:
-            slot_start, slot_end = slot.on(day, tz)
+            slot_start, slot_end = slot.on(day, tz, strict=False)
             if slot_end - slot_start < duration:
                 continue
             starts = sorted({slot_start, *(t for t in releases if slot_start < t < slot_end)})

@@ -95,11 +95,21 @@ class Slot:
     start: time
     end: time
 
-    def on(self, day: date, tz_name: str) -> tuple[datetime, datetime]:
-        """The UTC interval of this slot on a local day."""
+    def on(self, day: date, tz_name: str, strict: bool = True) -> tuple[datetime, datetime]:
+        """The UTC interval of this slot on a local day.
+
+        Strict (for a client's {date, slot}): a slot edge inside a DST gap or fold is an error.
+        Lenient (for the service's own searches): such an edge is read with the offset in force
+        before the change, which lands just after a gap and on the first of two folded times.
+        """
+        if strict:
+            convert = localize
+        else:
+            def convert(naive, name):
+                return naive.replace(tzinfo=zone(name)).astimezone(timezone.utc)
         return (
-            localize(datetime.combine(day, self.start), tz_name),
-            localize(datetime.combine(day, self.end), tz_name),
+            convert(datetime.combine(day, self.start), tz_name),
+            convert(datetime.combine(day, self.end), tz_name),
         )
 
     def contains(self, start_local: datetime, end_local: datetime) -> bool:
@@ -107,7 +117,6 @@ class Slot:
             start_local.date() == end_local.date()
             and self.start <= start_local.time()
             and end_local.time() <= self.end
-            and end_local.time() != time(0)
         )
 
 

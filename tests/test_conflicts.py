@@ -156,3 +156,40 @@ def test_changing_buffers_does_not_break_existing_bookings(client, officer):
     moved = client.patch(f"/api/v1/meetings/{first['id']}", json={"start": "2017-06-19T09:30",
                                                                   "end": "2017-06-19T11:45"}, headers=officer)
     assert moved.status_code == 409  # 11:45 + 30 minutes of teardown reaches into the 12:00 meeting
+
+
+def test_slots_whose_edges_fall_in_a_dst_change_never_break_a_booking(client, officer, admin):
+    """A venue with a night slot across New York's DST changes: the warnings and alternatives
+    read such slot edges leniently, while a client's {date, slot} there is refused with 422."""
+    created = client.post("/api/v1/venues", headers=admin, json={
+        "code": "NIGHT", "name": "Night venue", "timezone": "America/New_York",
+        "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+        "slots": [{"name": "night", "start": "01:00", "end": "04:00"}]})
+    assert created.status_code == 201, created.json
+    room = {"code": "NIGHT-1", "name": "Night room", "venue": "NIGHT", "capacity": 50, "features": ["interpretation"]}
+    assert client.post("/api/v1/rooms", json=room, headers=officer).status_code == 201
+
+    first = client.post("/api/v1/meetings", headers=officer, json=meeting(
+        room="NIGHT-1", start="2018-11-04T03:00", end="2018-11-04T03:30", languages=["en"]))
+    assert first.status_code == 201, first.json
+    clash = client.post("/api/v1/meetings", headers=officer, json=meeting(
+        room="NIGHT-1", start="2018-11-04T03:00", end="2018-11-04T03:30"))
+    assert clash.status_code == 409
+    assert clash.json["alternatives"]["times"][0]["start"] == "2018-11-04T03:30:00-05:00"
+    spring = client.post("/api/v1/meetings", headers=officer, json=meeting(
+        room="NIGHT-1", start="2018-03-11T03:00", end="2018-03-11T03:30", languages=["en"]))
+    assert spring.status_code == 201, spring.json
+    ambiguous = client.post("/api/v1/meetings", headers=officer, json=meeting(
+        room="NIGHT-1", start=None, end=None, date="2018-11-04", slot="night"))
+    assert ambiguous.status_code == 422 and "date" in ambiguous.json["errors"]["json"]
+
+
+def test_a_postponed_meeting_confirmed_again_takes_the_rooms_current_buffers(client, officer):
+    first = book(client, officer, start="2017-06-19T10:00", end="2017-06-19T12:00")
+    client.post(f"/api/v1/meetings/{first['id']}/postpone", json={"reason": "later"}, headers=officer)
+    client.patch("/api/v1/rooms/ECOSOC", json={"teardown_minutes": 30}, headers=officer)
+    confirmed = client.patch(f"/api/v1/meetings/{first['id']}", json={"status": "confirmed"}, headers=officer)
+    assert confirmed.status_code == 200
+    refused = client.post("/api/v1/meetings", json=meeting(start="2017-06-19T12:15", end="2017-06-19T13:00"),
+                          headers=officer)
+    assert refused.status_code == 409  # the first meeting now holds the room until 12:30

@@ -260,3 +260,31 @@ def test_a_bad_token_is_refused_even_on_public_reads(client):
     response = client.get("/api/v1/rooms", headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_history_hides_what_a_meeting_was_while_the_caller_could_not_see_it(client, officer, mission):
+    created = book(client, officer, title="Secret talks", visibility="closed")
+    url = f"/api/v1/meetings/{created['id']}"
+    client.patch(url, json={"title": "Talks (renamed while closed)"}, headers=officer)
+    client.patch(url, json={"title": "Open consultations", "visibility": "public"}, headers=officer)
+    client.patch(url, json={"start": "2017-06-19T11:00"}, headers=officer)
+
+    for headers in ({}, mission):
+        history = client.get(f"{url}/history", headers=headers).json
+        assert [entry["action"] for entry in history] == ["updated", "updated"]
+        assert history[0]["changes"]["title"] == [None, "Open consultations"]
+        assert history[0]["changes"]["visibility"] == [None, "public"]
+        assert history[1]["changes"]["start"] == ["2017-06-19T10:00:00-04:00", "2017-06-19T11:00:00-04:00"]
+        assert "Secret" not in str(history) and "renamed while closed" not in str(history)
+    assert len(client.get(f"{url}/history", headers=officer).json) == 4
+
+
+def test_local_list_bounds_need_a_zone_when_there_are_several_venues(client, officer, admin):
+    assert client.get("/api/v1/meetings?from=2017-06-16T00:00").status_code == 200  # the only venue's zone
+    client.post("/api/v1/venues", headers=admin, json={"code": "UNOG", "name": "Palais des Nations",
+                                                        "timezone": "Europe/Zurich"})
+    response = client.get("/api/v1/meetings?from=2017-06-16T00:00")
+    assert response.status_code == 422 and "from" in response.json["errors"]["json"]
+    assert client.get("/api/v1/meetings?from=2017-06-16T00:00&venue=UNOG").status_code == 200
+    assert client.get("/api/v1/meetings?from=2017-06-16T00:00-04:00").status_code == 200
+    assert client.get("/api/v1/meetings", query_string={"body": " "}).status_code == 422

@@ -18,16 +18,18 @@ from ..extensions import db
 from ..processes.models import Process
 from ..processes.service import body_slug
 from ..rooms.models import Room
-from ..rooms.service import lock_rooms
+from ..rooms.service import find_room, lock_rooms
 from ..times import LocalTimeError, to_local, to_utc
 from ..venues.models import Venue
-from .models import Meeting, MeetingChange
-from .visibility import hidden_fields, visible_condition
+from ..venues.service import find_venue
+from .models import HOLDING_STATUSES, Meeting, MeetingChange
+from .visibility import can_see_visibility, hidden_fields, visible_condition
 
 # Changes a calendar shows; each bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = ("title", "kind", "body", "process", "room", "start", "end", "status", "visibility",
                    "description", "languages", "webcast")
-PLAIN_FIELDS = ("title", "kind", "visibility", "organizers", "expected_participants", "languages", "webcast",
+# Input fields stored as they come.
+COPIED_FIELDS = ("title", "kind", "visibility", "organizers", "expected_participants", "languages", "webcast",
                 "description", "notes", "status")
 
 
@@ -46,18 +48,20 @@ def etag(meeting: Meeting) -> str:
 
 def list_meetings(actor: Actor, filters: dict, page: int, page_size: int) -> tuple[list[Meeting], int]:
     query = select(Meeting).where(visible_condition(actor))
-    zone_name = _filter_zone(filters)
     if "from_" in filters:
-        query = query.where(Meeting.end > _filter_moment(filters["from_"], zone_name, "from"))
+        query = query.where(Meeting.end > _filter_moment(filters["from_"], filters, "from"))
     if "to" in filters:
-        query = query.where(Meeting.start < _filter_moment(filters["to"], zone_name, "to"))
+        query = query.where(Meeting.start < _filter_moment(filters["to"], filters, "to"))
     if "room" in filters:
         query = query.join(Meeting.room).where(Room.code == filters["room"].upper())
     if "venue" in filters:
         query = query.where(Meeting.room_id.in_(
             select(Room.id).join(Room.venue).where(Venue.code == filters["venue"].upper())))
     if "body" in filters:
-        query = query.where(Meeting.body_slug == body_slug(filters["body"]))
+        slug = body_slug(filters["body"])
+        if not slug:
+            raise FieldErrors({"body": "Give a body's name or slug"})
+        query = query.where(Meeting.body_slug == slug)
     if "process" in filters:
         query = query.where(Meeting.process_id.in_(select(Process.id).where(Process.slug == filters["process"])))
     if filters.get("status"):
@@ -71,43 +75,54 @@ def list_meetings(actor: Actor, filters: dict, page: int, page_size: int) -> tup
     return list(items), total
 
 
-def _filter_zone(filters: dict) -> str:
-    code = filters.get("room")
-    if code:
-        room = db.session.scalar(select(Room).where(Room.code == code.upper()))
-        if room:
-            return room.venue.timezone
-    code = filters.get("venue")
-    if code:
-        venue = db.session.scalar(select(Venue).where(Venue.code == code.upper()))
-        if venue:
-            return venue.timezone
-    return "UTC"
-
-
-def _filter_moment(value: datetime, zone_name: str, field: str) -> datetime:
+def _filter_moment(value: datetime, filters: dict, field: str) -> datetime:
+    """A list bound in UTC; a local one is read in the zone of the room or venue filtered on,
+    or of the only venue there is."""
+    if value.tzinfo is not None:
+        return to_utc(value, "UTC")
+    venue = None
+    if filters.get("room"):
+        room = find_room(filters["room"])
+        venue = room.venue if room else None
+    elif filters.get("venue"):
+        venue = find_venue(filters["venue"])
+    else:
+        venues = db.session.scalars(select(Venue).limit(2)).all()
+        venue = venues[0] if len(venues) == 1 else None
+    if venue is None:
+        raise FieldErrors({field: "Give a UTC offset, or filter on a room or venue whose local time this is"})
     try:
-        return to_utc(value, zone_name)
+        return to_utc(value, venue.timezone)
     except LocalTimeError as error:
         raise FieldErrors({field: str(error)}) from error
 
 
 def history(meeting_id: int, actor: Actor) -> list[dict]:
+    """The meeting's changes, as far as the caller may see them.
+
+    A caller who could not see the meeting at some time (it was closed, say) does not see the
+    changes made then, nor the values it had before it became visible to them (null instead).
+    """
     meeting = get_meeting(meeting_id, actor)
     entries = db.session.scalars(
         select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id))
     hidden = hidden_fields(actor)
-    return [
-        {"at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason,
-         "changes": {k: v for k, v in entry.changes.items() if k not in hidden}}
-        for entry in entries
-    ]
+    shown, visibility = [], None
+    for entry in entries:
+        visible_before = visibility is None or can_see_visibility(actor, visibility)
+        visibility = entry.changes.get("visibility", [None, visibility])[1]
+        if not can_see_visibility(actor, visibility):
+            continue
+        changes = {k: v if visible_before else [None, v[1]] for k, v in entry.changes.items() if k not in hidden}
+        shown.append({"at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason,
+                      "changes": changes})
+    return shown
 
 
 # --- resolving input ------------------------------------------------------------------
 
 def _room(code: str) -> Room:
-    room = db.session.scalar(select(Room).where(Room.code == code.upper()))
+    room = find_room(code)
     if room is None:
         raise FieldErrors({"room": f"No room {code!r}"})
     return room
@@ -240,14 +255,15 @@ def create_meeting(data: dict, actor: Actor) -> Meeting:
     meeting = Meeting(
         room=room, process=process, start=start, end=end, held_start=held_start, held_end=held_end,
         body=body, body_slug=body_slug(body), created_by=actor.label, created_at=now, updated_at=now, sequence=0,
-        **{field: data[field] for field in PLAIN_FIELDS},
+        **{field: data[field] for field in COPIED_FIELDS},
     )
     db.session.add(meeting)
     _flush_or_refuse(proposal, actor)
     proposal.meeting_id = meeting.id  # from now on, the warnings must not count the meeting itself
     _record(meeting, actor, "created", {k: [None, v] for k, v in _snapshot(meeting).items()})
+    warnings = conflicts.soft_warnings(proposal, actor)
     db.session.commit()
-    meeting.warnings = conflicts.soft_warnings(proposal, actor)
+    meeting.warnings = warnings
     return meeting
 
 
@@ -277,31 +293,34 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> 
     status = data.get("status", meeting.status)
 
     moving = room.id != meeting.room_id or start != meeting.start or end != meeting.end
+    holding_again = status in HOLDING_STATUSES and meeting.status not in HOLDING_STATUSES
     lock_rooms(sorted({meeting.room_id, room.id}))
     values = {k: data.get(k, getattr(meeting, k))
               for k in ("expected_participants", "languages", "organizers", "webcast")}
     proposal = _proposal(room, start, end, values, meeting_id=meeting.id)
-    if status in ("tentative", "confirmed") and (moving or status != meeting.status):
+    if status in HOLDING_STATUSES and (moving or holding_again):
         found = conflicts.hard_conflicts(proposal, actor)
         if found:
             _refuse(proposal, found, actor)
 
-    for field in PLAIN_FIELDS:
+    for field in COPIED_FIELDS:
         if field in data:
             setattr(meeting, field, data[field])
     if "body" in data:
         meeting.body, meeting.body_slug = data["body"], body_slug(data["body"])
     meeting.room, meeting.process, meeting.start, meeting.end = room, process, start, end
-    if moving:
-        # Only a move takes the room's current buffers; otherwise the booking keeps what it held.
+    if moving or holding_again:
+        # These take the room's current buffers; any other change keeps what the booking held.
         meeting.held_start, meeting.held_end = proposal.held
     after = _snapshot(meeting)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
         db.session.rollback()
         return get_meeting(meeting_id, actor)
+    with db.session.no_autoflush:  # the warnings look at other meetings; write this one once, below
+        warnings = conflicts.soft_warnings(proposal, actor)
     _save_change(meeting, proposal, actor, "updated", changes)
-    meeting.warnings = conflicts.soft_warnings(proposal, actor)
+    meeting.warnings = warnings
     return meeting
 
 

@@ -23,9 +23,13 @@ def visible_condition(actor: Actor):
     return true() if allowed is None else Meeting.visibility.in_(allowed)
 
 
-def can_see(actor: Actor, meeting: Meeting) -> bool:
+def can_see_visibility(actor: Actor, visibility: str) -> bool:
     allowed = visible_visibilities(actor)
-    return allowed is None or meeting.visibility in allowed
+    return allowed is None or visibility in allowed
+
+
+def can_see(actor: Actor, meeting: Meeting) -> bool:
+    return can_see_visibility(actor, meeting.visibility)
 
 
 # Internal fields: shown to staff only, in meetings and in their history.

@@ -9,6 +9,7 @@ from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
 from ..times import LocalTimeError, to_utc
 from ..venues.models import Venue
+from ..venues.service import find_venue
 from .models import Room, RoomBlock
 
 
@@ -21,8 +22,9 @@ def lock_rooms(room_ids: list[int], exclusive: bool = False) -> None:
     """
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    query = select(Room.id).where(Room.id.in_(sorted(room_ids))).order_by(Room.id)
-    db.session.execute(query.with_for_update(read=not exclusive))
+    query = select(Room).where(Room.id.in_(room_ids)).order_by(Room.id).with_for_update(read=not exclusive, of=Room)
+    # Reload the locked rows: what the caller read before the lock (active, buffers) may be stale.
+    db.session.scalars(query.execution_options(populate_existing=True)).unique().all()
 
 
 def list_rooms(filters: dict, page: int, page_size: int) -> tuple[list[Room], int]:
@@ -39,15 +41,20 @@ def list_rooms(filters: dict, page: int, page_size: int) -> tuple[list[Room], in
     return rooms[(page - 1) * page_size: page * page_size], len(rooms)
 
 
+def find_room(code: str) -> Room | None:
+    """Room codes are upper case; clients may write them in any case."""
+    return db.session.scalar(select(Room).where(Room.code == code.upper()))
+
+
 def get_room(code: str) -> Room:
-    room = db.session.scalar(select(Room).where(Room.code == code.upper()))
+    room = find_room(code)
     if room is None:
         raise NotFound(f"No room {code!r}")
     return room
 
 
 def _venue(code: str) -> Venue:
-    venue = db.session.scalar(select(Venue).where(Venue.code == code.upper()))
+    venue = find_venue(code)
     if venue is None:
         raise FieldErrors({"venue": f"No venue {code!r}"})
     return venue

@@ -10,8 +10,13 @@ def list_venues() -> list[Venue]:
     return list(db.session.scalars(select(Venue).order_by(Venue.code)))
 
 
+def find_venue(code: str) -> Venue | None:
+    """Venue codes are upper case; clients may write them in any case."""
+    return db.session.scalar(select(Venue).where(Venue.code == code.upper()))
+
+
 def get_venue(code: str) -> Venue:
-    venue = db.session.scalar(select(Venue).where(Venue.code == code.upper()))
+    venue = find_venue(code)
     if venue is None:
         raise NotFound(f"No venue {code!r}")
     return venue
