@@ -14,13 +14,12 @@ from .accounts.service import Actor
 from .extensions import db
 from .meetings.models import HOLDING_STATUSES, Meeting
 from .meetings.visibility import can_see
-from .rooms.models import Room, RoomBlock
+from .rooms.models import MAX_BUFFER_MINUTES, Room, RoomBlock
 from .times import local_date, to_local
 
 # Bounds that keep every interval query index-backed: a meeting lasts at most a day and a
 # room's buffers are at most four hours each, so a held interval spans at most 32 hours.
 MAX_MEETING_DURATION = timedelta(hours=24)
-MAX_BUFFER_MINUTES = 240
 MAX_HELD_SPAN = MAX_MEETING_DURATION + timedelta(minutes=2 * MAX_BUFFER_MINUTES)
 
 ALTERNATIVE_ROOMS = 5

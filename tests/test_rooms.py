@@ -471,3 +471,16 @@ def test_block_at_the_edge_of_the_calendar_is_422(client, officer, block):
     errors = field_errors(client.post("/api/v1/rooms/ECOSOC/blocks", json=block, headers=officer))
     assert set(errors) == {"start", "end"}
     assert client.get("/api/v1/rooms/ECOSOC/blocks").json == []
+
+
+def test_blocks_and_venues_lists_paginate(client, officer):
+    for day in (19, 20, 21):
+        response = client.post("/api/v1/rooms/CR-1/blocks", headers=officer, json={
+            "start": f"2017-06-{day}T08:00", "end": f"2017-06-{day}T09:00", "reason": "Cleaning"})
+        assert response.status_code == 201
+    page = client.get("/api/v1/rooms/CR-1/blocks?page=2&page_size=2")
+    assert [b["start"][:10] for b in page.json] == ["2017-06-21"]
+    assert json.loads(page.headers["X-Pagination"])["total"] == 3
+    venues = client.get("/api/v1/venues?page_size=1")
+    assert [v["code"] for v in venues.json] == ["UNHQ"]
+    assert json.loads(venues.headers["X-Pagination"])["total"] == 1

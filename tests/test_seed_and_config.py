@@ -121,6 +121,16 @@ def test_seed_with_a_missing_file_is_a_usage_error(app, tmp_path):
     assert "nowhere.json" in result.output
 
 
+def test_seed_validates_its_file_like_a_request(app, client, tmp_path):
+    bad = {"venues": [{"code": "BAD", "name": "Bad zone", "timezone": "Mars/Olympus_Mons", "rooms": []}]}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    result = seed(app, "--file", str(path))
+    assert result.exit_code == 1
+    assert "timezone" in result.output
+    assert client.get("/api/v1/venues/BAD").status_code == 404
+
+
 # --- settings --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("environ", [

@@ -42,7 +42,6 @@ class Actor:
 
 
 ANONYMOUS = Actor(name="anonymous", role=None)
-SYSTEM = Actor(name="system", role="admin")
 
 
 def hash_token(secret: str) -> str:

@@ -55,7 +55,7 @@ class Meeting(db.Model):
     webcast: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    # iCalendar SEQUENCE: bumped on every change a calendar shows (time, room, title, status).
+    # iCalendar SEQUENCE: bumped on every change a calendar shows (meetings.service.CALENDAR_FIELDS).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Bumped on every change at all; the ETag, and SQLAlchemy's optimistic lock.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -71,10 +71,6 @@ class Meeting(db.Model):
     @property
     def timezone(self) -> str:
         return self.room.venue.timezone
-
-    @property
-    def holds_room(self) -> bool:
-        return self.status in HOLDING_STATUSES
 
 
 class MeetingChange(db.Model):

@@ -1,5 +1,5 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, Page
 
 from ..accounts.service import BOOKING_ROLES, current_actor, requires
 from . import service
@@ -45,6 +45,7 @@ class RoomByCode(MethodView):
 @blp.route("/<code>/blocks")
 class Blocks(MethodView):
     @blp.response(200, BlockOutSchema(many=True))
+    @blp.paginate(Page, page_size=100, max_page_size=500)
     def get(self, code):
         """List a room's blocks"""
         return service.list_blocks(code)

@@ -8,6 +8,10 @@ from ..extensions import db
 from ..venues.models import Venue
 
 
+# A room's setup and teardown buffers are at most this long (the conflict queries rely on it).
+MAX_BUFFER_MINUTES = 240
+
+
 class Room(db.Model):
     __tablename__ = "rooms"
 

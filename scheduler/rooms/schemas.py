@@ -1,8 +1,8 @@
 from marshmallow import ValidationError, fields, validate, validates
 
-from ..conflicts import MAX_BUFFER_MINUTES
 from ..schema_fields import Bool, Code, Int, Moment, Name, QuerySchema, StrictSchema
 from ..times import to_local
+from .models import MAX_BUFFER_MINUTES
 
 FEATURE = fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_-]{0,31}$", error="Lower-case words, e.g. webcast"))
 

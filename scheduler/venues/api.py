@@ -1,5 +1,5 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, Page
 
 from ..accounts.service import requires
 from . import service
@@ -11,6 +11,7 @@ blp = Blueprint("venues", __name__, url_prefix="/api/v1/venues", description="Du
 @blp.route("")
 class Venues(MethodView):
     @blp.response(200, VenueOutSchema(many=True))
+    @blp.paginate(Page, page_size=50, max_page_size=500)
     def get(self):
         """List venues"""
         return service.list_venues()
