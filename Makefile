@@ -18,6 +18,10 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Mozilla's ical.js, from the lock file, for the feed tests (needs Node.js and npm).
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --silent
+
 migrate: $(VENV)/.installed
 	$(BIN)/flask --app wsgi db upgrade
 
@@ -27,7 +31,7 @@ seed: migrate
 run: seed
 	PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.conf.py wsgi:app
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 clean:

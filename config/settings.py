@@ -44,4 +44,11 @@ def load_settings(environ=os.environ) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # How many working days ahead the alternatives of a refused booking look for free times.
         "ALTERNATIVE_SEARCH_DAYS": int(environ.get("ALTERNATIVE_SEARCH_DAYS", "10")),
+        # Where clients reach the service (feed URLs in the API and in feeds); else the request's host.
+        "PUBLIC_URL": environ.get("PUBLIC_URL", ""),
+        # The right-hand side of every event UID. Set it once for a deployment and never change it:
+        # calendar clients recognise a meeting by its UID.
+        "ICAL_UID_DOMAIN": environ.get("ICAL_UID_DOMAIN", "scheduler.invalid"),
+        # Feeds hold meetings that ended at most this many days ago, and everything ahead.
+        "FEED_PAST_DAYS": int(environ.get("FEED_PAST_DAYS", "90")),
     }

@@ -42,11 +42,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (every model registered before migrations look)
     from .meetings.api import blp as meetings_blp
     from .processes.api import blp as processes_blp
+    from .processes.api import bodies_blp
     from .rooms.api import blp as rooms_blp
     from .venues.api import blp as venues_blp
 
-    for blueprint in (venues_blp, rooms_blp, processes_blp, meetings_blp):
+    for blueprint in (venues_blp, rooms_blp, processes_blp, bodies_blp, meetings_blp):
         api.register_blueprint(blueprint)
+
+    from .feeds.api import blp as feeds_blp
+    from .feeds.service import track_changes
+
+    app.register_blueprint(feeds_blp)
+    track_changes()
 
     from .accounts.service import current_actor
     from .errors import register_error_handlers

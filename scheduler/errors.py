@@ -69,8 +69,8 @@ class FieldErrors(ServiceError):
 
     status_code = 422
 
-    def __init__(self, errors: dict, message="The request is not valid"):
-        super().__init__(message, errors={"json": {k: v if isinstance(v, list) else [v] for k, v in errors.items()}})
+    def __init__(self, errors: dict, message="The request is not valid", location="json"):
+        super().__init__(message, errors={location: {k: v if isinstance(v, list) else [v] for k, v in errors.items()}})
 
 
 def is_overlap_violation(error: DBAPIError) -> bool:

@@ -52,13 +52,22 @@ def Code(max_length: int, example: str, **kwargs):
     )
 
 
+class _UserText(fields.String):
+    """Free text. Line breaks are stored as LF alone: iCalendar (and so every calendar client)
+    can carry LF in text but not CR, and the text must come back from feeds as it is stored."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def Text(max_length: int, required=False, **kwargs):
-    return fields.String(required=required, validate=validate.Length(max=max_length), **kwargs)
+    return _UserText(required=required, validate=validate.Length(max=max_length), **kwargs)
 
 
 def Name(max_length: int, **kwargs):
     """Text that must say something."""
-    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+    return _UserText(validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
 class _JsonInteger(fields.Integer):

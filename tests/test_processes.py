@@ -13,6 +13,9 @@ TRAFFICKING_OUT = {
     "facilitators": TRAFFICKING_PROCESS["facilitators"],
     "description": "",
     "body_slug": "general-assembly",
+    "feed_url": "http://localhost/feeds/processes/trafficking-in-persons-declaration.ics",
+    "webcal_url": "webcal://localhost/feeds/processes/trafficking-in-persons-declaration.ics",
+    "body_feed_url": "http://localhost/feeds/bodies/general-assembly.ics",
 }
 
 

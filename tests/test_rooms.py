@@ -8,10 +8,17 @@ from .helpers import meeting
 SEEDED_CODES = ["CR-1", "CR-10", "CR-11", "CR-12", "CR-2", "CR-3", "CR-4", "CR-5", "CR-6", "CR-7", "CR-8", "CR-9",
                 "ECOSOC", "GA-HALL", "SC-CHAMBER", "SC-CONSULT", "TC-CHAMBER"]
 
+def links(code: str) -> dict:
+    """The feed URLs every room carries (the test client's host is localhost)."""
+    return {"feed_url": f"http://localhost/feeds/rooms/{code}.ics",
+            "webcal_url": f"webcal://localhost/feeds/rooms/{code}.ics",
+            "freebusy_url": f"http://localhost/feeds/rooms/{code}.vfb"}
+
+
 ECOSOC = {
     "code": "ECOSOC", "name": "Economic and Social Council Chamber", "venue": "UNHQ", "timezone": "America/New_York",
     "capacity": 350, "features": ["interpretation", "webcast"], "setup_minutes": 0, "teardown_minutes": 0,
-    "active": True,
+    "active": True, **links("ECOSOC"),
 }
 
 NEW_ROOM = {"code": "CR-13", "name": "Conference Room 13", "venue": "UNHQ", "capacity": 40,
@@ -133,7 +140,7 @@ def test_unknown_room_is_404(client, officer):
 def test_officer_and_admin_add_rooms(client, officer, admin):
     response = client.post("/api/v1/rooms", json=NEW_ROOM, headers=officer)
     assert response.status_code == 201, response.json
-    expected = {**NEW_ROOM, "timezone": "America/New_York", "active": True}
+    expected = {**NEW_ROOM, "timezone": "America/New_York", "active": True, **links("CR-13")}
     assert response.json == expected
     assert client.get("/api/v1/rooms/CR-13").json == expected
 
@@ -142,7 +149,7 @@ def test_officer_and_admin_add_rooms(client, officer, admin):
     assert response.status_code == 201, response.json
     assert response.json == {"code": "CR-14", "name": "Conference Room 14", "venue": "UNHQ",
                              "timezone": "America/New_York", "capacity": 20, "features": [], "setup_minutes": 0,
-                             "teardown_minutes": 0, "active": True}
+                             "teardown_minutes": 0, "active": True, **links("CR-14")}
 
 
 def test_viewer_and_mission_may_not_add_rooms(client, viewer, mission):

@@ -62,11 +62,17 @@ class Meeting(db.Model):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The meeting's VEVENT, rendered when it changes (feeds join these), and the key of what it
+    # was rendered from (scheduler.ical.events.render_key): a stale key means render again.
+    ical_event: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    ical_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     room: Mapped[Room] = relationship(lazy="joined")
     process: Mapped[Process | None] = relationship(lazy="joined")
 
-    __mapper_args__ = {"version_id_col": version}
+    # The service bumps `version` itself, once per change; SQLAlchemy checks it on every UPDATE
+    # (a concurrent change makes the UPDATE match nothing: StaleDataError, a 412).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def timezone(self) -> str:

@@ -15,6 +15,7 @@ from ..accounts.service import Actor
 from ..db_types import utcnow
 from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed, is_overlap_violation
 from ..extensions import db
+from ..feeds.service import store_event
 from ..processes.models import Process
 from ..processes.service import body_slug
 from ..rooms.models import Room
@@ -255,11 +256,13 @@ def create_meeting(data: dict, actor: Actor) -> Meeting:
     meeting = Meeting(
         room=room, process=process, start=start, end=end, held_start=held_start, held_end=held_end,
         body=body, body_slug=body_slug(body), created_by=actor.label, created_at=now, updated_at=now, sequence=0,
+        version=1,
         **{field: data[field] for field in COPIED_FIELDS},
     )
     db.session.add(meeting)
     _flush_or_refuse(proposal, actor)
     proposal.meeting_id = meeting.id  # from now on, the warnings must not count the meeting itself
+    store_event(meeting)
     _record(meeting, actor, "created", {k: [None, v] for k, v in _snapshot(meeting).items()})
     warnings = conflicts.soft_warnings(proposal, actor)
     db.session.commit()
@@ -327,7 +330,9 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> 
 def _save_change(meeting: Meeting, proposal, actor: Actor, action: str, changes: dict, reason: str = ""):
     if any(field in changes for field in CALENDAR_FIELDS):
         meeting.sequence += 1
+    meeting.version += 1
     meeting.updated_at = max(utcnow(), meeting.updated_at + timedelta(microseconds=1))
+    store_event(meeting)
     try:
         _flush_or_refuse(proposal, actor)
     except StaleDataError as error:

@@ -1,9 +1,9 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, Page
 
 from ..accounts.service import BOOKING_ROLES, requires
 from . import service
-from .schemas import ProcessOutSchema, ProcessQuerySchema, ProcessSchema, ProcessUpdateSchema
+from .schemas import BodySchema, ProcessOutSchema, ProcessQuerySchema, ProcessSchema, ProcessUpdateSchema
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes",
                 description="Intergovernmental processes and their facilitators")
@@ -41,3 +41,16 @@ class ProcessBySlug(MethodView):
     def patch(self, data, slug):
         """Change a process (officer, admin)"""
         return service.update_process(slug, data)
+
+
+bodies_blp = Blueprint("bodies", __name__, url_prefix="/api/v1/bodies",
+                       description="The organs that processes and meetings serve, with their feeds")
+
+
+@bodies_blp.route("")
+class Bodies(MethodView):
+    @bodies_blp.response(200, BodySchema(many=True))
+    @bodies_blp.paginate(Page, page_size=100, max_page_size=500)
+    def get(self):
+        """List bodies, with their feed URLs"""
+        return service.list_bodies()

@@ -4,6 +4,8 @@ from sqlalchemy import func, select
 
 from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
+from ..feeds.service import refresh_stored_events
+from ..meetings.models import Meeting
 from .models import BODY_SLUG_MAX_LENGTH, Process
 
 SLUG_LENGTH = 80
@@ -54,5 +56,18 @@ def create_process(data: dict) -> Process:
 def update_process(slug: str, data: dict) -> Process:
     process = get_process(slug)
     _apply(process, data)
+    db.session.flush()
+    refresh_stored_events(Meeting.process_id == process.id)  # their DESCRIPTION shows the process
     db.session.commit()
     return process
+
+
+def list_bodies() -> list[dict]:
+    """The bodies that processes and meetings serve, by name (the first spelling seen of each slug)."""
+    names: dict[str, str] = {}
+    for name, slug in db.session.execute(
+            select(Process.body, Process.body_slug).union(select(Meeting.body, Meeting.body_slug))
+            .order_by("body_slug")):
+        if slug:
+            names.setdefault(slug, name)
+    return [{"name": name, "slug": slug} for slug, name in names.items()]

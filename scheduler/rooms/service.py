@@ -7,6 +7,8 @@ from .. import conflicts
 from ..accounts.service import Actor
 from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
+from ..feeds.service import refresh_stored_events
+from ..meetings.models import Meeting
 from ..times import LocalTimeError, to_utc
 from ..venues.models import Venue
 from ..venues.service import find_venue
@@ -80,6 +82,8 @@ def update_room(code: str, data: dict) -> Room:
     for field in ROOM_FIELDS:
         if field in data:
             setattr(room, field, data[field])
+    db.session.flush()
+    refresh_stored_events(Meeting.room_id == room.id)  # their LOCATION shows the room
     db.session.commit()
     return room
 

@@ -1,0 +1,326 @@
+"""Feeds: which meetings each feed holds, rendering them once per change, and caching.
+
+- Each meeting's VEVENT is rendered when the meeting changes and stored with it
+  (`store_event`); a feed joins the stored events, so it costs milliseconds, not seconds.
+- A counter in the database (`feed_state.generation`) is bumped after every committed change
+  that feeds show. Every worker on every host compares it with the generation of its cached
+  feeds, so they all agree on what is current.
+- A feed is validated before it is served; if rendering or validation fails, the last good
+  bytes are served and the failure is logged.
+"""
+import gzip
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from itertools import chain
+
+from flask import current_app
+from icalendar import Event
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, undefer
+
+from ..db_types import utcnow
+from ..errors import FieldErrors, NotFound, ServiceError
+from ..extensions import db
+from ..ical.calendar import FeedInfo, InvalidFeed, assemble, validate
+from ..ical.events import meeting_render_key, render_event, render_key
+from ..ical.freebusy import render_freebusy
+from ..meetings.models import HOLDING_STATUSES, KINDS, Meeting
+from ..processes.models import Process
+from ..rooms.models import Room, RoomBlock
+from ..venues.models import TimeSlot, Venue
+from .models import FeedState
+
+log = logging.getLogger(__name__)
+
+# Statuses that appear in feeds: requests are not meetings yet.
+FEED_STATUSES = ("tentative", "confirmed", "cancelled", "postponed")
+FEED_MODELS = (Meeting, Room, Venue, TimeSlot, Process)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class FeedUnavailable(ServiceError):
+    status_code = 503
+
+
+# --- the change counter ---------------------------------------------------------------
+
+_tracking = False
+
+
+def track_changes() -> None:
+    """Bump the feed generation after every commit that changed something feeds show."""
+    global _tracking
+    if _tracking:  # the listeners are global (on Session); one set is enough for every app
+        return
+    _tracking = True
+
+    @event.listens_for(Session, "before_flush")
+    def note_changes(session, _context, _instances):
+        if any(isinstance(obj, FEED_MODELS) for obj in chain(session.new, session.dirty, session.deleted)):
+            session.info["feeds_changed"] = True
+
+    @event.listens_for(Session, "after_commit")
+    def bump_generation(session):
+        if session.info.pop("feeds_changed", False):
+            # After the commit, so that a reader who sees the new generation also sees the data.
+            with session.get_bind().begin() as connection:
+                connection.execute(update(FeedState).values(generation=FeedState.generation + 1))
+
+    @event.listens_for(Session, "after_rollback")
+    def forget_changes(session):
+        session.info.pop("feeds_changed", None)
+
+
+def generation() -> int:
+    return db.session.scalar(select(FeedState.generation).where(FeedState.id == 1)) or 0
+
+
+# --- stored events --------------------------------------------------------------------
+
+def _uid_domain() -> str:
+    return current_app.config["ICAL_UID_DOMAIN"]
+
+
+def checked_event(meeting: Meeting) -> str:
+    """Render a meeting's VEVENT and read it back, so that a broken event is never stored."""
+    text = render_event(meeting, _uid_domain())
+    parsed = Event.from_ical(text)
+    if str(parsed["UID"]) != f"meeting-{meeting.id}@{_uid_domain()}" or str(parsed["SUMMARY"]) == "":
+        raise InvalidFeed(f"meeting {meeting.id}: the rendered event does not read back")
+    return text
+
+
+def store_event(meeting: Meeting) -> None:
+    """Keep the meeting's rendered VEVENT with it (call after flush: the UID needs the id)."""
+    meeting.ical_event = checked_event(meeting)
+    meeting.ical_key = meeting_render_key(meeting, _uid_domain())
+
+
+def refresh_stored_events(condition) -> int:
+    """Render again the stored events of the meetings matching `condition` (a room, venue or
+    process changed what they show). Returns how many."""
+    meetings = db.session.scalars(select(Meeting).options(undefer(Meeting.ical_event)).where(condition)).unique()
+    count = 0
+    for meeting in meetings:
+        store_event(meeting)
+        count += 1
+    return count
+
+
+# --- what a feed holds ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed: its cache key, its calendar-level text, and which public meetings it holds."""
+
+    key: str
+    filename: str
+    info: FeedInfo
+    condition: object = field(compare=False)
+
+
+def window_start() -> datetime:
+    return utcnow() - timedelta(days=current_app.config["FEED_PAST_DAYS"])
+
+
+def _query_filters(kinds: list[str], statuses: list[str]) -> tuple[list, str]:
+    errors = {}
+    unknown_kinds = sorted(set(kinds) - set(KINDS))
+    if unknown_kinds:
+        errors["kind"] = f"Unknown kind(s) {', '.join(unknown_kinds)}; use: {', '.join(KINDS)}"
+    unknown_statuses = sorted(set(statuses) - set(FEED_STATUSES))
+    if unknown_statuses:
+        errors["status"] = f"Unknown status(es) {', '.join(unknown_statuses)}; use: {', '.join(FEED_STATUSES)}"
+    if errors:
+        raise FieldErrors(errors, location="query")
+    conditions, key = [], ""
+    if kinds:
+        conditions.append(Meeting.kind.in_(kinds))
+        key += "|kind=" + ",".join(sorted(set(kinds)))
+    if statuses:
+        conditions.append(Meeting.status.in_(statuses))
+        key += "|status=" + ",".join(sorted(set(statuses)))
+    return conditions, key
+
+
+def all_feed(base_url: str, kinds=(), statuses=()) -> FeedSpec:
+    extra, key = _query_filters(list(kinds), list(statuses))
+    return FeedSpec(
+        f"all{key}", "all",
+        FeedInfo(uid=f"feed-all@{_uid_domain()}", name="All public meetings",
+                 description="Every public meeting of every venue", url=f"{base_url}feeds/all.ics"),
+        condition=extra)
+
+
+def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
+    room = db.session.scalar(select(Room).where(Room.code == code.upper()))
+    if room is None:
+        raise NotFound(f"No room {code!r}")
+    extra, key = _query_filters(list(kinds), list(statuses))
+    return FeedSpec(
+        f"room={room.code}{key}", room.code,
+        FeedInfo(uid=f"feed-room-{room.code}@{_uid_domain()}", name=f"{room.name} ({room.venue.code})",
+                 description=f"Public meetings in the {room.name}, {room.venue.name}",
+                 url=f"{base_url}feeds/rooms/{room.code}.ics"),
+        condition=[Meeting.room_id == room.id, *extra])
+
+
+def body_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
+    name = db.session.scalar(select(Meeting.body).where(Meeting.body_slug == slug).limit(1)) or \
+        db.session.scalar(select(Process.body).where(Process.body_slug == slug).limit(1))
+    if not slug or name is None:
+        raise NotFound(f"No body {slug!r}")
+    extra, key = _query_filters(list(kinds), list(statuses))
+    return FeedSpec(
+        f"body={slug}{key}", slug,
+        FeedInfo(uid=f"feed-body-{slug}@{_uid_domain()}", name=name, description=f"Public meetings of the {name}",
+                 url=f"{base_url}feeds/bodies/{slug}.ics"),
+        condition=[Meeting.body_slug == slug, *extra])
+
+
+def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
+    process = db.session.scalar(select(Process).where(Process.slug == slug))
+    if process is None:
+        raise NotFound(f"No process {slug!r}")
+    extra, key = _query_filters(list(kinds), list(statuses))
+    return FeedSpec(
+        f"process={slug}{key}", slug,
+        FeedInfo(uid=f"feed-process-{slug}@{_uid_domain()}", name=process.title,
+                 description=f"Public meetings of: {process.title}" + (
+                     f" ({process.mandate})" if process.mandate else ""),
+                 url=f"{base_url}feeds/processes/{slug}.ics"),
+        condition=[Meeting.process_id == process.id, *extra])
+
+
+# --- rendering and caching ------------------------------------------------------------
+
+@dataclass
+class RenderedFeed:
+    generation: int
+    window_day: str
+    body: bytes
+    etag: str
+    last_modified: datetime
+    _gzipped: bytes | None = None
+
+    def gzipped(self) -> bytes:
+        """Compressed once per change, not per request."""
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self._gzipped
+
+
+_cache: OrderedDict[str, RenderedFeed] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_SIZE = 256
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _rows(spec: FeedSpec):
+    """The feed's meetings as plain rows: enough to join stored events and to check their keys."""
+    query = (
+        select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event, Meeting.start, Meeting.end,
+               Meeting.updated_at, Room.updated_at.label("room_updated_at"),
+               Venue.updated_at.label("venue_updated_at"), Venue.timezone,
+               Process.updated_at.label("process_updated_at"))
+        .join(Room, Meeting.room_id == Room.id).join(Venue, Room.venue_id == Venue.id)
+        .outerjoin(Process, Meeting.process_id == Process.id)
+        .where(Meeting.visibility == "public", Meeting.status.in_(FEED_STATUSES), Meeting.end > window_start(),
+               *spec.condition)
+        .order_by(Meeting.start, Meeting.id)
+    )
+    return db.session.execute(query).all()
+
+
+def render(spec: FeedSpec) -> tuple[bytes, datetime]:
+    rows = _rows(spec)
+    domain = _uid_domain()
+    stale_ids = [
+        row.id for row in rows
+        if row.ical_event is None or row.ical_key != render_key(
+            domain, row.id, row.version, row.room_updated_at, row.venue_updated_at, row.process_updated_at)
+    ]
+    fresh = {}
+    if stale_ids:
+        # Loaded in bulk without the app's writes: stored events are refreshed on the next change.
+        log.info("feed %s: rendering %d events that were not stored", spec.key, len(stale_ids))
+        for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(stale_ids))).unique():
+            fresh[meeting.id] = checked_event(meeting)
+    zones: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        first, last = zones.get(row.timezone, (row.start.year, row.end.year))
+        zones[row.timezone] = (min(first, row.start.year - 1), max(last, row.end.year + 1))
+    events = [fresh.get(row.id) or row.ical_event for row in rows]
+    body = assemble(spec.info, zones, events)
+    validate(body)
+    moments = [row.updated_at for row in rows] + [row.room_updated_at for row in rows] + \
+        [row.venue_updated_at for row in rows] + [row.process_updated_at for row in rows if row.process_updated_at]
+    return body, max(moments, default=EPOCH)
+
+
+def feed(spec: FeedSpec) -> RenderedFeed:
+    """The current bytes of a feed: from the cache while nothing changed, else rendered anew."""
+    current = generation()
+    day = window_start().date().isoformat()
+    with _cache_lock:
+        cached = _cache.get(spec.key)
+        if cached is not None:
+            _cache.move_to_end(spec.key)
+    if cached is not None and cached.generation == current and cached.window_day == day:
+        return cached
+    try:
+        body, last_modified = render(spec)
+    except Exception:
+        log.exception("feed %s could not be rendered", spec.key)
+        if cached is not None:
+            return cached  # the last good bytes
+        raise FeedUnavailable("The feed cannot be produced right now; try again later", headers={"Retry-After": "60"})
+    rendered = RenderedFeed(current, day, body, hashlib.sha256(body).hexdigest()[:32], last_modified)
+    with _cache_lock:
+        _cache[spec.key] = rendered
+        _cache.move_to_end(spec.key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return rendered
+
+
+# --- free/busy ------------------------------------------------------------------------
+
+FREEBUSY_DAYS_AHEAD = 366
+
+
+def room_freebusy(code: str, base_url: str) -> tuple[bytes, str, datetime]:
+    """Busy intervals of a room (held meetings of any visibility, and blocks), with no titles."""
+    room = db.session.scalar(select(Room).where(Room.code == code.upper()))
+    if room is None:
+        raise NotFound(f"No room {code!r}")
+    start = window_start().replace(microsecond=0)
+    end = (utcnow() + timedelta(days=FREEBUSY_DAYS_AHEAD)).replace(microsecond=0)
+    meetings = db.session.execute(select(Meeting.held_start, Meeting.held_end, Meeting.updated_at).where(
+        Meeting.room_id == room.id, Meeting.status.in_(HOLDING_STATUSES),
+        Meeting.held_end > start, Meeting.held_start < end)).all()
+    blocks = db.session.execute(select(RoomBlock.start, RoomBlock.end, RoomBlock.created_at).where(
+        RoomBlock.room_id == room.id, RoomBlock.end > start, RoomBlock.start < end)).all()
+    busy = sorted((max(s, start), min(e, end)) for s, e, _ in chain(meetings, blocks))
+    stamp = max([changed for _, _, changed in chain(meetings, blocks)] + [room.updated_at])
+    body = render_freebusy(f"freebusy-room-{room.code}@{_uid_domain()}", f"{base_url}feeds/rooms/{room.code}.vfb",
+                           start, end, _merged(busy), stamp)
+    return body, hashlib.sha256(body).hexdigest()[:32], stamp
+
+
+def _merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[list[datetime]] = []
+    for start, end in intervals:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
