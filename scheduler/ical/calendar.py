@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from icalendar import Calendar, vText
+from icalendar import Calendar, vDuration, vText
 
 from .vtimezone import vtimezone
 
@@ -41,7 +41,7 @@ def header(info: FeedInfo) -> bytes:
     for name in ("description", "x-wr-caldesc"):
         calendar.add(name, vText(info.description))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     calendar.add("source", info.url, parameters={"VALUE": "URI"})
     calendar.add("url", info.url, parameters={"VALUE": "URI"})
     text = calendar.to_ical()

@@ -1,0 +1,326 @@
+"""Calendar feeds, read back by three independent parsers, over HTTP, on both databases."""
+import gzip
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from sqlalchemy import text
+
+from scheduler.extensions import db
+from scheduler.feeds import service as feeds
+
+from .feed_readers import ical_js_calendar_properties, read_everywhere
+from .helpers import TRAFFICKING_PROCESS, meeting
+
+HOSTILE_TITLE = ("Line one\r\nEND:VEVENT\rBEGIN:VEVENT, commas; semicolons \\ backslash \\n not a newline "
+                 "🙂🇺🇳 " + "اجتماع" * 33 + "会议" * 100)
+STORED_HOSTILE_TITLE = HOSTILE_TITLE.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def book(client, headers, **overrides):
+    response = client.post("/api/v1/meetings", json=meeting(**overrides), headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def uid(meeting_json) -> str:
+    return f"meeting-{meeting_json['id']}@scheduler.invalid"
+
+
+def utc(local: str, zone: str) -> datetime:
+    return datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+def add_venue(client, admin, officer, code, timezone_name, room_code):
+    assert client.post("/api/v1/venues", headers=admin, json={
+        "code": code, "name": f"Venue {code}", "timezone": timezone_name,
+        "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}]}).status_code == 201
+    assert client.post("/api/v1/rooms", headers=officer, json={
+        "code": room_code, "name": f"Room {room_code}", "venue": code, "capacity": 100}).status_code == 201
+
+
+# --- times ----------------------------------------------------------------------------
+
+DST_MEETINGS = [
+    # (room, zone, local start, local end): both sides of each DST change, and a night across one.
+    ("ECOSOC", "America/New_York", "2027-03-12T10:00", "2027-03-12T12:00"),
+    ("ECOSOC", "America/New_York", "2027-03-15T10:00", "2027-03-15T12:00"),
+    ("CR-1", "America/New_York", "2027-03-13T22:00", "2027-03-14T04:00"),
+    ("ECOSOC", "America/New_York", "2027-11-05T10:00", "2027-11-05T12:00"),
+    ("ECOSOC", "America/New_York", "2027-11-08T15:00", "2027-11-08T18:00"),
+    ("XX", "Europe/Zurich", "2027-03-26T10:00", "2027-03-26T13:00"),
+    ("XX", "Europe/Zurich", "2027-03-29T10:00", "2027-03-29T13:00"),
+    ("XX", "Europe/Zurich", "2027-10-29T10:00", "2027-10-29T13:00"),
+    ("XX", "Europe/Zurich", "2027-11-01T10:00", "2027-11-01T13:00"),
+    ("CR-NBO", "Africa/Nairobi", "2027-03-12T10:00", "2027-03-12T13:00"),
+    ("CR-NBO", "Africa/Nairobi", "2027-07-12T10:00", "2027-07-12T13:00"),
+]
+
+
+def test_every_reader_gives_each_meeting_at_the_moment_zoneinfo_gives(client, officer, admin):
+    add_venue(client, admin, officer, "UNOG", "Europe/Zurich", "XX")
+    add_venue(client, admin, officer, "UNON", "Africa/Nairobi", "CR-NBO")
+    expected = {}
+    for room, zone, start, end in DST_MEETINGS:
+        created = book(client, officer, room=room, start=start, end=end, title=f"{room} {start}")
+        expected[uid(created)] = (utc(start, zone), utc(end, zone))
+
+    feed = client.get("/feeds/all.ics")
+    assert feed.status_code == 200
+    for reader, events in read_everywhere(feed.data).items():
+        got = {u: (e["start"], e["end"]) for u, e in events.items()}
+        assert got == expected, reader
+    body = feed.data.decode()
+    # One VTIMEZONE per zone used, as one yearly rule pair (Nairobi: standard time only), no RDATE lists.
+    assert sorted(re.findall(r"^TZID:(.+)\r$", body, re.M)) == ["Africa/Nairobi", "America/New_York",
+                                                                  "Europe/Zurich"]
+    assert "RDATE" not in body
+    assert body.count("RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3") == 1
+    assert body.count("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3") == 1
+    assert "DTSTART;TZID=America/New_York:20270313T220000" in body  # local wall time, not floating
+    events = body[body.index("BEGIN:VEVENT"):]
+    assert not re.search(r"^DT(START|END):\d{8}T\d{6}\r$", events, re.M)  # never floating
+
+
+# --- text -----------------------------------------------------------------------------
+
+def test_hostile_text_comes_back_unchanged_from_every_reader(client, officer):
+    description = "Agenda:\n1. Opening; 2. Draft, \\ revised\nEND:VCALENDAR"
+    created = book(client, officer, title=HOSTILE_TITLE, description=description, start="2027-06-14T10:00",
+                   end="2027-06-14T12:00")
+    assert created["title"] == STORED_HOSTILE_TITLE
+    feed = client.get("/feeds/all.ics").data
+    assert b"\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nEND" not in feed
+    for reader, events in read_everywhere(feed).items():
+        event = events[uid(created)]
+        assert event["summary"] == STORED_HOSTILE_TITLE, reader
+        assert event["description"].endswith(description), reader
+    for line in feed.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # folding never splits a character
+    assert feed.endswith(b"\r\n") and b"\n" not in feed.replace(b"\r\n", b"")
+
+
+# --- status and changes ---------------------------------------------------------------
+
+def test_cancelled_and_postponed_meetings_stay_marked(client, officer):
+    kept = book(client, officer, title="Consultations", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    cancelled = book(client, officer, title="Briefing", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    postponed = book(client, officer, title="Side event", start="2027-06-16T10:00", end="2027-06-16T12:00")
+    client.post(f"/api/v1/meetings/{cancelled['id']}/cancel", json={"reason": "No quorum"}, headers=officer)
+    client.post(f"/api/v1/meetings/{postponed['id']}/postpone", json={"reason": "Awaiting draft"}, headers=officer)
+    for reader, events in read_everywhere(client.get("/feeds/all.ics").data).items():
+        assert (events[uid(kept)]["status"], events[uid(kept)]["sequence"]) == ("CONFIRMED", 0), reader
+        gone = events[uid(cancelled)]
+        assert (gone["status"], gone["summary"], gone["sequence"]) == ("CANCELLED", "Cancelled: Briefing", 1)
+        assert "No quorum" in gone["description"]
+        later = events[uid(postponed)]
+        assert (later["status"], later["summary"]) == ("CANCELLED", "Postponed: Side event")
+
+
+def test_a_change_bumps_sequence_and_etag_and_the_same_data_gives_the_same_bytes(app, client, officer):
+    created = book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    first = client.get("/feeds/all.ics")
+    feeds.clear_cache()  # render anew from the data: byte for byte the same
+    again = client.get("/feeds/all.ics")
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+
+    client.patch(f"/api/v1/meetings/{created['id']}", json={"start": "2027-06-14T11:00"}, headers=officer)
+    moved = client.get("/feeds/all.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert moved.status_code == 200 and moved.headers["ETag"] != first.headers["ETag"]
+    for reader, events in read_everywhere(moved.data).items():
+        event = events[uid(created)]
+        assert (event["sequence"], event["start"]) == (1, utc("2027-06-14T11:00", "America/New_York")), reader
+    notes = client.patch(f"/api/v1/meetings/{created['id']}", json={"notes": "internal"}, headers=officer)
+    assert notes.json["sequence"] == 1  # not shown in calendars: no new SEQUENCE
+
+
+# --- HTTP -----------------------------------------------------------------------------
+
+def test_http_headers_conditional_requests_and_head(client, officer):
+    book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    response = client.get("/feeds/all.ics", headers={})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'inline; filename="all.ics"'
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert response.headers["Last-Modified"]
+
+    not_modified = client.get("/feeds/all.ics", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    assert client.get("/feeds/all.ics", headers={"If-Modified-Since": response.headers["Last-Modified"]}) \
+        .status_code == 304
+    head = client.head("/feeds/all.ics")
+    assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == etag
+    assert client.get("/feeds/all.ics", headers={"Accept": "text/calendar"}).data == response.data
+
+    zipped = client.get("/feeds/all.ics", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == response.data
+    assert zipped.headers["ETag"] != etag
+
+
+# --- which meetings -------------------------------------------------------------------
+
+def test_feeds_hold_the_public_meetings_of_their_subject(client, officer):
+    client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
+    informal = book(client, officer, title="Informal", kind="informal_consultations", start="2027-06-14T10:00",
+                    end="2027-06-14T12:00", process="trafficking-in-persons-declaration")
+    plenary = book(client, officer, title="Plenary", kind="plenary", room="GA-HALL", body="General Assembly",
+                   start="2027-06-14T15:00", end="2027-06-14T18:00")
+    ecosoc = book(client, officer, title="ECOSOC", room="CR-4", body="Economic and Social Council",
+                  start="2027-06-15T10:00", end="2027-06-15T12:00")
+    for_missions = book(client, officer, title="Missions only", visibility="missions", start="2027-06-16T10:00",
+                        end="2027-06-16T12:00")
+    closed = book(client, officer, title="Closed", visibility="closed", start="2027-06-17T10:00",
+                  end="2027-06-17T12:00")
+
+    def uids(url):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.data[:200])
+        return sorted(read_everywhere(response.data)["ical.js"])
+
+    assert uids("/feeds/all.ics") == sorted(map(uid, (informal, plenary, ecosoc)))
+    assert uids("/feeds/rooms/ECOSOC.ics") == [uid(informal)]
+    assert uids("/feeds/rooms/ecosoc.ics") == [uid(informal)]
+    assert uids("/feeds/bodies/general-assembly.ics") == sorted(map(uid, (informal, plenary)))
+    assert uids("/feeds/bodies/economic-and-social-council.ics") == [uid(ecosoc)]
+    assert uids("/feeds/processes/trafficking-in-persons-declaration.ics") == [uid(informal)]
+    assert uids("/feeds/all.ics?kind=plenary") == [uid(plenary)]
+    assert uids("/feeds/all.ics?kind=plenary,informal_consultations") == sorted(map(uid, (informal, plenary)))
+    client.post(f"/api/v1/meetings/{ecosoc['id']}/cancel", json={"reason": "x"}, headers=officer)
+    assert uids("/feeds/all.ics?status=cancelled") == [uid(ecosoc)]
+    body = client.get("/feeds/all.ics").data
+    assert b"Missions only" not in body and b"Closed" not in body
+    assert for_missions["id"] and closed["id"]
+
+    assert client.get("/feeds/rooms/NOWHERE.ics").status_code == 404
+    assert client.get("/feeds/bodies/no-such-body.ics").status_code == 404
+    assert client.get("/feeds/processes/no-such-process.ics").status_code == 404
+    bad = client.get("/feeds/all.ics?kind=party")
+    assert bad.status_code == 422 and "kind" in bad.json["errors"]["query"]
+
+
+def test_one_meeting_has_one_uid_in_every_feed(client, officer):
+    client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
+    created = book(client, officer, process="trafficking-in-persons-declaration", start="2027-06-14T10:00",
+                   end="2027-06-14T12:00")
+    for url in ("/feeds/all.ics", "/feeds/rooms/ECOSOC.ics", "/feeds/bodies/general-assembly.ics",
+                "/feeds/processes/trafficking-in-persons-declaration.ics"):
+        assert list(read_everywhere(client.get(url).data)["vobject"]) == [uid(created)]
+
+
+def test_the_window_keeps_recent_past_and_everything_ahead(app, client, officer, monkeypatch):
+    old = book(client, officer, title="Long ago", start="2017-06-16T10:00", end="2017-06-16T12:00")
+    ahead = book(client, officer, title="Ahead", start="2035-06-18T10:00", end="2035-06-18T12:00")
+    assert list(read_everywhere(client.get("/feeds/all.ics").data)["icalendar"]) == [uid(ahead)]
+    monkeypatch.setitem(app.config, "FEED_PAST_DAYS", 365 * 20)
+    assert sorted(read_everywhere(client.get("/feeds/all.ics").data)["icalendar"]) == sorted([uid(old), uid(ahead)])
+
+
+# --- the calendar ---------------------------------------------------------------------
+
+def test_calendar_properties_clients_need(client, officer):
+    book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    feed = client.get("/feeds/rooms/ECOSOC.ics").data
+    text_feed = feed.decode()
+    for line in ("VERSION:2.0", "METHOD:PUBLISH", "UID:feed-room-ECOSOC@scheduler.invalid",
+                 "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H",
+                 "SOURCE;VALUE=URI:http://localhost/feeds/rooms/ECOSOC.ics", "TRANSP:TRANSPARENT"):
+        assert f"\r\n{line}\r\n" in text_feed, line
+    assert "ORGANIZER" not in text_feed and "ATTENDEE" not in text_feed
+    properties = ical_js_calendar_properties(feed)
+    assert properties["name"] == properties["x-wr-calname"] == "Economic and Social Council Chamber (UNHQ)"
+    assert properties["x-wr-caldesc"].startswith("Public meetings in the Economic and Social Council Chamber")
+
+
+def test_hostile_names_cannot_inject_calendar_lines(client, officer):
+    client.patch("/api/v1/rooms/ECOSOC", json={"name": "Chamber\nEND:VCALENDAR\nX-EVIL:1, ;"}, headers=officer)
+    book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    feed = client.get("/feeds/rooms/ECOSOC.ics").data
+    assert b"\r\nX-EVIL" not in feed and feed.count(b"END:VCALENDAR\r\n") == 1
+    # Neither icalendar nor ical.js knows NAME's type (RFC 7986 TEXT): both give it back as written,
+    # escaped on one line, and unescaping that gives the room's name back.
+    escaped = "Chamber\\nEND:VCALENDAR\\nX-EVIL:1\\, \\; (UNHQ)"
+    for name in ("NAME", "X-WR-CALNAME"):
+        assert str(icalendar.Calendar.from_ical(feed)[name]) == escaped
+    assert ical_js_calendar_properties(feed)["name"] == escaped
+    unescaped = escaped.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";")
+    assert unescaped == "Chamber\nEND:VCALENDAR\nX-EVIL:1, ; (UNHQ)"
+    [event] = read_everywhere(feed)["vobject"].values()
+    assert event["location"] == "Chamber\nEND:VCALENDAR\nX-EVIL:1, ;, United Nations Headquarters"
+
+
+# --- several workers, failures --------------------------------------------------------
+
+def test_a_change_made_elsewhere_reaches_every_worker(app, client, officer):
+    """Another host changed a meeting (here: plain SQL, bypassing this process) and bumped the
+    shared counter: this worker's cached feed is replaced, and the stale stored event re-rendered."""
+    created = book(client, officer, title="Before", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    assert b"Before" in client.get("/feeds/all.ics").data
+    with app.app_context():
+        db.session.execute(text("UPDATE meetings SET title = 'After', version = version + 1 WHERE id = :id"),
+                           {"id": created["id"]})
+        db.session.execute(text("UPDATE feed_state SET generation = generation + 1"))
+        db.session.commit()
+    body = client.get("/feeds/all.ics").data
+    assert b"SUMMARY:After" in body and b"Before" not in body
+
+
+def test_a_room_rename_reaches_the_stored_events(client, officer):
+    book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    client.patch("/api/v1/rooms/ECOSOC", json={"name": "ECOSOC Chamber"}, headers=officer)
+    [event] = read_everywhere(client.get("/feeds/all.ics").data)["ical.js"].values()
+    assert event["location"] == "ECOSOC Chamber, United Nations Headquarters"
+
+
+def test_when_rendering_fails_the_last_good_bytes_are_served(client, officer, monkeypatch, caplog):
+    book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    good = client.get("/feeds/all.ics")
+    book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr(feeds, "assemble", broken)
+    served = client.get("/feeds/all.ics")
+    assert served.status_code == 200 and served.data == good.data
+    assert "could not be rendered" in caplog.text
+    never_rendered = client.get("/feeds/rooms/CR-1.ics")
+    assert never_rendered.status_code == 503 and never_rendered.headers["Retry-After"]
+
+
+# --- free/busy ------------------------------------------------------------------------
+
+def test_room_free_busy_shows_busy_times_only(client, officer):
+    book(client, officer, title="Public talk", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    book(client, officer, title="Secret talk", visibility="closed", start="2027-06-14T12:00", end="2027-06-14T13:00")
+    client.post("/api/v1/rooms/ECOSOC/blocks", headers=officer, json={
+        "start": "2027-06-15T08:00", "end": "2027-06-15T09:00", "reason": "Cleaning"})
+    response = client.get("/feeds/rooms/ECOSOC.vfb")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.data.decode()
+    assert "FREEBUSY;FBTYPE=BUSY;VALUE=PERIOD:20270614T140000Z/20270614T170000Z" in body  # merged
+    assert "FREEBUSY;FBTYPE=BUSY;VALUE=PERIOD:20270615T120000Z/20270615T130000Z" in body
+    assert "talk" not in body and "Cleaning" not in body
+    assert client.get("/feeds/rooms/ECOSOC.vfb", headers={"If-None-Match": response.headers["ETag"]}) \
+        .status_code == 304
+    assert client.get("/feeds/rooms/NOWHERE.vfb").status_code == 404
+
+
+# --- links in the API -----------------------------------------------------------------
+
+def test_the_api_hands_out_feed_links(client, officer):
+    room = client.get("/api/v1/rooms/ECOSOC").json
+    assert room["feed_url"] == "http://localhost/feeds/rooms/ECOSOC.ics"
+    assert room["webcal_url"] == "webcal://localhost/feeds/rooms/ECOSOC.ics"
+    assert client.get(room["feed_url"].replace("http://localhost", "")).status_code == 200
+    client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
+    book(client, officer, body="Economic and Social Council")
+    bodies = client.get("/api/v1/bodies").json
+    assert [(b["name"], b["slug"]) for b in bodies] == [("Economic and Social Council", "economic-and-social-council"),
+                                                        ("General Assembly", "general-assembly")]
+    assert bodies[1]["webcal_url"] == "webcal://localhost/feeds/bodies/general-assembly.ics"
