@@ -68,7 +68,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts.cli import tokens_cli
     from .venues.cli import seed_command
 
+    from .feeds.cli import feeds_cli
+
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(feeds_cli)
     app.cli.add_command(seed_command)
     return app
 

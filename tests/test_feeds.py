@@ -324,3 +324,14 @@ def test_the_api_hands_out_feed_links(client, officer):
     assert [(b["name"], b["slug"]) for b in bodies] == [("Economic and Social Council", "economic-and-social-council"),
                                                         ("General Assembly", "general-assembly")]
     assert bodies[1]["webcal_url"] == "webcal://localhost/feeds/bodies/general-assembly.ics"
+
+
+def test_the_render_command_stores_stale_events(app, client, officer, monkeypatch):
+    created = book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    monkeypatch.setitem(app.config, "ICAL_UID_DOMAIN", "meetings.example.org")
+    first = app.test_cli_runner().invoke(args=["feeds", "render"])
+    assert first.exit_code == 0 and first.stdout.strip() == "feeds: 1 event(s) rendered and stored"
+    assert app.test_cli_runner().invoke(args=["feeds", "render"]).stdout.strip() == \
+        "feeds: 0 event(s) rendered and stored"
+    assert list(read_everywhere(client.get("/feeds/all.ics").data)["ical.js"]) == \
+        [f"meeting-{created['id']}@meetings.example.org"]

@@ -100,6 +100,23 @@ def store_event(meeting: Meeting) -> None:
     meeting.ical_key = meeting_render_key(meeting, _uid_domain())
 
 
+def render_stale_events(batch: int = 500) -> int:
+    """Store the events of every meeting whose stored VEVENT is missing or out of date (after a
+    bulk load, a new RENDER_VERSION or another ICAL_UID_DOMAIN). Returns how many."""
+    domain, count, last_id = _uid_domain(), 0, 0
+    while True:
+        meetings = db.session.scalars(select(Meeting).options(undefer(Meeting.ical_event))
+                                      .where(Meeting.id > last_id).order_by(Meeting.id).limit(batch)).unique().all()
+        if not meetings:
+            return count
+        for meeting in meetings:
+            if meeting.ical_event is None or meeting.ical_key != meeting_render_key(meeting, domain):
+                store_event(meeting)
+                count += 1
+        last_id = meetings[-1].id
+        db.session.commit()
+
+
 def refresh_stored_events(condition) -> int:
     """Render again the stored events of the meetings matching `condition` (a room, venue or
     process changed what they show). Returns how many."""
@@ -216,7 +233,8 @@ class RenderedFeed:
 
 _cache: OrderedDict[str, RenderedFeed] = OrderedDict()
 _cache_lock = threading.Lock()
-CACHE_SIZE = 256
+# Per worker process: a whole duty station's feed is a few MB, a room's a few hundred KB.
+CACHE_BYTES = 128 * 1024 * 1024
 
 
 def clear_cache() -> None:
@@ -287,8 +305,8 @@ def feed(spec: FeedSpec) -> RenderedFeed:
     with _cache_lock:
         _cache[spec.key] = rendered
         _cache.move_to_end(spec.key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+        while len(_cache) > 1 and sum(len(item.body) for item in _cache.values()) > CACHE_BYTES:
+            _cache.popitem(last=False)  # the least recently served
     return rendered
 
 
