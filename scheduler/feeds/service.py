@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -20,6 +21,7 @@ from itertools import chain
 from flask import current_app
 from icalendar import Event
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 
 from ..db_types import utcnow
@@ -67,8 +69,13 @@ def track_changes() -> None:
     def bump_generation(session):
         if session.info.pop("feeds_changed", False):
             # After the commit, so that a reader who sees the new generation also sees the data.
-            with session.get_bind().begin() as connection:
-                connection.execute(update(FeedState).values(generation=FeedState.generation + 1))
+            # The change itself is committed: a failure here must not fail the request. Cached
+            # feeds then catch up at the next change, or when they reach MAX_CACHE_AGE.
+            try:
+                with session.get_bind().begin() as connection:
+                    connection.execute(update(FeedState).values(generation=FeedState.generation + 1))
+            except SQLAlchemyError:
+                log.exception("could not bump the feed generation")
 
     @event.listens_for(Session, "after_rollback")
     def forget_changes(session):
@@ -219,6 +226,7 @@ def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
 class RenderedFeed:
     generation: int
     window_day: str
+    rendered_at: float
     body: bytes
     etag: str
     last_modified: datetime
@@ -235,6 +243,8 @@ _cache: OrderedDict[str, RenderedFeed] = OrderedDict()
 _cache_lock = threading.Lock()
 # Per worker process: a whole duty station's feed is a few MB, a room's a few hundred KB.
 CACHE_BYTES = 128 * 1024 * 1024
+# Even with an unchanged generation, render again after this long (a missed bump heals itself).
+MAX_CACHE_AGE = 15 * 60
 
 
 def clear_cache() -> None:
@@ -292,7 +302,8 @@ def feed(spec: FeedSpec) -> RenderedFeed:
         cached = _cache.get(spec.key)
         if cached is not None:
             _cache.move_to_end(spec.key)
-    if cached is not None and cached.generation == current and cached.window_day == day:
+    if (cached is not None and cached.generation == current and cached.window_day == day
+            and time.monotonic() - cached.rendered_at < MAX_CACHE_AGE):
         return cached
     try:
         body, last_modified = render(spec)
@@ -301,7 +312,8 @@ def feed(spec: FeedSpec) -> RenderedFeed:
         if cached is not None:
             return cached  # the last good bytes
         raise FeedUnavailable("The feed cannot be produced right now; try again later", headers={"Retry-After": "60"})
-    rendered = RenderedFeed(current, day, body, hashlib.sha256(body).hexdigest()[:32], last_modified)
+    rendered = RenderedFeed(current, day, time.monotonic(), body, hashlib.sha256(body).hexdigest()[:32],
+                            last_modified)
     with _cache_lock:
         _cache[spec.key] = rendered
         _cache.move_to_end(spec.key)
