@@ -22,195 +22,24 @@ p50(100,000) / p50(1,000) <= 1.5, because the conflict check is index-backed.
 """
 import argparse
 import contextlib
-import io
-import logging
-import os
-import platform
 import random
 import re
 import statistics
 import sys
 import time
-import uuid
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import date
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import psycopg
+from sqlalchemy import event, text
 
-import psycopg  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from slugify import slugify  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from common import (BODIES, TEMPLATES, Calendar, ThrowawayDatabase, add_database_argument, admin_url,
+                    bulk_load, machine, preload_rows, summary, working_days)
+from scheduler.extensions import db
 
-from config.settings import normalise_database_url  # noqa: E402
-from scheduler import create_app  # noqa: E402
-from scheduler.extensions import db  # noqa: E402
-
-DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
-VENUE_ZONE = "America/New_York"  # UNHQ, the seeded venue
 FIRST_DAY, LAST_DAY = date(2020, 1, 1), date(2029, 12, 31)  # ten years of calendar
 WARMUP = 30  # untimed bookings per size first: imports, SQLAlchemy's compiled-statement cache, the pool
 PROFILE_SAMPLES = 60  # bookings with per-statement timing, after the timed ones
-
-# A room's working day cut into units; a meeting takes one or two adjacent units.
-# (local start, local end, units taken)
-UNITS = ("M1", "M2", "L", "A1", "A2", "E")
-TEMPLATES = {
-    "morning": ("10:00", "13:00", ("M1", "M2")),
-    "afternoon": ("15:00", "18:00", ("A1", "A2")),
-    "morning-1": ("10:00", "11:30", ("M1",)),
-    "morning-2": ("11:30", "13:00", ("M2",)),
-    "afternoon-1": ("15:00", "16:30", ("A1",)),
-    "afternoon-2": ("16:30", "18:00", ("A2",)),
-    "lunchtime": ("13:15", "14:45", ("L",)),
-    "evening": ("18:15", "19:45", ("E",)),
-}
-TEMPLATE_WEIGHTS = {"morning": 30, "afternoon": 30, "morning-1": 8, "morning-2": 8, "afternoon-1": 8,
-                    "afternoon-2": 8, "lunchtime": 5, "evening": 3}
-SINGLE_UNIT = {t[2][0]: name for name, t in TEMPLATES.items() if len(t[2]) == 1}
-STATUSES = [("confirmed", 86), ("tentative", 5), ("cancelled", 5), ("postponed", 2), ("requested", 2)]
-KINDS = [("informal_consultations", 35), ("plenary", 15), ("informal_informal", 15), ("briefing", 12),
-         ("side_event", 12), ("bilateral", 6), ("other", 5)]
-VISIBILITIES = [("public", 70), ("missions", 20), ("closed", 10)]
-BODIES = ["General Assembly", "First Committee", "Second Committee", "Third Committee", "Fourth Committee",
-          "Fifth Committee", "Sixth Committee", "Security Council", "Economic and Social Council",
-          "Commission on the Status of Women", "UNICEF Executive Board", "Peacebuilding Commission",
-          "Committee on Information", "Special Committee on Peacekeeping Operations"]
-
-
-def weighted(pairs, rng):
-    return rng.choices([v for v, _ in pairs], weights=[w for _, w in pairs], k=1)[0]
-
-
-def day_weight(day: date) -> float:
-    """More meetings in the General Assembly's main part (mid-September to December), fewer in summer."""
-    if (day.month == 9 and day.day >= 15) or day.month in (10, 11) or (day.month == 12 and day.day <= 20):
-        return 3.0
-    if day.month == 3:  # Commission on the Status of Women
-        return 2.0
-    if day.month in (7, 8):
-        return 0.5
-    return 1.0
-
-
-def working_days() -> list[date]:
-    days, day = [], FIRST_DAY
-    while day <= LAST_DAY:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
-def local_moment(day: date, hhmm: str) -> datetime:
-    hours, minutes = map(int, hhmm.split(":"))
-    return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=ZoneInfo(VENUE_ZONE)).astimezone(
-        timezone.utc)
-
-
-# --- the calendar ----------------------------------------------------------------------
-
-class Calendar:
-    """Which units of which room-days are taken: by the preload, then by the timed bookings."""
-
-    def __init__(self, rooms: list[tuple[int, str]], rng: random.Random):
-        self.rooms = rooms
-        self.rng = rng
-        self.days = working_days()
-        self.taken = defaultdict(set)  # (room_id, day) -> units
-
-    def preload(self, count: int) -> list[tuple]:
-        """`count` meetings: (room_id, day, template name, status). No two share a unit of a room-day."""
-        population = [(room_id, day) for day in self.days for room_id, _ in self.rooms]
-        cumulative, total = [], 0.0
-        for _, day in population:
-            total += day_weight(day)
-            cumulative.append(total)
-        names = list(TEMPLATE_WEIGHTS)
-        weights = [TEMPLATE_WEIGHTS[n] for n in names]
-        meetings, attempts = [], 0
-        while len(meetings) < count:
-            attempts += 10_000
-            if attempts > 100 * count + 100_000:
-                raise SystemExit(f"cannot place {count} meetings in ten years of {len(self.rooms)} rooms")
-            picks = self.rng.choices(population, cum_weights=cumulative, k=10_000)
-            templates = self.rng.choices(names, weights=weights, k=10_000)
-            for key, name in zip(picks, templates):
-                units = TEMPLATES[name][2]
-                if self.taken[key].isdisjoint(units):
-                    self.taken[key].update(units)
-                    meetings.append((key[0], key[1], name, weighted(STATUSES, self.rng)))
-                    if len(meetings) == count:
-                        break
-        return meetings
-
-    def free_bookings(self, count: int, spread: bool = True) -> list[tuple]:
-        """`count` free (room_id, day, template name, busy) spread evenly over the ten years.
-
-        `busy` says whether the room already had a meeting that day. Each choice is marked taken.
-        """
-        chosen = []
-        for i in range(count):
-            lo, hi = 0, len(self.days)
-            if spread:  # the i-th of `count` equal stretches of the ten years
-                lo = len(self.days) * i // count
-                hi = max(len(self.days) * (i + 1) // count, lo + 1)
-            for _ in range(1000):
-                day = self.days[self.rng.randrange(lo, hi)]
-                room_id, _ = self.rng.choice(self.rooms)
-                taken = self.taken[(room_id, day)]
-                free = [u for u in UNITS if u not in taken]
-                if free:
-                    unit = self.rng.choice(free)
-                    chosen.append((room_id, day, SINGLE_UNIT[unit], bool(taken)))
-                    taken.add(unit)
-                    break
-            else:
-                raise SystemExit("no free time found for a booking")
-        return chosen
-
-
-def preload_rows(meetings, rooms_by_id, rng):
-    created = datetime(2019, 12, 1, tzinfo=timezone.utc)
-    for n, (room_id, day, name, status) in enumerate(meetings, 1):
-        start_hhmm, end_hhmm, _ = TEMPLATES[name]
-        start, end = local_moment(day, start_hhmm), local_moment(day, end_hhmm)
-        body = rng.choice(BODIES)
-        kind = weighted(KINDS, rng)
-        capacity = rooms_by_id[room_id]["capacity"]
-        stamp = min(start - timedelta(days=rng.randint(1, 120)), datetime(2026, 1, 1, tzinfo=timezone.utc))
-        stamp = max(stamp, created)
-        yield (
-            f"{body}: {kind.replace('_', ' ')} {n}", kind, body, slugify(body), room_id,
-            start, end, start, end,  # held = start/end: the seeded rooms have no setup or teardown
-            status, "" if status in ("tentative", "confirmed", "requested") else "Rescheduled by the bureau",
-            weighted(VISIBILITIES, rng), "[]", rng.randint(10, capacity), "[]", rng.random() < 0.3, "", "",
-            0, 1, "Meetings Management Section (officer)", stamp, stamp,
-        )
-
-
-PRELOAD_COLUMNS = ("title", "kind", "body", "body_slug", "room_id", "start", "end", "held_start", "held_end",
-                   "status", "status_reason", "visibility", "organizers", "expected_participants", "languages",
-                   "webcast", "description", "notes", "sequence", "version", "created_by", "created_at",
-                   "updated_at")
-
-
-def bulk_load(dsn: str, rows) -> None:
-    columns = ", ".join(f'"{c}"' for c in PRELOAD_COLUMNS)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        with conn.cursor() as cur:
-            with cur.copy(f"COPY meetings ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        # What a production table gets from autovacuum: statistics, visibility map, hint bits.
-        conn.execute("VACUUM (ANALYZE) meetings")
-        try:  # so that the timed bookings do not pay for writing the preload out
-            conn.execute("CHECKPOINT")
-        except psycopg.errors.InsufficientPrivilege:
-            pass
 
 
 # --- requests --------------------------------------------------------------------------
@@ -238,17 +67,6 @@ def book(client, headers, body) -> float:
     elapsed = time.perf_counter() - started
     assert response.status_code == 201, (response.status_code, body, response.get_data(as_text=True)[:2000])
     return elapsed
-
-
-def summary(seconds: list[float]) -> dict:
-    ms = sorted(s * 1000 for s in seconds)
-    return {
-        "n": len(ms),
-        "p50": statistics.median(ms),
-        "p99": statistics.quantiles(ms, n=100, method="inclusive")[98],
-        "mean": statistics.fmean(ms),
-        "max": ms[-1],
-    }
 
 
 # --- statement profile -----------------------------------------------------------------
@@ -351,58 +169,26 @@ def plan_summary(lines: list[str]) -> str:
 
 # --- one size --------------------------------------------------------------------------
 
-class Bench:
+class Bench(ThrowawayDatabase):
     """One throwaway database with `size` meetings booked, and the app on it."""
 
     def __init__(self, admin_url, size: int, seed: int):
+        super().__init__(admin_url)
         self.size = size
         self.rng = random.Random(seed)
-        self.name = f"scheduler_bench_{uuid.uuid4().hex[:10]}"
-        self.admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-        url = admin_url.set(database=self.name)
-        self.dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self.url = url.render_as_string(hide_password=False)
-        self.app = None
         self.counter = 0
         self.timings = []
 
-    def __enter__(self):
-        with psycopg.connect(self.admin_dsn, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc):
-        if self.app is not None:
-            with self.app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-        with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
     def prepare(self) -> None:
         """Migrate, seed, make a token (all as operators do), preload, warm up."""
-        self.app = create_app({"SQLALCHEMY_DATABASE_URI": self.url})
-        logging.getLogger().setLevel(logging.WARNING)
-        with self.app.app_context():
-            with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
-                upgrade()
-            result = self.app.test_cli_runner().invoke(args=["seed"])
-            assert result.exit_code == 0, result.output
-            result = self.app.test_cli_runner().invoke(
-                args=["tokens", "create", "--role", "officer", "--name", "bench"])
-            assert result.exit_code == 0, result.output
-            token = result.stdout.strip()
-            self.rooms = {
-                row.id: {"code": row.code, "capacity": row.capacity, "features": row.features}
-                for row in db.session.execute(text("SELECT id, code, capacity, features FROM rooms ORDER BY id"))
-            }
-            db.session.remove()
-        self.calendar = Calendar([(room_id, r["code"]) for room_id, r in self.rooms.items()], self.rng)
+        self.setup()
+        self.calendar = Calendar([(room_id, r["code"]) for room_id, r in self.rooms.items()], self.rng,
+                                 working_days(FIRST_DAY, LAST_DAY))
         started = time.perf_counter()
         bulk_load(self.dsn, preload_rows(self.calendar.preload(self.size), self.rooms, self.rng))
         self.load_seconds = time.perf_counter() - started
         self.client = self.app.test_client()
-        self.headers = {"Authorization": f"Bearer {token}"}
+        self.headers = {"Authorization": f"Bearer {self.token}"}
         for booking in self.calendar.free_bookings(WARMUP, spread=False):
             self.book(booking)
 
@@ -456,46 +242,27 @@ CONFLICT_KEY = "SELECT meetings (hard: conflict check _held_meetings)"
 
 # --- report ----------------------------------------------------------------------------
 
-def machine(admin_url) -> list[str]:
-    dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
-        server = conn.execute("SELECT version()").fetchone()[0]
-    cpu = ""
-    try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
-    except OSError:
-        pass
-    return [
-        f"nproc: {os.cpu_count()}" + (f" ({cpu})" if cpu else ""),
-        f"python: {platform.python_version()} ({platform.platform()})",
-        f"postgresql: {server}",
-        f"server: {admin_url.host}:{admin_url.port or 5432}",
-    ]
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,100000", help="meetings already booked, comma separated")
     parser.add_argument("--samples", type=int, default=300, help="timed bookings per size")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_ADMIN_URL),
-                        help="an existing database on the server, used to create and drop the bench databases")
+    add_database_argument(parser)
     parser.add_argument("--seed", type=int, default=20261127, help="random seed")
     args = parser.parse_args(argv)
     if args.samples < 2:
         parser.error("--samples must be at least 2")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    admin_url = make_url(normalise_database_url(args.database_url))
+    server = admin_url(args.database_url)
 
     print("Booking benchmark: POST /api/v1/meetings through the Flask test client, PostgreSQL")
-    for line in machine(admin_url):
+    for line in machine(server):
         print("  " + line)
     print(f"  {args.samples} timed bookings per size, sizes alternating, after {WARMUP} untimed ones; "
           f"preload spread over {FIRST_DAY}..{LAST_DAY} in the seeded rooms")
     with contextlib.ExitStack() as stack:
         benches = []
         for size in sizes:
-            bench = stack.enter_context(Bench(admin_url, size, args.seed))
+            bench = stack.enter_context(Bench(server, size, args.seed))
             bench.prepare()
             bench.choose(args.samples)
             benches.append(bench)
