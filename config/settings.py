@@ -36,6 +36,9 @@ def load_settings(environ=os.environ) -> dict:
             "SCHEDULER_ENV=production needs SECRET_KEY set to a random value of at least 32 characters "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
+    if env == "production" and not environ.get("PUBLIC_URL", "").startswith(("https://", "http://")):
+        # Feeds carry their own URL; without this they would carry whatever Host a client sent.
+        raise ConfigurationError("SCHEDULER_ENV=production needs PUBLIC_URL, e.g. https://meetings.example.org")
     return {
         "SCHEDULER_ENV": env,
         "SECRET_KEY": secret_key or DEVELOPMENT_SECRET_KEY,

@@ -1,6 +1,7 @@
 """Calendar feeds, read back by three independent parsers, over HTTP, on both databases."""
 import gzip
 import re
+import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -141,6 +142,7 @@ def test_a_change_bumps_sequence_and_etag_and_the_same_data_gives_the_same_bytes
 
 def test_http_headers_conditional_requests_and_head(client, officer):
     book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    time.sleep(1.1)  # Last-Modified is sent once the second of the last change is over
     response = client.get("/feeds/all.ics", headers={})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -335,3 +337,66 @@ def test_the_render_command_stores_stale_events(app, client, officer, monkeypatc
         "feeds: 0 event(s) rendered and stored"
     assert list(read_everywhere(client.get("/feeds/all.ics").data)["ical.js"]) == \
         [f"meeting-{created['id']}@meetings.example.org"]
+
+
+# --- found in review ------------------------------------------------------------------
+
+def test_text_that_looks_like_a_parameter_does_not_break_the_feed(client, officer):
+    created = book(client, officer, title="Note;TZID=Bogus:x and DTSTART;TZID=Nowhere:20270101T000000",
+                   start="2027-06-14T10:00", end="2027-06-14T12:00")
+    response = client.get("/feeds/all.ics")
+    assert response.status_code == 200
+    for reader, events in read_everywhere(response.data).items():
+        assert events[uid(created)]["summary"] == created["title"], reader
+
+
+def test_a_meeting_leaving_the_feed_moves_last_modified_forward(client, officer):
+    book(client, officer, title="Stays", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    leaving = book(client, officer, title="Leaves", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    time.sleep(1.1)
+    before = client.get("/feeds/all.ics")
+    client.patch(f"/api/v1/meetings/{leaving['id']}", json={"visibility": "closed"}, headers=officer)
+    after = client.get("/feeds/all.ics", headers={"If-Modified-Since": before.headers["Last-Modified"]})
+    assert after.status_code == 200 and b"Leaves" not in after.data
+
+
+def test_a_forged_host_does_not_reach_other_clients(client, officer):
+    book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    client.get("/feeds/all.ics", headers={"Host": "evil.example"})
+    assert b"evil.example" not in client.get("/feeds/all.ics").data
+
+
+def test_free_busy_is_stable_and_marks_tentative_meetings(client, officer):
+    book(client, officer, status="tentative", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    first = client.get("/feeds/rooms/ECOSOC.vfb")
+    unfolded = first.data.decode().replace("\r\n ", "")
+    assert "FREEBUSY;FBTYPE=BUSY-TENTATIVE;VALUE=PERIOD:20270614T140000Z/20270614T160000Z" in unfolded
+    second = client.get("/feeds/rooms/ECOSOC.vfb", headers={"If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 304
+
+
+def test_a_body_known_only_from_closed_meetings_has_no_feed(client, officer):
+    book(client, officer, body="Secret Working Group", visibility="closed", start="2027-06-14T10:00",
+         end="2027-06-14T12:00")
+    assert client.get("/feeds/bodies/secret-working-group.ics").status_code == 404
+
+
+def test_a_room_rename_is_a_visible_change_with_new_stamps(client, officer):
+    created = book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    before = read_everywhere(client.get("/feeds/all.ics").data)
+    stamp_before = re.search(rb"DTSTAMP:(\w+)", client.get("/feeds/all.ics").data).group(1)
+    client.patch("/api/v1/rooms/ECOSOC", json={"capacity": 360}, headers=officer)  # not shown: no new SEQUENCE
+    assert client.get(f"/api/v1/meetings/{created['id']}").json["sequence"] == 0
+    client.patch("/api/v1/rooms/ECOSOC", json={"name": "ECOSOC Chamber"}, headers=officer)
+    feed = client.get("/feeds/all.ics").data
+    after = read_everywhere(feed)
+    for reader in after:
+        assert after[reader][uid(created)]["sequence"] == before[reader][uid(created)]["sequence"] + 1
+    assert re.search(rb"DTSTAMP:(\w+)", feed).group(1) >= stamp_before  # (to the second)
+    assert client.get(f"/api/v1/meetings/{created['id']}").json["sequence"] == 1
+
+
+def test_gzip_is_only_sent_to_clients_that_accept_it(client, officer):
+    book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    response = client.get("/feeds/all.ics", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in response.headers and response.data.startswith(b"BEGIN:VCALENDAR")

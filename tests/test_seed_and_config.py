@@ -147,10 +147,16 @@ def test_production_refuses_a_weak_secret_key(environ):
 def test_production_with_a_strong_secret_key():
     key = secrets.token_urlsafe(48)
     settings = load_settings({"SCHEDULER_ENV": "production", "SECRET_KEY": key,
+                              "PUBLIC_URL": "https://meetings.example.org",
                               "DATABASE_URL": "postgres://scheduler:pw@db.example.org:5432/scheduler"})
     assert settings["SCHEDULER_ENV"] == "production"
     assert settings["SECRET_KEY"] == key
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://scheduler:pw@db.example.org:5432/scheduler"
+
+
+def test_production_needs_the_public_url():
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL"):
+        load_settings({"SCHEDULER_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(48)})
 
 
 def test_development_defaults():
@@ -180,6 +186,7 @@ def test_app_does_not_start_in_production_without_a_secret_key(monkeypatch, tmp_
     with pytest.raises(ConfigurationError):
         create_app()
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("PUBLIC_URL", "https://meetings.example.org")
     app = create_app()
     assert app.config["SCHEDULER_ENV"] == "production"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'x.sqlite3'}"

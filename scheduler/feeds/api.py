@@ -1,4 +1,6 @@
 """Feed URLs: iCalendar bytes for calendar clients (no JSON, no credentials)."""
+from datetime import datetime, timedelta, timezone
+
 from flask import Blueprint, Response, request
 
 from . import service
@@ -17,7 +19,7 @@ def _filters() -> dict:
 
 
 def _respond(body: bytes, etag: str, last_modified, filename: str, gzipped=None) -> Response:
-    use_gzip = gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", "")
+    use_gzip = gzipped is not None and request.accept_encodings.quality("gzip") > 0
     response = Response(gzipped() if use_gzip else body, content_type=CONTENT_TYPE)
     if use_gzip:
         response.headers["Content-Encoding"] = "gzip"
@@ -25,7 +27,12 @@ def _respond(body: bytes, etag: str, last_modified, filename: str, gzipped=None)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "public, max-age=300"
     response.set_etag(etag + ("-gzip" if use_gzip else ""))
-    response.last_modified = last_modified
+    if last_modified is not None:
+        # HTTP dates count whole seconds. Rounded up, and sent only once that second is over, a
+        # Last-Modified can never hide a later change made within the same second.
+        rounded = last_modified.replace(microsecond=0) + timedelta(seconds=1 if last_modified.microsecond else 0)
+        if rounded <= datetime.now(timezone.utc):
+            response.last_modified = rounded
     # 304 on a matching If-None-Match (or, without one, an If-Modified-Since); HEAD gets no body.
     return response.make_conditional(request)
 
@@ -57,5 +64,6 @@ def process(slug):
 
 @blp.get("/rooms/<code>.vfb")
 def room_freebusy(code):
-    body, etag, stamp = service.room_freebusy(code, base_url())
-    return _respond(body, etag, stamp, f"{code.upper()}.vfb")
+    # ETag only: a deleted block can make the busy time older, so Last-Modified would mislead.
+    body, etag = service.room_freebusy(code, base_url())
+    return _respond(body, etag, None, f"{code.upper()}.vfb")

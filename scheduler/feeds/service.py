@@ -20,7 +20,7 @@ from itertools import chain
 
 from flask import current_app
 from icalendar import Event
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 
@@ -28,7 +28,7 @@ from ..db_types import utcnow
 from ..errors import FieldErrors, NotFound, ServiceError
 from ..extensions import db
 from ..ical.calendar import FeedInfo, InvalidFeed, assemble, validate
-from ..ical.events import meeting_render_key, render_event, render_key
+from ..ical.events import meeting_render_key, render_event, render_key, shown_content
 from ..ical.freebusy import render_freebusy
 from ..meetings.models import HOLDING_STATUSES, KINDS, Meeting
 from ..processes.models import Process
@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 # Statuses that appear in feeds: requests are not meetings yet.
 FEED_STATUSES = ("tentative", "confirmed", "cancelled", "postponed")
 FEED_MODELS = (Meeting, Room, Venue, TimeSlot, Process)
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# After a failed render, serve the last good bytes this long before trying again.
+RETRY_AFTER_FAILURE = 60
 
 
 class FeedUnavailable(ServiceError):
@@ -125,14 +126,22 @@ def render_stale_events(batch: int = 500) -> int:
 
 
 def refresh_stored_events(condition) -> int:
-    """Render again the stored events of the meetings matching `condition` (a room, venue or
-    process changed what they show). Returns how many."""
-    meetings = db.session.scalars(select(Meeting).options(undefer(Meeting.ical_event)).where(condition)).unique()
-    count = 0
-    for meeting in meetings:
+    """Render again the stored events of the meetings matching `condition`, after their room,
+    venue or process changed. Where what a calendar shows changed (a room's name in LOCATION,
+    say), the meeting's SEQUENCE and version go up, as for any visible change. Returns how many
+    meetings changed."""
+    query = (select(Meeting).options(undefer(Meeting.ical_event)).where(condition).order_by(Meeting.id)
+             .with_for_update(of=Meeting).execution_options(populate_existing=True))  # no lost concurrent edit
+    changed = 0
+    for meeting in db.session.scalars(query).unique():
+        before = shown_content(meeting.ical_event or "")
         store_event(meeting)
-        count += 1
-    return count
+        if shown_content(meeting.ical_event) != before:
+            meeting.sequence += 1
+            meeting.version += 1
+            store_event(meeting)
+            changed += 1
+    return changed
 
 
 # --- what a feed holds ----------------------------------------------------------------
@@ -174,7 +183,7 @@ def _query_filters(kinds: list[str], statuses: list[str]) -> tuple[list, str]:
 def all_feed(base_url: str, kinds=(), statuses=()) -> FeedSpec:
     extra, key = _query_filters(list(kinds), list(statuses))
     return FeedSpec(
-        f"all{key}", "all",
+        f"{base_url}|all{key}", "all",
         FeedInfo(uid=f"feed-all@{_uid_domain()}", name="All public meetings",
                  description="Every public meeting of every venue", url=f"{base_url}feeds/all.ics"),
         condition=extra)
@@ -186,7 +195,7 @@ def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
         raise NotFound(f"No room {code!r}")
     extra, key = _query_filters(list(kinds), list(statuses))
     return FeedSpec(
-        f"room={room.code}{key}", room.code,
+        f"{base_url}|room={room.code}{key}", room.code,
         FeedInfo(uid=f"feed-room-{room.code}@{_uid_domain()}", name=f"{room.name} ({room.venue.code})",
                  description=f"Public meetings in the {room.name}, {room.venue.name}",
                  url=f"{base_url}feeds/rooms/{room.code}.ics"),
@@ -194,13 +203,15 @@ def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
 
 
 def body_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
-    name = db.session.scalar(select(Meeting.body).where(Meeting.body_slug == slug).limit(1)) or \
-        db.session.scalar(select(Process.body).where(Process.body_slug == slug).limit(1))
+    # Named after a process or a public meeting only: a closed meeting's body stays unknown here.
+    name = db.session.scalar(select(Process.body).where(Process.body_slug == slug).order_by(Process.id).limit(1)) \
+        or db.session.scalar(select(Meeting.body).where(Meeting.body_slug == slug, Meeting.visibility == "public")
+                             .order_by(Meeting.id).limit(1))
     if not slug or name is None:
         raise NotFound(f"No body {slug!r}")
     extra, key = _query_filters(list(kinds), list(statuses))
     return FeedSpec(
-        f"body={slug}{key}", slug,
+        f"{base_url}|body={slug}{key}", slug,
         FeedInfo(uid=f"feed-body-{slug}@{_uid_domain()}", name=name, description=f"Public meetings of the {name}",
                  url=f"{base_url}feeds/bodies/{slug}.ics"),
         condition=[Meeting.body_slug == slug, *extra])
@@ -212,7 +223,7 @@ def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
         raise NotFound(f"No process {slug!r}")
     extra, key = _query_filters(list(kinds), list(statuses))
     return FeedSpec(
-        f"process={slug}{key}", slug,
+        f"{base_url}|process={slug}{key}", slug,
         FeedInfo(uid=f"feed-process-{slug}@{_uid_domain()}", name=process.title,
                  description=f"Public meetings of: {process.title}" + (
                      f" ({process.mandate})" if process.mandate else ""),
@@ -230,6 +241,7 @@ class RenderedFeed:
     body: bytes
     etag: str
     last_modified: datetime
+    failed_at: float | None = None
     _gzipped: bytes | None = None
 
     def gzipped(self) -> bytes:
@@ -289,9 +301,21 @@ def render(spec: FeedSpec) -> tuple[bytes, datetime]:
     events = [fresh.get(row.id) or row.ical_event for row in rows]
     body = assemble(spec.info, zones, events)
     validate(body)
-    moments = [row.updated_at for row in rows] + [row.room_updated_at for row in rows] + \
-        [row.venue_updated_at for row in rows] + [row.process_updated_at for row in rows if row.process_updated_at]
-    return body, max(moments, default=EPOCH)
+    return body, _last_modified(spec, rows)
+
+
+def _subject_changed(*condition) -> datetime | None:
+    return db.session.scalar(select(func.max(Meeting.updated_at)).where(*condition))
+
+
+def _last_modified(spec: FeedSpec, rows) -> datetime:
+    """When the feed last changed. It must move forward also when a meeting leaves the feed
+    (made non-public, or out of the window), else If-Modified-Since would keep it in calendars:
+    so it looks at every meeting of the feed's subject, whatever its visibility and date."""
+    window_day = datetime.combine(window_start().date(), datetime.min.time(), tzinfo=timezone.utc)
+    moments = [_subject_changed(*spec.condition), window_day] + [row.room_updated_at for row in rows] + \
+        [row.venue_updated_at for row in rows] + [row.process_updated_at for row in rows]
+    return max(moment for moment in moments if moment is not None)
 
 
 def feed(spec: FeedSpec) -> RenderedFeed:
@@ -302,16 +326,21 @@ def feed(spec: FeedSpec) -> RenderedFeed:
         cached = _cache.get(spec.key)
         if cached is not None:
             _cache.move_to_end(spec.key)
+    now = time.monotonic()
     if (cached is not None and cached.generation == current and cached.window_day == day
-            and time.monotonic() - cached.rendered_at < MAX_CACHE_AGE):
+            and now - cached.rendered_at < MAX_CACHE_AGE):
         return cached
+    if cached is not None and cached.failed_at is not None and now - cached.failed_at < RETRY_AFTER_FAILURE:
+        return cached  # rendering failed a moment ago: do not retry on every request
     try:
         body, last_modified = render(spec)
     except Exception:
         log.exception("feed %s could not be rendered", spec.key)
         if cached is not None:
+            cached.failed_at = now
             return cached  # the last good bytes
-        raise FeedUnavailable("The feed cannot be produced right now; try again later", headers={"Retry-After": "60"})
+        raise FeedUnavailable("The feed cannot be produced right now; try again later",
+                              headers={"Retry-After": str(RETRY_AFTER_FAILURE)})
     rendered = RenderedFeed(current, day, time.monotonic(), body, hashlib.sha256(body).hexdigest()[:32],
                             last_modified)
     with _cache_lock:
@@ -327,27 +356,33 @@ def feed(spec: FeedSpec) -> RenderedFeed:
 FREEBUSY_DAYS_AHEAD = 366
 
 
-def room_freebusy(code: str, base_url: str) -> tuple[bytes, str, datetime]:
+def room_freebusy(code: str, base_url: str) -> tuple[bytes, str]:
     """Busy intervals of a room (held meetings of any visibility, and blocks), with no titles."""
     room = db.session.scalar(select(Room).where(Room.code == code.upper()))
     if room is None:
         raise NotFound(f"No room {code!r}")
-    start = window_start().replace(microsecond=0)
-    end = (utcnow() + timedelta(days=FREEBUSY_DAYS_AHEAD)).replace(microsecond=0)
-    meetings = db.session.execute(select(Meeting.held_start, Meeting.held_end, Meeting.updated_at).where(
+    # Whole days, so that the same data gives the same bytes all day long.
+    start = datetime.combine(window_start().date(), datetime.min.time(), tzinfo=timezone.utc)
+    end = start + timedelta(days=current_app.config["FEED_PAST_DAYS"] + FREEBUSY_DAYS_AHEAD)
+    meetings = db.session.execute(select(Meeting.held_start, Meeting.held_end, Meeting.status).where(
         Meeting.room_id == room.id, Meeting.status.in_(HOLDING_STATUSES),
         Meeting.held_end > start, Meeting.held_start < end)).all()
-    blocks = db.session.execute(select(RoomBlock.start, RoomBlock.end, RoomBlock.created_at).where(
+    blocks = db.session.execute(select(RoomBlock.start, RoomBlock.end).where(
         RoomBlock.room_id == room.id, RoomBlock.end > start, RoomBlock.start < end)).all()
-    busy = sorted((max(s, start), min(e, end)) for s, e, _ in chain(meetings, blocks))
-    stamp = max([changed for _, _, changed in chain(meetings, blocks)] + [room.updated_at])
+    busy = _merged(sorted((max(s, start), min(e, end)) for s, e, status in meetings if status == "confirmed")
+                   + sorted((max(s, start), min(e, end)) for s, e in blocks))
+    tentative = _merged(sorted((max(s, start), min(e, end)) for s, e, status in meetings if status == "tentative"))
+    periods = sorted([(s, e, "BUSY") for s, e in busy] + [(s, e, "BUSY-TENTATIVE") for s, e in tentative])
+    stamp = max(room.updated_at, _subject_changed(Meeting.room_id == room.id) or start,
+                db.session.scalar(select(func.max(RoomBlock.created_at)).where(RoomBlock.room_id == room.id)) or start)
     body = render_freebusy(f"freebusy-room-{room.code}@{_uid_domain()}", f"{base_url}feeds/rooms/{room.code}.vfb",
-                           start, end, _merged(busy), stamp)
-    return body, hashlib.sha256(body).hexdigest()[:32], stamp
+                           start, end, periods, stamp)
+    return body, hashlib.sha256(body).hexdigest()[:32]
 
 
 def _merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     merged: list[list[datetime]] = []
+    intervals = sorted(intervals)
     for start, end in intervals:
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)

@@ -57,7 +57,7 @@ def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[str
     return b"".join(parts)
 
 
-_TZID_USE = re.compile(rb";TZID=([^:;]+)[:;]")
+_TZID_PARAMETER = re.compile(rb";TZID=([^;]+)")
 _TZID_DEFINED = re.compile(rb"^TZID:(.+)$")
 
 
@@ -79,8 +79,10 @@ def validate(feed: bytes) -> None:
                 raise InvalidFeed(f"line {number}: {line.decode(errors='replace')} closes nothing open")
         elif (match := _TZID_DEFINED.match(line)) is not None:
             defined.add(match.group(1))
-        else:
-            used.update(_TZID_USE.findall(line))
+        elif not line.startswith(b" "):
+            # Parameters stand between the property's name and the first colon; text values
+            # (which may say ";TZID=" themselves, escaped) come after it or on folded lines.
+            used.update(_TZID_PARAMETER.findall(line.split(b":", 1)[0]))
     if depth:
         raise InvalidFeed("components left open")
     if used - defined:

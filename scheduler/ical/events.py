@@ -61,14 +61,25 @@ def _description(meeting) -> str:
     return "\n".join(lines)
 
 
+STAMP_PROPERTIES = ("DTSTAMP:", "LAST-MODIFIED:", "SEQUENCE:")
+
+
+def shown_content(event_text: str) -> str:
+    """What a calendar shows of an event: its text without the change stamps."""
+    return "\r\n".join(line for line in event_text.split("\r\n") if not line.startswith(STAMP_PROPERTIES))
+
+
 def render_event(meeting, uid_domain: str) -> str:
     """The VEVENT of a meeting, CRLF line ends, folded: ready to be joined into a feed."""
     tz = meeting.room.venue.timezone
+    # The event shows the room, venue and process too: its last change is the newest of theirs.
+    changed = max(filter(None, (meeting.updated_at, meeting.room.updated_at, meeting.room.venue.updated_at,
+                                meeting.process.updated_at if meeting.process else None)))
     event = Event()
     event.add("uid", event_uid(meeting.id, uid_domain))
-    event.add("dtstamp", meeting.updated_at.astimezone(timezone.utc))
+    event.add("dtstamp", changed.astimezone(timezone.utc))
     event.add("created", meeting.created_at.astimezone(timezone.utc))
-    event.add("last-modified", meeting.updated_at.astimezone(timezone.utc))
+    event.add("last-modified", changed.astimezone(timezone.utc))
     event.add("sequence", meeting.sequence)
     event.add("dtstart", meeting.start.astimezone(zone(tz)))
     event.add("dtend", meeting.end.astimezone(zone(tz)))

@@ -6,8 +6,9 @@ from icalendar import Calendar, FreeBusy, vPeriod
 from .calendar import PRODID
 
 
-def render_freebusy(uid: str, url: str, start: datetime, end: datetime, busy: list[tuple[datetime, datetime]],
-                    stamp: datetime) -> bytes:
+def render_freebusy(uid: str, url: str, start: datetime, end: datetime,
+                    periods: list[tuple[datetime, datetime, str]], stamp: datetime) -> bytes:
+    """periods: (start, end, FBTYPE), FBTYPE being BUSY or BUSY-TENTATIVE."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -18,7 +19,7 @@ def render_freebusy(uid: str, url: str, start: datetime, end: datetime, busy: li
     component.add("dtstart", start)
     component.add("dtend", end)
     component.add("url", url)
-    for busy_start, busy_end in busy:
-        component.add("freebusy", vPeriod((busy_start, busy_end)), parameters={"FBTYPE": "BUSY"})
+    for busy_start, busy_end, kind in periods:
+        component.add("freebusy", vPeriod((busy_start, busy_end)), parameters={"FBTYPE": kind})
     calendar.add_component(component)
     return calendar.to_ical()
