@@ -27,6 +27,7 @@ migrate: $(VENV)/.installed
 
 seed: migrate
 	$(BIN)/flask --app wsgi seed
+	$(BIN)/flask --app wsgi feeds render
 
 run: seed
 	PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.conf.py wsgi:app
