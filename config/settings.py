@@ -54,4 +54,10 @@ def load_settings(environ=os.environ) -> dict:
         "ICAL_UID_DOMAIN": environ.get("ICAL_UID_DOMAIN", "scheduler.invalid"),
         # Feeds hold meetings that ended at most this many days ago, and everything ahead.
         "FEED_PAST_DAYS": int(environ.get("FEED_PAST_DAYS", "90")),
+        # Rate limits (Flask-Limiter). memory:// counts per worker; redis://host:6379 shares the counts.
+        "RATELIMIT_ENABLED": environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_WRITES": environ.get("RATELIMIT_WRITES", "300 per minute"),
+        "RATELIMIT_FEED_MISSES": environ.get("RATELIMIT_FEED_MISSES", "20 per minute"),
     }

@@ -2,12 +2,15 @@
 import logging
 import os
 
-from flask import Flask
+import hashlib
+
+from flask import Flask, current_app, request
+from flask_limiter.util import get_remote_address
 from sqlalchemy import event
 
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
-from .extensions import api, db, migrate
+from .extensions import api, db, limiter, migrate
 
 API_SETTINGS = {
     "API_TITLE": "Scheduler",
@@ -31,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
@@ -41,12 +45,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (every model registered before migrations look)
     from .meetings.api import blp as meetings_blp
+    from .missions.api import blp as missions_blp
+    from .missions.api import subscriptions_blp
     from .processes.api import blp as processes_blp
     from .processes.api import bodies_blp
     from .rooms.api import blp as rooms_blp
     from .venues.api import blp as venues_blp
 
-    for blueprint in (venues_blp, rooms_blp, processes_blp, bodies_blp, meetings_blp):
+    for blueprint in (venues_blp, rooms_blp, processes_blp, bodies_blp, meetings_blp, missions_blp,
+                      subscriptions_blp):
+        limit_writes(blueprint)
         api.register_blueprint(blueprint)
 
     from .feeds.api import blp as feeds_blp
@@ -65,13 +73,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     def authenticate():
         current_actor()
 
+    app.after_request(add_security_headers)
+
     from .accounts.cli import tokens_cli
+    from .missions.cli import missions_cli
     from .venues.cli import seed_command
 
     from .feeds.cli import feeds_cli
 
     app.cli.add_command(tokens_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(missions_cli)
     app.cli.add_command(seed_command)
     return app
 
@@ -100,3 +112,29 @@ def _configure_sqlite(engine) -> None:
     def on_begin(connection):
         reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+_limited_blueprints: set[str] = set()
+
+
+def limit_writes(blueprint) -> None:
+    """Rate-limit a blueprint's writes, per token (or per address without one)."""
+    if blueprint.name in _limited_blueprints:  # blueprints are module-level: limit them once
+        return
+    _limited_blueprints.add(blueprint.name)
+    limiter.limit(lambda: current_app.config["RATELIMIT_WRITES"], key_func=_writer,
+                  methods=["POST", "PATCH", "PUT", "DELETE"])(blueprint)
+
+
+def _writer() -> str:
+    header = request.headers.get("Authorization", "")
+    return "token:" + hashlib.sha256(header.encode()).hexdigest() if header else "address:" + get_remote_address()
+
+
+def add_security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if response.mimetype in ("application/json", "text/calendar"):
+        response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    return response

@@ -1,4 +1,6 @@
 """The Flask extensions, created here and bound to the app in create_app()."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_smorest.pagination import PaginationMetadataSchema
@@ -34,3 +36,6 @@ class SchedulerApi(Api):
 
 
 api = SchedulerApi()
+
+# Storage from RATELIMIT_STORAGE_URI: memory by default, Redis to share limits between workers.
+limiter = Limiter(key_func=get_remote_address)

@@ -73,7 +73,8 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    # Rate limits are off here (the suite writes fast); tests/test_missions.py checks them on their own app.
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
     yield app
@@ -124,6 +125,8 @@ def make_token(app, role: str, name: str | None = None, mission: str | None = No
     args = ["tokens", "create", "--role", role, "--name", name or f"test {role}"]
     if mission:
         args += ["--mission", mission]
+        # The mission must exist first; a second token of the same mission finds it there.
+        app.test_cli_runner().invoke(args=["missions", "create", mission, f"Permanent Mission {mission}"])
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
     return result.stdout.strip()

@@ -59,6 +59,7 @@ def test_each_token_is_new(app):
 
 
 def test_list_never_prints_secrets(app):
+    assert cli(app, "missions", "create", "BEL", "Permanent Mission of Belgium").exit_code == 0
     officer_secret, _ = create_token(app, "--role", "officer", "--name", "Meetings Management Section")
     mission_secret, _ = create_token(app, "--role", "mission", "--name", "Permanent Mission of Belgium",
                                      "--mission", "bel")
@@ -116,6 +117,9 @@ def test_mission_token_needs_a_mission(app, client):
     assert result.stdout == ""
     assert token_rows(app) == []
 
+    unknown = cli(app, "tokens", "create", "--role", "mission", "--name", "Belgium", "--mission", "BEL")
+    assert unknown.exit_code == 2 and "No mission BEL" in unknown.output
+    assert cli(app, "missions", "create", "BEL", "Permanent Mission of Belgium").exit_code == 0
     secret, _ = create_token(app, "--role", "mission", "--name", "Permanent Mission of Belgium", "--mission", "BEL")
     assert client.get("/api/v1/meetings", headers=bearer(secret)).status_code == 200
 

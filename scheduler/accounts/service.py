@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..db_types import utcnow
 from ..errors import FieldErrors, Forbidden, Unauthorized
 from ..extensions import db
+from ..missions.models import Mission
 from .models import ROLES, ApiToken
 
 STAFF_ROLES = ("admin", "officer", "viewer")
@@ -59,6 +60,8 @@ def create_token(name: str, role: str, mission_code: str | None = None, expires_
         errors["name"] = f"At most {NAME_MAX_LENGTH} characters"
     if role == "mission" and not mission_code:
         errors["mission"] = "A mission token needs the mission's code"
+    elif role == "mission" and not db.session.scalar(select(Mission.id).where(Mission.code == mission_code)):
+        errors["mission"] = f"No mission {mission_code}: add it first (flask --app wsgi missions create)"
     if errors:
         raise FieldErrors(errors)
     secret = secrets.token_urlsafe(32)  # 256 random bits

@@ -1,8 +1,11 @@
 """Feed URLs: iCalendar bytes for calendar clients (no JSON, no credentials)."""
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
+from ..errors import NotFound
+from ..extensions import limiter
+from ..missions.service import subscription_for_token
 from . import service
 from .links import base_url
 
@@ -18,14 +21,14 @@ def _filters() -> dict:
     return {"kinds": values("kind"), "statuses": values("status")}
 
 
-def _respond(body: bytes, etag: str, last_modified, filename: str, gzipped=None) -> Response:
+def _respond(body: bytes, etag: str, last_modified, filename: str, gzipped=None, private=False) -> Response:
     use_gzip = gzipped is not None and request.accept_encodings.quality("gzip") > 0
     response = Response(gzipped() if use_gzip else body, content_type=CONTENT_TYPE)
     if use_gzip:
         response.headers["Content-Encoding"] = "gzip"
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = "private, max-age=300" if private else "public, max-age=300"
     response.set_etag(etag + ("-gzip" if use_gzip else ""))
     if last_modified is not None:
         # HTTP dates count whole seconds. Rounded up, and sent only once that second is over, a
@@ -39,7 +42,8 @@ def _respond(body: bytes, etag: str, last_modified, filename: str, gzipped=None)
 
 def _serve(spec) -> Response:
     rendered = service.feed(spec)
-    return _respond(rendered.body, rendered.etag, rendered.last_modified, f"{spec.filename}.ics", rendered.gzipped)
+    return _respond(rendered.body, rendered.etag, rendered.last_modified, f"{spec.filename}.ics", rendered.gzipped,
+                    private=spec.private)
 
 
 @blp.get("/all.ics")
@@ -67,3 +71,14 @@ def room_freebusy(code):
     # ETag only: a deleted block can make the busy time older, so Last-Modified would mislead.
     body, etag = service.room_freebusy(code, base_url())
     return _respond(body, etag, None, f"{code.upper()}.vfb")
+
+
+@blp.get("/subscriptions/<token>.ics")
+@limiter.limit(lambda: current_app.config["RATELIMIT_FEED_MISSES"],
+               deduct_when=lambda response: response.status_code == 404)
+def subscription(token):
+    """A mission's private feed. Unknown and revoked tokens are 404, and guessing is rate limited."""
+    found = subscription_for_token(token)
+    if found is None:
+        raise NotFound("No such feed")
+    return _serve(service.subscription_feed(found, token, base_url()))

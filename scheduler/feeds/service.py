@@ -30,7 +30,9 @@ from ..extensions import db
 from ..ical.calendar import FeedInfo, InvalidFeed, assemble, validate
 from ..ical.events import meeting_render_key, render_event, render_key, shown_content
 from ..ical.freebusy import render_freebusy
+from ..accounts.service import Actor
 from ..meetings.models import HOLDING_STATUSES, KINDS, Meeting
+from ..meetings.visibility import visible_condition
 from ..processes.models import Process
 from ..rooms.models import Room, RoomBlock
 from ..venues.models import TimeSlot, Venue
@@ -146,14 +148,20 @@ def refresh_stored_events(condition) -> int:
 
 # --- what a feed holds ----------------------------------------------------------------
 
+PUBLIC = Meeting.visibility == "public"
+
+
 @dataclass(frozen=True)
 class FeedSpec:
-    """One feed: its cache key, its calendar-level text, and which public meetings it holds."""
+    """One feed: its cache key, its calendar-level text, and which meetings it holds: those its
+    audience may see (the public, or a subscribing mission) that meet its condition."""
 
     key: str
     filename: str
     info: FeedInfo
     condition: object = field(compare=False)
+    audience: object = field(compare=False, default=PUBLIC)
+    private: bool = False
 
 
 def window_start() -> datetime:
@@ -231,6 +239,27 @@ def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
         condition=[Meeting.process_id == process.id, *extra])
 
 
+def subscription_feed(subscription, secret: str, base_url: str) -> FeedSpec:
+    """A mission's private feed: every meeting the mission may see, narrowed by its filters."""
+    mission = subscription.mission
+    audience = visible_condition(Actor(name=mission.name, role="mission", mission_code=mission.code))
+    filters, condition = subscription.filters, []
+    if filters.get("rooms"):
+        condition.append(Meeting.room_id.in_(select(Room.id).where(Room.code.in_(filters["rooms"]))))
+    if filters.get("bodies"):
+        condition.append(Meeting.body_slug.in_(filters["bodies"]))
+    if filters.get("processes"):
+        condition.append(Meeting.process_id.in_(select(Process.id).where(Process.slug.in_(filters["processes"]))))
+    if filters.get("kinds"):
+        condition.append(Meeting.kind.in_(filters["kinds"]))
+    return FeedSpec(
+        f"{base_url}|subscription={subscription.id}", "meetings",
+        FeedInfo(uid=f"feed-subscription-{subscription.id}@{_uid_domain()}", name=subscription.name,
+                 description=f"Meetings for the {mission.name}",
+                 url=f"{base_url}feeds/subscriptions/{secret}.ics"),
+        condition=condition, audience=audience, private=True)
+
+
 # --- rendering and caching ------------------------------------------------------------
 
 @dataclass
@@ -273,8 +302,7 @@ def _rows(spec: FeedSpec):
                Process.updated_at.label("process_updated_at"))
         .join(Room, Meeting.room_id == Room.id).join(Venue, Room.venue_id == Venue.id)
         .outerjoin(Process, Meeting.process_id == Process.id)
-        .where(Meeting.visibility == "public", Meeting.status.in_(FEED_STATUSES), Meeting.end > window_start(),
-               *spec.condition)
+        .where(spec.audience, Meeting.status.in_(FEED_STATUSES), Meeting.end > window_start(), *spec.condition)
         .order_by(Meeting.start, Meeting.id)
     )
     return db.session.execute(query).all()

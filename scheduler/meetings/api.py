@@ -4,8 +4,8 @@ from flask_smorest import Blueprint
 
 from ..accounts.service import BOOKING_ROLES, current_actor, requires
 from . import service
-from .schemas import (ChangeSchema, CheckResultSchema, MeetingInputSchema, MeetingQuerySchema, MeetingSchema,
-                      MeetingUpdateSchema, ReasonSchema)
+from .schemas import (ApprovalSchema, ChangeSchema, CheckResultSchema, MeetingInputSchema, MeetingQuerySchema, MeetingSchema,
+                      MeetingUpdateSchema, ReasonSchema, WithdrawalSchema)
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings",
                 description="Meetings: booking without double booking")
@@ -27,21 +27,23 @@ class Meetings(MethodView):
         pagination_parameters.item_count = total
         return items
 
-    @requires(*BOOKING_ROLES)
+    @requires(*BOOKING_ROLES, "mission")
     @blp.arguments(MeetingInputSchema)
     @blp.response(201, MeetingSchema)
     def post(self, data):
-        """Book a meeting (officer, admin)
+        """Book a meeting (officer, admin), or request one (mission)
 
-        Refused with 409 naming the collisions and offering alternatives when the room is
-        held, blocked or inactive; soft conflicts come back as `warnings`.
+        An officer's booking is refused with 409 naming the collisions and offering alternatives
+        when the room is held, blocked or inactive; soft conflicts come back as `warnings`.
+        A mission's booking is a request (status `requested`): it holds no room, and comes back
+        with the `conflicts`, `alternatives` and `warnings` it would meet, for an officer to decide.
         """
         return _with_etag(service.create_meeting(data, current_actor()), 201)
 
 
 @blp.route("/check")
 class Check(MethodView):
-    @requires(*BOOKING_ROLES)
+    @requires(*BOOKING_ROLES, "mission")
     @blp.arguments(MeetingInputSchema)
     @blp.response(200, CheckResultSchema)
     def post(self, data):
@@ -82,6 +84,36 @@ class Postpone(MethodView):
     def post(self, data, meeting_id):
         """Postpone a meeting (officer, admin): it releases the room until given new times"""
         return _with_etag(service.postpone_meeting(meeting_id, data["reason"], current_actor(), request.if_match))
+
+
+@blp.route("/<int:meeting_id>/approve")
+class Approve(MethodView):
+    @requires(*BOOKING_ROLES)
+    @blp.arguments(ApprovalSchema)
+    @blp.response(200, MeetingSchema)
+    def post(self, data, meeting_id):
+        """Book a mission's request (officer, admin); 409 if the room was taken meanwhile"""
+        return _with_etag(service.approve_request(meeting_id, data["status"], current_actor(), request.if_match))
+
+
+@blp.route("/<int:meeting_id>/reject")
+class Reject(MethodView):
+    @requires(*BOOKING_ROLES)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, MeetingSchema)
+    def post(self, data, meeting_id):
+        """Turn down a mission's request (officer, admin), with a reason"""
+        return _with_etag(service.reject_request(meeting_id, data["reason"], current_actor(), request.if_match))
+
+
+@blp.route("/<int:meeting_id>/withdraw")
+class Withdraw(MethodView):
+    @requires("mission")
+    @blp.arguments(WithdrawalSchema)
+    @blp.response(200, MeetingSchema)
+    def post(self, data, meeting_id):
+        """Take back one's own pending request (the mission that made it)"""
+        return _with_etag(service.withdraw_request(meeting_id, data["reason"], current_actor(), request.if_match))
 
 
 @blp.route("/<int:meeting_id>/history")

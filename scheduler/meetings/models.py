@@ -67,8 +67,17 @@ class Meeting(db.Model):
     ical_event: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     ical_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
+    # The mission that asked for the meeting (status `requested` until an officer decides).
+    requested_by: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+
     room: Mapped[Room] = relationship(lazy="joined")
     process: Mapped[Process | None] = relationship(lazy="joined")
+    invitations: Mapped[list["MeetingInvitation"]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="MeetingInvitation.mission_code")
+
+    @property
+    def invited_missions(self) -> list[str]:
+        return [invitation.mission_code for invitation in self.invitations]
 
     # The service bumps `version` itself, once per change; SQLAlchemy checks it on every UPDATE
     # (a concurrent change makes the UPDATE match nothing: StaleDataError, a 412).
@@ -77,6 +86,15 @@ class Meeting(db.Model):
     @property
     def timezone(self) -> str:
         return self.room.venue.timezone
+
+
+class MeetingInvitation(db.Model):
+    """A mission invited to a `closed` meeting: it may see the meeting."""
+
+    __tablename__ = "meeting_invitations"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    mission_code: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
 
 
 class MeetingChange(db.Model):

@@ -3,7 +3,7 @@ from datetime import date
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from ..accounts.service import current_actor
-from ..schema_fields import Bool, Int, Moment, Name, QuerySchema, StrictSchema, Text
+from ..schema_fields import Bool, Code, Int, Moment, Name, QuerySchema, StrictSchema, Text
 from ..times import MAX_YEAR, MIN_YEAR, to_local
 from .visibility import hidden_fields
 from .models import KINDS, LANGUAGES, STATUSES, VISIBILITIES
@@ -33,6 +33,8 @@ class MeetingInputSchema(StrictSchema):
     webcast = Bool(load_default=False)
     description = Text(20_000, load_default="")
     notes = Text(20_000, load_default="")
+    invited_missions = fields.List(Code(16, "BEL"), validate=validate.Length(max=250),
+                                   metadata={"description": "Missions invited to a closed meeting: they may see it"})
 
     @validates("languages")
     def distinct_languages(self, value, data_key):
@@ -65,6 +67,14 @@ class MeetingUpdateSchema(MeetingInputSchema):
     webcast = Bool()
     description = Text(20_000)
     notes = Text(20_000)
+
+
+class ApprovalSchema(StrictSchema):
+    status = fields.String(validate=validate.OneOf(("tentative", "confirmed")), load_default="confirmed")
+
+
+class WithdrawalSchema(StrictSchema):
+    reason = Text(2000, load_default="Withdrawn by the mission")
 
 
 class ReasonSchema(StrictSchema):
@@ -107,6 +117,11 @@ class MeetingSchema(StrictSchema):
     webcast = fields.Boolean()
     description = fields.String()
     notes = fields.Method("dump_notes", metadata={"description": "Staff only"})
+    invited_missions = fields.Method("dump_invited", metadata={"description": "Staff only"})
+    requested_by = fields.String(allow_none=True, metadata={"description": "The mission that asked for it"})
+    conflicts = fields.Method("dump_conflicts", metadata={
+        "description": "A mission's request: what it collides with now (it holds no room until approved)"})
+    alternatives = fields.Method("dump_alternatives")
     sequence = fields.Integer()
     version = fields.Integer()
     created_at = fields.DateTime()
@@ -115,6 +130,15 @@ class MeetingSchema(StrictSchema):
 
     def dump_notes(self, meeting):
         return None if "notes" in hidden_fields(current_actor()) else meeting.notes
+
+    def dump_invited(self, meeting):
+        return None if "invited_missions" in hidden_fields(current_actor()) else meeting.invited_missions
+
+    def dump_conflicts(self, meeting):
+        return getattr(meeting, "conflicts", None)
+
+    def dump_alternatives(self, meeting):
+        return getattr(meeting, "alternatives", None)
 
     def dump_warnings(self, meeting):
         return getattr(meeting, "warnings", None) or []

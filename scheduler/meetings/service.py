@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import conflicts
 from ..accounts.service import Actor
 from ..db_types import utcnow
-from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed, is_overlap_violation
+from ..errors import Conflict, FieldErrors, Forbidden, NotFound, PreconditionFailed, is_overlap_violation
 from ..extensions import db
 from ..feeds.service import store_event
 from ..processes.models import Process
@@ -23,8 +23,9 @@ from ..rooms.service import find_room, lock_rooms
 from ..times import LocalTimeError, to_local, to_utc
 from ..venues.models import Venue
 from ..venues.service import find_venue
-from .models import HOLDING_STATUSES, Meeting, MeetingChange
-from .visibility import can_see_visibility, hidden_fields, visible_condition
+from ..missions.models import Mission
+from .models import HOLDING_STATUSES, Meeting, MeetingChange, MeetingInvitation
+from .visibility import can_see_as, hidden_fields, visible_condition
 
 # Changes a calendar shows; each bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = ("title", "kind", "body", "process", "room", "start", "end", "status", "visibility",
@@ -108,11 +109,12 @@ def history(meeting_id: int, actor: Actor) -> list[dict]:
     entries = db.session.scalars(
         select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id))
     hidden = hidden_fields(actor)
-    shown, visibility = [], None
+    shown, visibility, status = [], None, None
     for entry in entries:
-        visible_before = visibility is None or can_see_visibility(actor, visibility)
+        visible_before = visibility is None or can_see_as(actor, meeting, visibility, status)
         visibility = entry.changes.get("visibility", [None, visibility])[1]
-        if not can_see_visibility(actor, visibility):
+        status = entry.changes.get("status", [None, status])[1]
+        if not can_see_as(actor, meeting, visibility, status):
             continue
         changes = {k: v if visible_before else [None, v[1]] for k, v in entry.changes.items() if k not in hidden}
         shown.append({"at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason,
@@ -232,6 +234,7 @@ def _snapshot(meeting: Meeting) -> dict:
         "status": meeting.status, "visibility": meeting.visibility, "organizers": list(meeting.organizers),
         "expected_participants": meeting.expected_participants, "languages": list(meeting.languages),
         "webcast": meeting.webcast, "description": meeting.description, "notes": meeting.notes,
+        "invited_missions": meeting.invited_missions,
     }
 
 
@@ -240,14 +243,31 @@ def _record(meeting: Meeting, actor: Actor, action: str, changes: dict, reason: 
                                  reason=reason, at=meeting.updated_at))
 
 
+def _invitations(codes: list[str]) -> list[MeetingInvitation]:
+    """Invitations to a closed meeting, for missions that exist."""
+    codes = sorted({code.upper() for code in codes})
+    known = set(db.session.scalars(select(Mission.code).where(Mission.code.in_(codes))))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise FieldErrors({"invited_missions": f"No mission {', '.join(unknown)}"})
+    return [MeetingInvitation(mission_code=code) for code in codes]
+
+
 def create_meeting(data: dict, actor: Actor) -> Meeting:
+    """Officers book; a mission's booking is a request: it holds no room, and the answer says
+    what it would meet (conflicts, alternatives, warnings) for an officer to decide on."""
     room = _room(data["room"])
     process = _process(data.get("process"))
+    invitations = _invitations(data.get("invited_missions", []))
     start, end = resolve_times(data, room)
-    lock_rooms([room.id])
+    requesting = actor.role == "mission"
+    if requesting:
+        data = {**data, "status": "requested"}
+    else:
+        lock_rooms([room.id])
     proposal = _proposal(room, start, end, data)
     found = conflicts.hard_conflicts(proposal, actor)
-    if found:
+    if found and not requesting:
         _refuse(proposal, found, actor)
 
     body = data.get("body") or (process.body if process else "")
@@ -256,7 +276,7 @@ def create_meeting(data: dict, actor: Actor) -> Meeting:
     meeting = Meeting(
         room=room, process=process, start=start, end=end, held_start=held_start, held_end=held_end,
         body=body, body_slug=body_slug(body), created_by=actor.label, created_at=now, updated_at=now, sequence=0,
-        version=1,
+        version=1, invitations=invitations, requested_by=actor.mission_code if requesting else None,
         **{field: data[field] for field in COPIED_FIELDS},
     )
     db.session.add(meeting)
@@ -267,6 +287,9 @@ def create_meeting(data: dict, actor: Actor) -> Meeting:
     warnings = conflicts.soft_warnings(proposal, actor)
     db.session.commit()
     meeting.warnings = warnings
+    if requesting:
+        meeting.conflicts = found
+        meeting.alternatives = conflicts.alternatives(proposal, _search_days()) if found else None
     return meeting
 
 
@@ -306,6 +329,9 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> 
         if found:
             _refuse(proposal, found, actor)
 
+    if "invited_missions" in data:
+        meeting.invitations = _invitations(data["invited_missions"])
+        db.session.flush()  # replace the rows now, before the meeting's own update
     for field in COPIED_FIELDS:
         if field in data:
             setattr(meeting, field, data[field])
@@ -350,10 +376,14 @@ def _set_status(meeting_id: int, status: str, reason: str, actor: Actor, if_matc
         return meeting
     if meeting.status == "cancelled":
         raise Conflict("The meeting is already cancelled")
+    return _change_status(meeting, status, reason, actor, action=status)
+
+
+def _change_status(meeting: Meeting, status: str, reason: str, actor: Actor, action: str) -> Meeting:
     before = meeting.status
     meeting.status, meeting.status_reason = status, reason
     proposal = _proposal(meeting.room, meeting.start, meeting.end, {}, meeting_id=meeting.id)
-    _save_change(meeting, proposal, actor, status, {"status": [before, status]}, reason)
+    _save_change(meeting, proposal, actor, action, {"status": [before, status]}, reason)
     return meeting
 
 
@@ -365,3 +395,44 @@ def cancel_meeting(meeting_id: int, reason: str, actor: Actor, if_match=None) ->
 def postpone_meeting(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
     """Postponed meetings release the room; a PATCH with new times and a status books it again."""
     return _set_status(meeting_id, "postponed", reason, actor, if_match)
+
+
+# --- mission requests -----------------------------------------------------------------
+
+def _pending_request(meeting_id: int, actor: Actor, if_match=None) -> Meeting:
+    meeting = get_meeting(meeting_id, actor)
+    _check_if_match(meeting, if_match)
+    if meeting.status != "requested":
+        raise Conflict(f"The meeting is {meeting.status}, not a pending request")
+    return meeting
+
+
+def approve_request(meeting_id: int, status: str, actor: Actor, if_match=None) -> Meeting:
+    """An officer books a mission's request: checked again now, under the room's lock, since
+    the room may have been taken after the request was made."""
+    meeting = _pending_request(meeting_id, actor, if_match)
+    lock_rooms([meeting.room_id])
+    proposal = _proposal(meeting.room, meeting.start, meeting.end, _snapshot(meeting), meeting_id=meeting.id)
+    found = conflicts.hard_conflicts(proposal, actor)
+    if found:
+        _refuse(proposal, found, actor)
+    meeting.status = status
+    meeting.held_start, meeting.held_end = proposal.held
+    with db.session.no_autoflush:
+        warnings = conflicts.soft_warnings(proposal, actor)
+    _save_change(meeting, proposal, actor, "approved", {"status": ["requested", status]})
+    meeting.warnings = warnings
+    return meeting
+
+
+def reject_request(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
+    meeting = _pending_request(meeting_id, actor, if_match)
+    return _change_status(meeting, "cancelled", reason, actor, action="rejected")
+
+
+def withdraw_request(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
+    """A mission takes back its own request."""
+    meeting = _pending_request(meeting_id, actor, if_match)
+    if meeting.requested_by != actor.mission_code:
+        raise Forbidden("Only the mission that made a request can withdraw it")
+    return _change_status(meeting, "cancelled", reason, actor, action="withdrawn")

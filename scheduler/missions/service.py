@@ -1,0 +1,118 @@
+"""Missions, and their private feed subscriptions (secret URLs for calendar clients)."""
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+
+from ..accounts.service import Actor
+from ..db_types import utcnow
+from ..errors import Conflict, FieldErrors, Forbidden, NotFound
+from ..extensions import db
+from ..meetings.models import KINDS
+from ..processes.models import Process
+from ..processes.service import body_slug
+from ..rooms.models import Room
+from .models import Mission, Subscription
+
+
+def list_missions() -> list[Mission]:
+    return list(db.session.scalars(select(Mission).order_by(Mission.code)))
+
+
+def find_mission(code: str) -> Mission | None:
+    return db.session.scalar(select(Mission).where(Mission.code == code.upper()))
+
+
+def get_mission(code: str) -> Mission:
+    mission = find_mission(code)
+    if mission is None:
+        raise NotFound(f"No mission {code!r}")
+    return mission
+
+
+def create_mission(data: dict) -> Mission:
+    if find_mission(data["code"]):
+        raise Conflict(f"Mission {data['code']} already exists")
+    mission = Mission(code=data["code"], name=data["name"])
+    db.session.add(mission)
+    db.session.commit()
+    return mission
+
+
+def update_mission(code: str, data: dict) -> Mission:
+    mission = get_mission(code)
+    mission.name = data.get("name", mission.name)
+    db.session.commit()
+    return mission
+
+
+# --- subscriptions --------------------------------------------------------------------
+
+def _token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _own_mission(actor: Actor) -> Mission:
+    mission = find_mission(actor.mission_code or "")
+    if actor.role != "mission" or mission is None:
+        raise Forbidden("Subscriptions belong to missions: use a mission's token")
+    return mission
+
+
+def _checked_filters(data: dict) -> dict:
+    """Every filter value must name something that exists: a typo would silently empty the feed."""
+    errors = {}
+    rooms = sorted({code.upper() for code in data["rooms"]})
+    known_rooms = set(db.session.scalars(select(Room.code).where(Room.code.in_(rooms))))
+    if set(rooms) - known_rooms:
+        errors["rooms"] = f"No room {', '.join(sorted(set(rooms) - known_rooms))}"
+    processes = sorted(set(data["processes"]))
+    known_processes = set(db.session.scalars(select(Process.slug).where(Process.slug.in_(processes))))
+    if set(processes) - known_processes:
+        errors["processes"] = f"No process {', '.join(sorted(set(processes) - known_processes))}"
+    bodies = sorted({body_slug(body) for body in data["bodies"]})
+    if "" in bodies:
+        errors["bodies"] = "Give bodies by name or slug"
+    kinds = sorted(set(data["kinds"]))
+    if set(kinds) - set(KINDS):
+        errors["kinds"] = f"Unknown kind(s); use: {', '.join(KINDS)}"
+    if errors:
+        raise FieldErrors(errors)
+    return {"rooms": rooms, "bodies": bodies, "processes": processes, "kinds": kinds}
+
+
+def create_subscription(data: dict, actor: Actor) -> tuple[Subscription, str]:
+    """Returns the subscription and its secret (at least 128 random bits; only its hash is kept)."""
+    mission = _own_mission(actor)
+    secret = secrets.token_urlsafe(32)
+    subscription = Subscription(mission_id=mission.id, name=data["name"], filters=_checked_filters(data),
+                                token_hash=_token_hash(secret))
+    db.session.add(subscription)
+    db.session.commit()
+    return subscription, secret
+
+
+def list_subscriptions(actor: Actor) -> list[Subscription]:
+    mission = _own_mission(actor)
+    return list(db.session.scalars(select(Subscription).where(
+        Subscription.mission_id == mission.id, Subscription.revoked_at.is_(None)).order_by(Subscription.id)))
+
+
+def revoke_subscription(subscription_id: int, actor: Actor) -> None:
+    mission = _own_mission(actor)
+    subscription = db.session.get(Subscription, subscription_id)
+    if subscription is None or subscription.mission_id != mission.id or subscription.revoked_at is not None:
+        raise NotFound(f"No subscription {subscription_id}")
+    subscription.revoked_at = utcnow()
+    db.session.commit()
+
+
+def subscription_for_token(secret: str) -> Subscription | None:
+    """The live subscription whose secret this is, or None."""
+    digest = _token_hash(secret)
+    subscription = db.session.scalar(select(Subscription).where(Subscription.token_hash == digest))
+    if subscription is None or subscription.revoked_at is not None \
+            or not hmac.compare_digest(subscription.token_hash, digest):
+        return None
+    return subscription
