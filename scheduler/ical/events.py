@@ -13,8 +13,10 @@ from ..times import zone
 # Bump when the rendering changes, so that stored events are rendered again.
 RENDER_VERSION = 1
 
-STATUS = {"tentative": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "CANCELLED"}
-TITLE_PREFIX = {"cancelled": "Cancelled: ", "postponed": "Postponed: "}
+# Requests never reach a feed (see feeds.service.FEED_STATUSES); their event is stored all the same.
+STATUS = {"requested": "TENTATIVE", "tentative": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED",
+          "postponed": "CANCELLED"}
+TITLE_PREFIX = {"requested": "Requested: ", "cancelled": "Cancelled: ", "postponed": "Postponed: "}
 KIND_LABELS = {
     "plenary": "Plenary meeting", "informal_consultations": "Informal consultations",
     "informal_informal": "Informal informal consultations", "briefing": "Briefing", "side_event": "Side event",
