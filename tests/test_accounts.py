@@ -306,3 +306,18 @@ def test_a_hidden_meeting_is_not_named_in_a_conflict(client, officer, admin, thr
     assert response.status_code == 409
     assert response.json["conflicts"][0]["meeting_id"] == three_meetings["closed"]
     assert response.json["conflicts"][0]["title"] == "A closed meeting"
+
+
+def test_admins_list_and_revoke_tokens_over_the_api(app, client, admin, officer):
+    listing = client.get("/api/v1/tokens", headers=admin)
+    assert listing.status_code == 200
+    assert [(t["role"], t["state"]) for t in listing.json] == [("admin", "active"), ("officer", "active")]
+    assert all(set(t) == {"id", "name", "role", "mission", "state", "created_at", "expires_at", "revoked_at"}
+               for t in listing.json)
+    assert client.get("/api/v1/tokens", headers=officer).status_code == 403
+    officer_id = listing.json[1]["id"]
+    assert client.post(f"/api/v1/tokens/{officer_id}/revoke", headers=officer).status_code == 403
+    revoked = client.post(f"/api/v1/tokens/{officer_id}/revoke", headers=admin)
+    assert revoked.status_code == 200 and revoked.json["state"] == "revoked"
+    assert_401(client.post("/api/v1/rooms", json=NEW_ROOM, headers=officer))
+    assert client.post("/api/v1/tokens/999/revoke", headers=admin).status_code == 404

@@ -3,13 +3,11 @@ from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from ..db_types import utcnow
-from ..errors import FieldErrors
-from ..extensions import db
-from .models import ROLES, ApiToken
-from .service import create_token, token_state
+from ..errors import FieldErrors, NotFound
+from .models import ROLES
+from .service import create_token, list_tokens, revoke_token, token_state
 
 tokens_cli = AppGroup("tokens", help="Create, list and revoke API tokens.")
 
@@ -33,7 +31,7 @@ def create_command(role, name, mission_code, expires_in_days):
 @tokens_cli.command("list")
 def list_command():
     """List tokens (never their secrets): id, role, name, mission, state, expiry."""
-    for token in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
+    for token in list_tokens():
         expires = token.expires_at.isoformat(timespec="seconds") if token.expires_at else ""
         fields = (token.id, token.role, token.name, token.mission_code or "", token_state(token), expires)
         click.echo("\t".join(str(field) for field in fields))
@@ -43,9 +41,8 @@ def list_command():
 @click.argument("token_id", type=int)
 def revoke_command(token_id):
     """Revoke a token by its id (see `tokens list`)."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        raise click.UsageError(f"No token {token_id}")
-    token.revoked_at = token.revoked_at or utcnow()
-    db.session.commit()
+    try:
+        revoke_token(token_id)
+    except NotFound as error:
+        raise click.UsageError(error.message) from error
     click.echo(f"token {token_id} revoked")

@@ -9,7 +9,7 @@ from flask import g, request
 from sqlalchemy import select
 
 from ..db_types import utcnow
-from ..errors import FieldErrors, Forbidden, Unauthorized
+from ..errors import FieldErrors, Forbidden, NotFound, Unauthorized
 from ..extensions import db
 from ..missions.models import Mission
 from .models import ROLES, ApiToken
@@ -71,6 +71,20 @@ def create_token(name: str, role: str, mission_code: str | None = None, expires_
     db.session.add(token)
     db.session.commit()
     return token, secret
+
+
+def list_tokens() -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def revoke_token(token_id: int) -> ApiToken:
+    """Revoke a token (revoking twice is harmless)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"No token {token_id}")
+    token.revoked_at = token.revoked_at or utcnow()
+    db.session.commit()
+    return token
 
 
 def token_state(token: ApiToken) -> str:
