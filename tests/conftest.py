@@ -73,8 +73,9 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    # Rate limits are off here (the suite writes fast); tests/test_missions.py checks them on their own app.
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
+    # Rate limits are on, but high: the suite writes fast. tests/test_missions.py lowers them to test them.
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "RATELIMIT_WRITES": "100000 per minute", "RATELIMIT_FEED_MISSES": "100000 per minute"})
     with app.app_context():
         upgrade()
     yield app
