@@ -57,6 +57,7 @@ def load_settings(environ=os.environ) -> dict:
         # Rate limits (Flask-Limiter). memory:// counts per worker; redis://host:6379 shares the counts.
         "RATELIMIT_ENABLED": environ.get("RATELIMIT_ENABLED", "1") != "0",
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": environ.get("RATELIMIT_KEY_PREFIX", "scheduler"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_WRITES": environ.get("RATELIMIT_WRITES", "300 per minute"),
         "RATELIMIT_FEED_MISSES": environ.get("RATELIMIT_FEED_MISSES", "20 per minute"),
