@@ -56,6 +56,8 @@ def load_settings(environ=os.environ) -> dict:
         "FEED_PAST_DAYS": int(environ.get("FEED_PAST_DAYS", "90")),
         # Rate limits (Flask-Limiter). memory:// counts per worker; redis://host:6379 shares the counts.
         "RATELIMIT_ENABLED": environ.get("RATELIMIT_ENABLED", "1") != "0",
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none is trusted).
+        "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": environ.get("RATELIMIT_KEY_PREFIX", "scheduler"),
         "RATELIMIT_HEADERS_ENABLED": True,

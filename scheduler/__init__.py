@@ -6,6 +6,7 @@ import hashlib
 
 from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
 
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
@@ -33,6 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)  # where the embedded SQLite database lives
     logging.basicConfig(level=logging.INFO)
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Client addresses (rate limits) and URLs come from the proxies' headers, as far as trusted.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -152,12 +152,10 @@ def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
             if other.id == proposal.meeting_id:
                 continue
             shared = sorted(o for o in other.organizers if o.strip().casefold() in wanted)
-            if shared:
-                item = _warning("organizer_busy", f"{', '.join(shared)} already organizes a meeting then",
-                                organizers=shared)
-                if can_see(actor, other):
-                    item.update(meeting_id=other.id, title=other.title)
-                warnings.append(item)
+            # Said only of meetings the caller may see: else asking would reveal who organizes what.
+            if shared and can_see(actor, other):
+                warnings.append(_warning("organizer_busy", f"{', '.join(shared)} already organizes a meeting then",
+                                         organizers=shared, meeting_id=other.id, title=other.title))
 
     start_local, end_local = to_local(proposal.start, tz), to_local(proposal.end, tz)
     slot = next((s for s in venue.standard_slots() if s.contains(start_local, end_local)), None)

@@ -43,7 +43,7 @@ def _endpoints(ids: dict) -> list[tuple[str, str, dict | None, set[str]]]:
         ("POST", f"/api/v1/meetings/{ids['request']}/approve", {}, STAFF_WRITERS),
         ("POST", f"/api/v1/meetings/{m}/postpone", {"reason": "x"}, STAFF_WRITERS),
         ("POST", f"/api/v1/meetings/{m}/cancel", {"reason": "x"}, STAFF_WRITERS),
-        ("GET", "/api/v1/subscriptions", None, {"mission"}),
+        ("GET", "/api/v1/subscriptions", None, {"mission", "admin"}),
         ("POST", "/api/v1/subscriptions", {"name": "Everything"}, {"mission"}),
         ("GET", "/api/v1/tokens", None, {"admin"}),
         ("GET", "/feeds/all.ics", None, ANYONE),

@@ -246,3 +246,47 @@ def test_security_headers(client):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert json.loads(response.headers["X-Pagination"])["total"] == 17
+
+
+# --- found in review ------------------------------------------------------------------
+
+def test_a_request_never_approved_stays_between_staff_and_its_mission(client, officer, mission, other_mission):
+    rejected = book(client, mission, title="SECRET-BILATERAL", body="Pending Body Of BEL",
+                    start="2030-01-07T10:00", end="2030-01-07T11:00")
+    withdrawn = book(client, mission, title="SECRET-TOO", start="2030-01-08T10:00", end="2030-01-08T11:00")
+    client.post(f"/api/v1/meetings/{rejected['id']}/reject", json={"reason": "No room"}, headers=officer)
+    client.post(f"/api/v1/meetings/{withdrawn['id']}/withdraw", json={}, headers=mission)
+    for headers in ({}, other_mission):
+        for item in (rejected, withdrawn):
+            assert client.get(f"/api/v1/meetings/{item['id']}", headers=headers).status_code == 404
+        assert "SECRET" not in client.get("/api/v1/meetings", headers=headers).get_data(as_text=True)
+    assert b"SECRET" not in client.get("/feeds/all.ics").data
+    assert "Pending Body" not in client.get("/api/v1/bodies").get_data(as_text=True)
+    assert client.get("/feeds/bodies/pending-body-of-bel.ics").status_code == 404
+    assert client.get(f"/api/v1/meetings/{rejected['id']}", headers=mission).status_code == 200
+    assert client.patch(f"/api/v1/meetings/{book(client, mission)['id']}", json={"status": "confirmed"},
+                        headers=officer).status_code == 409  # decided with approve or reject only
+
+
+def test_organizers_of_meetings_a_mission_may_not_see_are_not_confirmed(client, officer, mission):
+    book(client, officer, visibility="closed", organizers=["Ambassador Zed"])
+    answer = client.post("/api/v1/meetings/check", headers=mission,
+                         json=meeting(room="CR-1", organizers=["AMBASSADOR ZED", "nobody"]))
+    assert answer.json["warnings"] == []
+
+
+def test_a_late_invitee_does_not_see_what_the_meeting_was_before(client, officer, mission):
+    closed = book(client, officer, title="OLD-TITLE", description="OLD-DESC-secret", visibility="closed")
+    url = f"/api/v1/meetings/{closed['id']}"
+    client.patch(url, json={"title": "NEW", "description": "clean"}, headers=officer)
+    client.patch(url, json={"invited_missions": ["BEL"]}, headers=officer)
+    history = client.get(f"{url}/history", headers=mission).json
+    assert [entry["action"] for entry in history] == ["updated"]
+    assert "OLD" not in str(history)
+
+
+def test_admins_see_and_revoke_any_mission_subscription(client, admin, mission):
+    theirs = subscribe(client, mission)
+    assert [s["id"] for s in client.get("/api/v1/subscriptions", headers=admin).json] == [theirs["id"]]
+    assert client.delete(f"/api/v1/subscriptions/{theirs['id']}", headers=admin).status_code == 204
+    assert client.get(feed_path(theirs)).status_code == 404

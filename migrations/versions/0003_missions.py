@@ -51,11 +51,13 @@ def upgrade():
     op.create_index(op.f("ix_meeting_invitations_mission_code"), "meeting_invitations", ["mission_code"],
                     unique=False)
     op.add_column("meetings", sa.Column("requested_by", sa.String(length=16), nullable=True))
+    op.add_column("meetings", sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index(op.f("ix_meetings_requested_by"), "meetings", ["requested_by"], unique=False)
 
 
 def downgrade():
     op.drop_index(op.f("ix_meetings_requested_by"), table_name="meetings")
+    op.drop_column("meetings", "approved_at")
     op.drop_column("meetings", "requested_by")
     op.drop_index(op.f("ix_meeting_invitations_mission_code"), table_name="meeting_invitations")
     op.drop_table("meeting_invitations")

@@ -32,7 +32,7 @@ from ..ical.events import meeting_render_key, render_event, render_key, shown_co
 from ..ical.freebusy import render_freebusy
 from ..accounts.service import Actor
 from ..meetings.models import HOLDING_STATUSES, KINDS, Meeting
-from ..meetings.visibility import visible_condition
+from ..meetings.visibility import public_condition, visible_condition
 from ..processes.models import Process
 from ..rooms.models import Room, RoomBlock
 from ..venues.models import TimeSlot, Venue
@@ -148,7 +148,7 @@ def refresh_stored_events(condition) -> int:
 
 # --- what a feed holds ----------------------------------------------------------------
 
-PUBLIC = Meeting.visibility == "public"
+PUBLIC = public_condition()
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
 def body_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
     # Named after a process or a public meeting only: a closed meeting's body stays unknown here.
     name = db.session.scalar(select(Process.body).where(Process.body_slug == slug).order_by(Process.id).limit(1)) \
-        or db.session.scalar(select(Meeting.body).where(Meeting.body_slug == slug, Meeting.visibility == "public")
+        or db.session.scalar(select(Meeting.body).where(Meeting.body_slug == slug, PUBLIC)
                              .order_by(Meeting.id).limit(1))
     if not slug or name is None:
         raise NotFound(f"No body {slug!r}")

@@ -67,8 +67,10 @@ class Meeting(db.Model):
     ical_event: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     ical_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
-    # The mission that asked for the meeting (status `requested` until an officer decides).
+    # The mission that asked for the meeting (status `requested` until an officer decides), and
+    # when an officer approved it: a request never approved stays between staff and that mission.
     requested_by: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     room: Mapped[Room] = relationship(lazy="joined")
     process: Mapped[Process | None] = relationship(lazy="joined")

@@ -109,12 +109,13 @@ def history(meeting_id: int, actor: Actor) -> list[dict]:
     entries = db.session.scalars(
         select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id))
     hidden = hidden_fields(actor)
-    shown, visibility, status = [], None, None
+    shown, visibility, invited, approved = [], None, [], meeting.requested_by is None
     for entry in entries:
-        visible_before = visibility is None or can_see_as(actor, meeting, visibility, status)
+        visible_before = visibility is None or can_see_as(actor, meeting, visibility, invited, approved)
         visibility = entry.changes.get("visibility", [None, visibility])[1]
-        status = entry.changes.get("status", [None, status])[1]
-        if not can_see_as(actor, meeting, visibility, status):
+        invited = entry.changes.get("invited_missions", [None, invited])[1]
+        approved = approved or entry.action == "approved"
+        if not can_see_as(actor, meeting, visibility, invited, approved):
             continue
         changes = {k: v if visible_before else [None, v[1]] for k, v in entry.changes.items() if k not in hidden}
         shown.append({"at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason,
@@ -304,6 +305,8 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> 
     _check_if_match(meeting, if_match)
     if meeting.status == "cancelled":
         raise Conflict("A cancelled meeting cannot be changed; book a new one")
+    if meeting.status == "requested" and "status" in data:
+        raise Conflict("A mission's request is decided with POST .../approve or .../reject")
     before = _snapshot(meeting)
 
     room = _room(data["room"]) if "room" in data else meeting.room
@@ -416,7 +419,7 @@ def approve_request(meeting_id: int, status: str, actor: Actor, if_match=None) -
     found = conflicts.hard_conflicts(proposal, actor)
     if found:
         _refuse(proposal, found, actor)
-    meeting.status = status
+    meeting.status, meeting.approved_at = status, utcnow()
     meeting.held_start, meeting.held_end = proposal.held
     with db.session.no_autoflush:
         warnings = conflicts.soft_warnings(proposal, actor)

@@ -4,11 +4,12 @@
 - a mission sees `public` and `missions` meetings, `closed` meetings it is invited to, and
   every meeting it asked for itself;
 - anonymous callers see `public` meetings.
-Nobody but staff and the asking mission sees a meeting that is still only `requested`.
+A mission's request that no officer approved (pending, rejected or withdrawn) is seen only by
+staff and the mission that made it, whatever its visibility says.
 """
 from sqlalchemy import and_, false, or_, select, true
 
-from ..accounts.service import Actor
+from ..accounts.service import ANONYMOUS, Actor
 from .models import Meeting, MeetingInvitation
 
 # Internal fields: shown to staff only, in meetings and in their history.
@@ -19,34 +20,44 @@ def _visibilities(actor: Actor) -> tuple[str, ...]:
     return ("public", "missions") if actor.role == "mission" else ("public",)
 
 
+def _mission(actor: Actor) -> str | None:
+    return actor.mission_code if actor.role == "mission" else None
+
+
 def visible_condition(actor: Actor):
     if actor.is_staff:
         return true()
     shown = Meeting.visibility.in_(_visibilities(actor))
     own = false()
-    if actor.role == "mission" and actor.mission_code:
-        invited = Meeting.id.in_(
-            select(MeetingInvitation.meeting_id).where(MeetingInvitation.mission_code == actor.mission_code))
+    mission = _mission(actor)
+    if mission:
+        invited = Meeting.id.in_(select(MeetingInvitation.meeting_id).where(MeetingInvitation.mission_code == mission))
         shown = or_(shown, and_(Meeting.visibility == "closed", invited))
-        own = Meeting.requested_by == actor.mission_code
-    return or_(own, and_(Meeting.status != "requested", shown))
+        own = Meeting.requested_by == mission
+    booked = or_(Meeting.requested_by.is_(None), Meeting.approved_at.is_not(None))
+    return or_(own, and_(booked, shown))
 
 
-def can_see_as(actor: Actor, meeting: Meeting, visibility: str, status: str) -> bool:
-    """Whether the actor may see the meeting when it has this visibility and status."""
+def public_condition():
+    """What anyone may see: public feeds and public lists use this."""
+    return visible_condition(ANONYMOUS)
+
+
+def can_see_as(actor: Actor, meeting: Meeting, visibility: str, invited: list[str], approved: bool) -> bool:
+    """Whether the actor may see the meeting when it had this visibility, invitation list and
+    approval (history replays them entry by entry)."""
     if actor.is_staff:
         return True
-    mission = actor.mission_code if actor.role == "mission" else None
+    mission = _mission(actor)
     if mission and meeting.requested_by == mission:
         return True
-    if status == "requested":
+    if meeting.requested_by is not None and not approved:
         return False
-    return visibility in _visibilities(actor) or (
-        visibility == "closed" and mission is not None and mission in meeting.invited_missions)
+    return visibility in _visibilities(actor) or (visibility == "closed" and mission in (invited or []))
 
 
 def can_see(actor: Actor, meeting: Meeting) -> bool:
-    return can_see_as(actor, meeting, meeting.visibility, meeting.status)
+    return can_see_as(actor, meeting, meeting.visibility, meeting.invited_missions, meeting.approved_at is not None)
 
 
 def hidden_fields(actor: Actor) -> tuple[str, ...]:

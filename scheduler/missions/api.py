@@ -44,11 +44,11 @@ class MissionByCode(MethodView):
 
 @subscriptions_blp.route("")
 class Subscriptions(MethodView):
-    @requires("mission")
+    @requires("mission", "admin")
     @subscriptions_blp.response(200, SubscriptionOutSchema(many=True))
     @subscriptions_blp.paginate(Page, page_size=100, max_page_size=500)
     def get(self):
-        """The calling mission's live subscriptions (their secret URLs are not shown again)"""
+        """The calling mission's live subscriptions, or every mission's for an admin (no secret URLs)"""
         return service.list_subscriptions(current_actor())
 
     @requires("mission")
@@ -67,8 +67,8 @@ class Subscriptions(MethodView):
 
 @subscriptions_blp.route("/<int:subscription_id>")
 class SubscriptionById(MethodView):
-    @requires("mission")
+    @requires("mission", "admin")
     @subscriptions_blp.response(204)
     def delete(self, subscription_id):
-        """Revoke a subscription: its URL answers 404 from now on"""
+        """Revoke a subscription (its mission, or an admin): its URL answers 404 from now on"""
         service.revoke_subscription(subscription_id, current_actor())

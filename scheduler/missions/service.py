@@ -94,15 +94,18 @@ def create_subscription(data: dict, actor: Actor) -> tuple[Subscription, str]:
 
 
 def list_subscriptions(actor: Actor) -> list[Subscription]:
-    mission = _own_mission(actor)
-    return list(db.session.scalars(select(Subscription).where(
-        Subscription.mission_id == mission.id, Subscription.revoked_at.is_(None)).order_by(Subscription.id)))
+    """A mission's own live subscriptions; an admin sees every mission's (to revoke them when a
+    mission's access ends: revoking its API tokens does not stop feeds already handed out)."""
+    query = select(Subscription).where(Subscription.revoked_at.is_(None)).order_by(Subscription.id)
+    if actor.role != "admin":
+        query = query.where(Subscription.mission_id == _own_mission(actor).id)
+    return list(db.session.scalars(query))
 
 
 def revoke_subscription(subscription_id: int, actor: Actor) -> None:
-    mission = _own_mission(actor)
     subscription = db.session.get(Subscription, subscription_id)
-    if subscription is None or subscription.mission_id != mission.id or subscription.revoked_at is not None:
+    own = actor.role == "admin" or (subscription is not None and subscription.mission_id == _own_mission(actor).id)
+    if subscription is None or not own or subscription.revoked_at is not None:
         raise NotFound(f"No subscription {subscription_id}")
     subscription.revoked_at = utcnow()
     db.session.commit()

@@ -6,6 +6,7 @@ from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
 from ..feeds.service import refresh_stored_events
 from ..meetings.models import Meeting
+from ..meetings.visibility import public_condition
 from .models import BODY_SLUG_MAX_LENGTH, Process
 
 SLUG_LENGTH = 80
@@ -66,7 +67,8 @@ def list_bodies() -> list[dict]:
     """The bodies that processes and meetings serve, by name (the first spelling seen of each slug)."""
     names: dict[str, str] = {}
     for name, slug in db.session.execute(
-            select(Process.body, Process.body_slug).union(select(Meeting.body, Meeting.body_slug))
+            select(Process.body, Process.body_slug).union(
+                select(Meeting.body, Meeting.body_slug).where(public_condition()))
             .order_by("body_slug")):
         if slug:
             names.setdefault(slug, name)
