@@ -199,44 +199,107 @@ def _local_days(start_local: datetime, end_local: datetime) -> list[date]:
     return days
 
 
-# --- alternatives ---------------------------------------------------------------------
+# --- free rooms and times (alternatives here; the scheduling assistant builds on these) --
 
-def _fits(room: Room, proposal: Proposal) -> bool:
-    if proposal.expected_participants and room.capacity < proposal.expected_participants:
+@dataclass(frozen=True)
+class Needs:
+    """What a room must offer."""
+
+    participants: int | None = None
+    languages: tuple = ()
+    webcast: bool = False
+    features: tuple = ()
+
+
+def fits(room: Room, needs: Needs) -> bool:
+    if needs.participants and room.capacity < needs.participants:
         return False
-    if proposal.webcast and "webcast" not in room.features:
-        return False
-    return not (proposal.languages and not room.has_interpretation)
+    wanted = set(needs.features) | ({"webcast"} if needs.webcast else set())
+    if needs.languages:
+        wanted.add("interpretation")
+    return wanted <= set(room.features)
 
 
-def _natural_key(code: str) -> list:
+def natural_key(code: str) -> list:
     """CR-9 before CR-10."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
 
 
+def rooms_that_fit(venue_id: int, needs: Needs, exclude_room_id: int | None = None,
+                   codes: list[str] | None = None) -> list[Room]:
+    """Active rooms of a venue that offer what is needed, smallest first."""
+    query = select(Room).where(Room.venue_id == venue_id, Room.active.is_(True))
+    if exclude_room_id is not None:
+        query = query.where(Room.id != exclude_room_id)
+    if codes:
+        query = query.where(Room.code.in_([code.upper() for code in codes]))
+    return sorted((room for room in db.session.scalars(query).unique() if fits(room, needs)),
+                  key=lambda room: (room.capacity, natural_key(room.code)))
+
+
+def busy(room_ids, start: datetime, end: datetime, exclude_meeting_id: int | None = None):
+    """The held meetings and blocks of these rooms that touch [start, end)."""
+    return _held_meetings(room_ids, start, end, exclude_meeting_id), _blocks(room_ids, start, end)
+
+
+def free_rooms(candidates: list[Room], start: datetime, end: datetime,
+               exclude_meeting_id: int | None = None) -> list[Room]:
+    """The candidates free for [start, end), buffers included, in the order given."""
+    if not candidates:
+        return []
+    window = (start - timedelta(minutes=MAX_BUFFER_MINUTES), end + timedelta(minutes=MAX_BUFFER_MINUTES))
+    meetings, blocks = busy([room.id for room in candidates], *window, exclude_meeting_id)
+    return [room for room in candidates if _free(room, start, end, meetings, blocks)]
+
+
+def first_free_start(room: Room, slot_start: datetime, slot_end: datetime, duration: timedelta, meetings, blocks,
+                     not_before: datetime | None = None) -> datetime | None:
+    """The earliest start inside [slot_start, slot_end) where the room is free for `duration`.
+
+    A meeting may start when the one before has released the room, allowing for its setup.
+    `meetings` and `blocks` need only hold this room's, around the slot."""
+    if slot_end - slot_start < duration:
+        return None
+    setup = timedelta(minutes=room.setup_minutes)
+    releases = [m.held_end + setup for m in meetings] + [b.end + setup for b in blocks]
+    for start in sorted({slot_start, *(t for t in releases if slot_start < t < slot_end)}):
+        if (not_before and start < not_before) or start + duration > slot_end:
+            continue
+        if _free(room, start, start + duration, meetings, blocks):
+            return start
+    return None
+
+
+def room_summary(room: Room) -> dict:
+    return {"room": room.code, "name": room.name, "capacity": room.capacity, "features": room.features}
+
+
+def _needs(proposal: Proposal) -> Needs:
+    return Needs(participants=proposal.expected_participants, languages=tuple(proposal.languages),
+                 webcast=proposal.webcast)
+
+
 def _free(room: Room, start: datetime, end: datetime, meetings, blocks) -> bool:
     held_start, held_end = held_interval(room, start, end)
-    busy = [(m.room_id, m.held_start, m.held_end) for m in meetings] + [(b.room_id, b.start, b.end) for b in blocks]
-    return not any(room_id == room.id and s < held_end and e > held_start for room_id, s, e in busy)
+    busy_items = [(m.room_id, m.held_start, m.held_end) for m in meetings] + \
+        [(b.room_id, b.start, b.end) for b in blocks]
+    return not any(room_id == room.id and s < held_end and e > held_start for room_id, s, e in busy_items)
 
 
 def alternative_rooms(proposal: Proposal) -> list[dict]:
     """Other active rooms of the venue, free for the same time, that fit; smallest first."""
-    rooms = db.session.scalars(select(Room).where(
-        Room.venue_id == proposal.room.venue_id, Room.active.is_(True), Room.id != proposal.room.id))
-    candidates = sorted((room for room in rooms if _fits(room, proposal)),
-                        key=lambda room: (room.capacity, _natural_key(room.code)))
-    if not candidates:
-        return []
-    window = (proposal.start - timedelta(minutes=MAX_BUFFER_MINUTES),
-              proposal.end + timedelta(minutes=MAX_BUFFER_MINUTES))
-    ids = [room.id for room in candidates]
-    meetings, blocks = _held_meetings(ids, *window, proposal.meeting_id), _blocks(ids, *window)
-    free = [room for room in candidates if _free(room, proposal.start, proposal.end, meetings, blocks)]
-    return [
-        {"room": room.code, "name": room.name, "capacity": room.capacity, "features": room.features}
-        for room in free[:ALTERNATIVE_ROOMS]
-    ]
+    candidates = rooms_that_fit(proposal.room.venue_id, _needs(proposal), exclude_room_id=proposal.room.id)
+    free = free_rooms(candidates, proposal.start, proposal.end, proposal.meeting_id)
+    return [room_summary(room) for room in free[:ALTERNATIVE_ROOMS]]
+
+
+def working_days_from(venue, first_day: date, count: int) -> list[date]:
+    days, day = [], first_day
+    while len(days) < count and day < first_day + timedelta(days=count * 3):
+        if venue.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
 
 
 def alternative_times(proposal: Proposal, search_days: int) -> list[dict]:
@@ -246,41 +309,22 @@ def alternative_times(proposal: Proposal, search_days: int) -> list[dict]:
     if not room.active:
         return []
     duration = proposal.end - proposal.start
-    first_day = local_date(proposal.start, tz)
-    days, day = [], first_day
-    while len(days) < search_days and day < first_day + timedelta(days=search_days * 3):
-        if venue.is_working_day(day):
-            days.append(day)
-        day += timedelta(days=1)
+    days = working_days_from(venue, local_date(proposal.start, tz), search_days)
     slots = venue.standard_slots()
     if not days or not slots:
         return []
     window_start = slots[0].on(days[0], tz, strict=False)[0] - timedelta(minutes=MAX_BUFFER_MINUTES)
     window_end = slots[-1].on(days[-1], tz, strict=False)[1] + timedelta(minutes=MAX_BUFFER_MINUTES)
-    meetings = _held_meetings([room.id], window_start, window_end, proposal.meeting_id)
-    blocks = _blocks([room.id], window_start, window_end)
-    setup, teardown = timedelta(minutes=room.setup_minutes), timedelta(minutes=room.teardown_minutes)
-    # A meeting may start when the one before has released the room, allowing for our setup.
-    releases = [m.held_end + setup for m in meetings] + [b.end + setup for b in blocks]
+    meetings, blocks = busy([room.id], window_start, window_end, proposal.meeting_id)
 
     found = []
     for day in days:
         for slot in slots:
             slot_start, slot_end = slot.on(day, tz, strict=False)
-            if slot_end - slot_start < duration:
-                continue
-            starts = sorted({slot_start, *(t for t in releases if slot_start < t < slot_end)})
-            for start in starts:
-                if start < proposal.start or start + duration > slot_end:
-                    continue
-                if _free(room, start, start + duration, meetings, blocks):
-                    found.append({
-                        "room": room.code,
-                        "start": to_local(start, tz).isoformat(),
-                        "end": to_local(start + duration, tz).isoformat(),
-                        "slot": slot.name,
-                    })
-                    break
+            start = first_free_start(room, slot_start, slot_end, duration, meetings, blocks, not_before=proposal.start)
+            if start is not None:
+                found.append({"room": room.code, "start": to_local(start, tz).isoformat(),
+                              "end": to_local(start + duration, tz).isoformat(), "slot": slot.name})
             if len(found) >= ALTERNATIVE_TIMES:
                 return found
     return found
