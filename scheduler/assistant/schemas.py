@@ -1,0 +1,72 @@
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from ..meetings.models import LANGUAGES
+from ..schema_fields import Int, Moment, QuerySchema, StrictSchema
+
+FEATURE = fields.String(validate=validate.Length(min=1, max=32))
+LANGUAGE = fields.String(validate=validate.OneOf(LANGUAGES))
+
+
+class RoomAvailabilityQuery(QuerySchema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First local day (default: today)"})
+    to = fields.Date(metadata={"description": "Last local day (default: a week from `from`)"})
+
+
+class FreeRoomsQuery(QuerySchema):
+    venue = fields.String(validate=validate.Length(max=16), metadata={"description": "Default: the only venue"})
+    date = fields.Date()
+    slot = fields.String(validate=validate.Length(min=1, max=32))
+    start = Moment(metadata={"description": "With `end`, instead of date and slot; local or with offset"})
+    end = Moment()
+    min_capacity = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    feature = fields.List(FEATURE, metadata={"description": "Features the room must have (repeat the parameter)"})
+    languages = fields.List(LANGUAGE, metadata={"description": "Interpretation into these languages"})
+
+    @validates_schema
+    def one_way_to_give_time(self, data, **kwargs):
+        by_slot, by_time = {"date", "slot"} & data.keys(), {"start", "end"} & data.keys()
+        if by_slot and by_time:
+            raise ValidationError("Give date and slot, or start and end", "date")
+        if by_slot and by_slot != {"date", "slot"}:
+            raise ValidationError("date and slot go together", "slot" if "date" in by_slot else "date")
+        if by_time and by_time != {"start", "end"}:
+            raise ValidationError("start and end go together", "end" if "start" in by_time else "start")
+        if not by_slot and not by_time:
+            raise ValidationError("Give date and slot, or start and end", "date")
+
+
+class SearchSchema(StrictSchema):
+    duration_minutes = Int(required=True, validate=validate.Range(min=15, max=24 * 60))
+    earliest = fields.Date(required=True)
+    latest = fields.Date(required=True)
+    participants = Int(validate=validate.Range(min=1, max=100_000))
+    languages = fields.List(LANGUAGE, load_default=list)
+    features = fields.List(FEATURE, load_default=list)
+    rooms = fields.List(fields.String(validate=validate.Length(min=1, max=32)), validate=validate.Length(max=100),
+                        metadata={"description": "Only these rooms (codes)"})
+    venue = fields.String(validate=validate.Length(max=16))
+    limit = Int(validate=validate.Range(min=1, max=100), load_default=10)
+
+
+class RoomAvailabilitySchema(StrictSchema):
+    room = fields.String()
+    timezone = fields.String()
+    from_ = fields.String(data_key="from", attribute="from")
+    to = fields.String()
+    active = fields.Boolean()
+    busy = fields.List(fields.Dict(), metadata={"description": "Meetings held (titles only where visible) and blocks"})
+    free_slots = fields.List(fields.Dict(), metadata={"description": "Standard slots free from start to end"})
+
+
+class FreeRoomsSchema(StrictSchema):
+    venue = fields.String()
+    timezone = fields.String()
+    start = fields.String()
+    end = fields.String()
+    rooms = fields.List(fields.Dict())
+
+
+class SearchResultSchema(StrictSchema):
+    venue = fields.String()
+    timezone = fields.String()
+    options = fields.List(fields.Dict())
