@@ -238,8 +238,21 @@ def rooms_that_fit(venue_id: int, needs: Needs, exclude_room_id: int | None = No
 
 
 def busy(room_ids, start: datetime, end: datetime, exclude_meeting_id: int | None = None):
-    """The held meetings and blocks of these rooms that touch [start, end)."""
-    return _held_meetings(room_ids, start, end, exclude_meeting_id), _blocks(room_ids, start, end)
+    """When these rooms are held (rows with room_id, held_start, held_end) or blocked (rows with
+    room_id, start, end) during [start, end): plain rows, cheap to load by the thousand."""
+    meetings = select(Meeting.room_id, Meeting.held_start, Meeting.held_end).where(
+        Meeting.room_id.in_(room_ids), Meeting.status.in_(HOLDING_STATUSES), Meeting.held_start < end,
+        Meeting.held_start > start - MAX_HELD_SPAN, Meeting.held_end > start)
+    if exclude_meeting_id is not None:
+        meetings = meetings.where(Meeting.id != exclude_meeting_id)
+    blocks = select(RoomBlock.room_id, RoomBlock.start, RoomBlock.end).where(
+        RoomBlock.room_id.in_(room_ids), RoomBlock.end > start, RoomBlock.start < end)
+    return db.session.execute(meetings).all(), db.session.execute(blocks).all()
+
+
+def held_meetings(room_ids, start: datetime, end: datetime) -> list[Meeting]:
+    """The meetings (whole) holding these rooms during [start, end)."""
+    return _held_meetings(room_ids, start, end, None)
 
 
 def free_rooms(candidates: list[Room], start: datetime, end: datetime,

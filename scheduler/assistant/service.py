@@ -14,7 +14,7 @@ from ..db_types import utcnow
 from ..errors import FieldErrors
 from ..extensions import db
 from ..meetings.visibility import can_see
-from ..rooms.models import Room
+from ..rooms.models import Room, RoomBlock
 from ..rooms.service import get_room
 from ..times import LocalTimeError, to_local, to_utc
 from ..venues.models import Venue
@@ -85,7 +85,8 @@ def room_availability(code: str, first: date | None, last: date | None, actor: A
     first = first or to_local(utcnow(), tz).date()
     days = _days(first, last or first + timedelta(days=DEFAULT_DAYS - 1))
     start, end = _window(venue, days)
-    meetings, blocks = conflicts.busy([room.id], start, end)
+    held, blocked = conflicts.busy([room.id], start, end)
+    meetings = conflicts.held_meetings([room.id], start, end)  # whole: titles, for those who may see them
 
     busy = []
     for meeting in meetings:
@@ -97,7 +98,8 @@ def room_availability(code: str, first: date | None, last: date | None, actor: A
         item.update({"meeting_id": meeting.id, "title": meeting.title} if can_see(actor, meeting)
                     else {"title": "Reserved"})
         busy.append(item)
-    for block in blocks:
+    for block in db.session.scalars(select(RoomBlock).where(RoomBlock.room_id == room.id, RoomBlock.end > start,
+                                                             RoomBlock.start < end)):
         busy.append({"type": "block", "start": to_local(block.start, tz).isoformat(),
                      "end": to_local(block.end, tz).isoformat(), "reason": block.reason})
     busy.sort(key=lambda item: item["start"])
@@ -109,8 +111,8 @@ def room_availability(code: str, first: date | None, last: date | None, actor: A
                 continue
             for slot in venue.standard_slots():
                 slot_start, slot_end = slot.on(day, tz, strict=False)
-                if conflicts.first_free_start(room, slot_start, slot_end, slot_end - slot_start, meetings,
-                                              blocks) == slot_start:
+                if conflicts.first_free_start(room, slot_start, slot_end, slot_end - slot_start, held,
+                                              blocked) == slot_start:
                     free.append({"date": day.isoformat(), "slot": slot.name,
                                  "start": to_local(slot_start, tz).isoformat(),
                                  "end": to_local(slot_end, tz).isoformat()})
