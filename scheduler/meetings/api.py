@@ -3,9 +3,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..accounts.service import BOOKING_ROLES, current_actor, requires
-from . import service
+from . import notice, service
 from .schemas import (ApprovalSchema, ChangeSchema, CheckResultSchema, MeetingInputSchema, MeetingQuerySchema, MeetingSchema,
-                      MeetingUpdateSchema, ReasonSchema, WithdrawalSchema)
+                      MeetingUpdateSchema, NoticeQuerySchema, NoticeSchema, ReasonSchema, WithdrawalSchema)
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings",
                 description="Meetings: booking without double booking")
@@ -122,3 +122,17 @@ class History(MethodView):
     def get(self, meeting_id):
         """Every change of a meeting: who, when, from what to what"""
         return service.history(meeting_id, current_actor())
+
+
+@blp.route("/<int:meeting_id>/notice")
+class Notice(MethodView):
+    @blp.arguments(NoticeQuerySchema, location="query")
+    @blp.response(200, NoticeSchema)
+    def get(self, query, meeting_id):
+        """The meeting's announcement, as the letters to permanent representatives word it (en, fr)
+
+        Who invites, the ordinal within its process, the kind, the day, the times and the room:
+        "The co-facilitators invite Member States to a first informal meeting on Friday, 16 June 2017,
+        from 10 a.m. to 12 p.m. in the ECOSOC Chamber." Seen by whoever may see the meeting (404 otherwise).
+        """
+        return notice.notice(service.get_meeting(meeting_id, current_actor()), query["lang"])

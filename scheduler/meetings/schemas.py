@@ -157,3 +157,15 @@ class ChangeSchema(StrictSchema):
     action = fields.String()
     changes = fields.Dict(metadata={"description": "field: [before, after]"})
     reason = fields.String()
+
+
+class NoticeQuerySchema(QuerySchema):
+    lang = fields.String(validate=validate.OneOf(("en", "fr")), load_default="en",
+                         metadata={"description": "Language of the sentence: en (default) or fr"})
+
+
+class NoticeSchema(StrictSchema):
+    meeting = fields.Integer(metadata={"description": "The meeting's id"})
+    lang = fields.String(metadata={"example": "en"})
+    text = fields.String(metadata={"example": "The co-facilitators invite Member States to a first informal meeting "
+                                              "on Friday, 16 June 2017, from 10 a.m. to 12 p.m. in the ECOSOC Chamber."})
