@@ -84,7 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .accounts.cli import tokens_cli
     from .missions.cli import missions_cli
-    from .venues.cli import seed_command
+    from .venues.cli import holidays_cli, seed_command
 
     from .feeds.cli import feeds_cli
 
@@ -92,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(feeds_cli)
     app.cli.add_command(missions_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(holidays_cli)
     return app
 
 

@@ -16,6 +16,7 @@ from .meetings.models import HOLDING_STATUSES, Meeting
 from .meetings.visibility import can_see
 from .rooms.models import MAX_BUFFER_MINUTES, Room, RoomBlock
 from .times import local_date, to_local
+from .venues.models import VenueHoliday
 
 # Bounds that keep every interval query index-backed: a meeting lasts at most a day and a
 # room's buffers are at most four hours each, so a held interval spans at most 32 hours.
@@ -183,11 +184,22 @@ def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
     if slot is None:
         warnings.append(_warning("outside_standard_hours",
                                  "The meeting runs outside the venue's standard slots: services cost overtime"))
-    for day in _local_days(start_local, end_local):
+    days = _local_days(start_local, end_local)
+    for day in days:
         if not venue.is_working_day(day):
             warnings.append(_warning("non_working_day", f"{day.strftime('%A %d %B %Y')} is not a working day at "
                                      f"{venue.code}", date=day.isoformat()))
+    for holiday in holidays_between(venue.id, days[0], days[-1]):
+        warnings.append(_warning("holiday", f"{holiday.date.strftime('%A %d %B %Y')} is a holiday at {venue.code}: "
+                                 f"{holiday.name}", date=holiday.date.isoformat(), name=holiday.name))
     return warnings
+
+
+def holidays_between(venue_id: int, first: date, last: date) -> list[VenueHoliday]:
+    """A venue's holidays from `first` to `last` inclusive: one query on the (venue_id, date) index."""
+    return list(db.session.scalars(select(VenueHoliday).where(
+        VenueHoliday.venue_id == venue_id, VenueHoliday.date >= first, VenueHoliday.date <= last,
+    ).order_by(VenueHoliday.date)))
 
 
 def _local_days(start_local: datetime, end_local: datetime) -> list[date]:
@@ -307,9 +319,12 @@ def alternative_rooms(proposal: Proposal) -> list[dict]:
 
 
 def working_days_from(venue, first_day: date, count: int) -> list[date]:
+    """Up to `count` working days from `first_day` on, holidays left out."""
+    horizon = first_day + timedelta(days=count * 3)
+    closed = {holiday.date for holiday in holidays_between(venue.id, first_day, horizon)}
     days, day = [], first_day
-    while len(days) < count and day < first_day + timedelta(days=count * 3):
-        if venue.is_working_day(day):
+    while len(days) < count and day < horizon:
+        if venue.is_working_day(day) and day not in closed:
             days.append(day)
         day += timedelta(days=1)
     return days

@@ -18,7 +18,7 @@ def _endpoints(ids: dict) -> list[tuple[str, str, dict | None, set[str]]]:
     return [
         ("GET", "/api/v1/venues", None, ANYONE),
         ("PATCH", "/api/v1/venues/UNHQ", {"interpretation_teams": 5}, {"admin"}),
-        ("POST", "/api/v1/venues", {"code": "UNOV", "name": "Vienna", "timezone": "Europe/Vienna"}, {"admin"}),
+        ("POST", "/api/v1/venues", {"code": "VIE", "name": "Vienna", "timezone": "Europe/Vienna"}, {"admin"}),
         ("GET", "/api/v1/rooms", None, ANYONE),
         ("POST", "/api/v1/rooms", {"code": "CR-20", "name": "Room 20", "venue": "UNHQ", "capacity": 20},
          STAFF_WRITERS),

@@ -61,8 +61,9 @@ DST_MEETINGS = [
 
 
 def test_every_reader_gives_each_meeting_at_the_moment_zoneinfo_gives(client, officer, admin):
-    add_venue(client, admin, officer, "UNOG", "Europe/Zurich", "XX")
-    add_venue(client, admin, officer, "UNON", "Africa/Nairobi", "CR-NBO")
+    # Venues of their own (not the seeded UNOG and UNON), in the same zones.
+    add_venue(client, admin, officer, "GVA", "Europe/Zurich", "XX")
+    add_venue(client, admin, officer, "NBO", "Africa/Nairobi", "CR-NBO")
     expected = {}
     for room, zone, start, end in DST_MEETINGS:
         created = book(client, officer, room=room, start=start, end=end, title=f"{room} {start}")

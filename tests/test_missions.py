@@ -245,7 +245,7 @@ def test_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
-    assert json.loads(response.headers["X-Pagination"])["total"] == 17
+    assert json.loads(response.headers["X-Pagination"])["total"] == 40  # the four seeded duty stations' rooms
 
 
 # --- found in review ------------------------------------------------------------------

@@ -41,7 +41,7 @@ def codes(response) -> list[str]:
 # --- listing ---------------------------------------------------------------------------
 
 def test_list_rooms_by_code(client):
-    response = client.get("/api/v1/rooms")
+    response = client.get("/api/v1/rooms?venue=UNHQ")  # the other seeded duty stations: test_duty_stations.py
     assert codes(response) == SEEDED_CODES
     assert next(r for r in response.json if r["code"] == "ECOSOC") == ECOSOC
     assert json.loads(response.headers["X-Pagination"]) == {
@@ -49,28 +49,28 @@ def test_list_rooms_by_code(client):
 
 
 def test_filter_by_min_capacity(client):
-    assert codes(client.get("/api/v1/rooms?min_capacity=300")) == ["ECOSOC", "GA-HALL", "TC-CHAMBER"]
-    assert codes(client.get("/api/v1/rooms?min_capacity=350")) == ["ECOSOC", "GA-HALL"]  # inclusive
-    assert codes(client.get("/api/v1/rooms?min_capacity=100000")) == []
+    assert codes(client.get("/api/v1/rooms?venue=UNHQ&min_capacity=300")) == ["ECOSOC", "GA-HALL", "TC-CHAMBER"]
+    assert codes(client.get("/api/v1/rooms?venue=UNHQ&min_capacity=350")) == ["ECOSOC", "GA-HALL"]  # inclusive
+    assert codes(client.get("/api/v1/rooms?venue=UNHQ&min_capacity=100000")) == []
 
 
 def test_filter_by_features_needs_all_of_them(client):
-    interpreted = codes(client.get("/api/v1/rooms?feature=interpretation"))
+    interpreted = codes(client.get("/api/v1/rooms?venue=UNHQ&feature=interpretation"))
     assert interpreted == ["CR-1", "CR-2", "CR-3", "CR-4", "CR-5", "CR-6", "CR-7", "CR-8", "ECOSOC", "GA-HALL",
                            "SC-CHAMBER", "SC-CONSULT", "TC-CHAMBER"]
-    both = codes(client.get("/api/v1/rooms?feature=interpretation&feature=webcast"))
+    both = codes(client.get("/api/v1/rooms?venue=UNHQ&feature=interpretation&feature=webcast"))
     assert both == ["CR-1", "CR-2", "CR-3", "CR-4", "ECOSOC", "GA-HALL", "SC-CHAMBER", "TC-CHAMBER"]
-    assert codes(client.get("/api/v1/rooms?feature=webcast&min_capacity=300")) == ["ECOSOC", "GA-HALL", "TC-CHAMBER"]
-    assert codes(client.get("/api/v1/rooms?feature=hologram")) == []
+    assert codes(client.get("/api/v1/rooms?venue=UNHQ&feature=webcast&min_capacity=300")) == ["ECOSOC", "GA-HALL", "TC-CHAMBER"]
+    assert codes(client.get("/api/v1/rooms?venue=UNHQ&feature=hologram")) == []
 
 
 def test_filter_by_venue_in_any_case(client, admin, officer):
-    client.post("/api/v1/venues", json={"code": "UNOG", "name": "Geneva", "timezone": "Europe/Zurich"}, headers=admin)
-    response = client.post("/api/v1/rooms", json={**NEW_ROOM, "code": "XVII", "venue": "UNOG"}, headers=officer)
+    client.post("/api/v1/venues", json={"code": "GVA", "name": "Geneva", "timezone": "Europe/Zurich"}, headers=admin)
+    response = client.post("/api/v1/rooms", json={**NEW_ROOM, "code": "XVII", "venue": "GVA"}, headers=officer)
     assert response.status_code == 201, response.json
     assert response.json["timezone"] == "Europe/Zurich"
-    assert codes(client.get("/api/v1/rooms?venue=UNOG")) == ["XVII"]
-    assert codes(client.get("/api/v1/rooms?venue=unog")) == ["XVII"]
+    assert codes(client.get("/api/v1/rooms?venue=GVA")) == ["XVII"]
+    assert codes(client.get("/api/v1/rooms?venue=gva")) == ["XVII"]
     assert codes(client.get("/api/v1/rooms?venue=UNHQ")) == SEEDED_CODES
     assert codes(client.get("/api/v1/rooms?venue=NOWHERE")) == []
 
@@ -78,7 +78,7 @@ def test_filter_by_venue_in_any_case(client, admin, officer):
 def test_filter_by_active(client, officer):
     assert client.patch("/api/v1/rooms/CR-9", json={"active": False}, headers=officer).status_code == 200
     assert codes(client.get("/api/v1/rooms?active=false")) == ["CR-9"]
-    active = codes(client.get("/api/v1/rooms?active=true"))
+    active = codes(client.get("/api/v1/rooms?venue=UNHQ&active=true"))
     assert "CR-9" not in active and len(active) == 16
 
 
@@ -93,18 +93,18 @@ def test_bad_filters_are_422(client, query, field):
 
 
 def test_pagination(client):
-    first = client.get("/api/v1/rooms?page=1&page_size=5")
+    first = client.get("/api/v1/rooms?venue=UNHQ&page=1&page_size=5")
     assert codes(first) == SEEDED_CODES[:5]
     assert json.loads(first.headers["X-Pagination"]) == {
         "total": 17, "total_pages": 4, "first_page": 1, "last_page": 4, "page": 1, "next_page": 2}
-    last = client.get("/api/v1/rooms?page=4&page_size=5")
+    last = client.get("/api/v1/rooms?venue=UNHQ&page=4&page_size=5")
     assert codes(last) == SEEDED_CODES[15:]
     assert json.loads(last.headers["X-Pagination"])["previous_page"] == 3
     # Filters are applied before pagination, and the total counts the filtered rooms.
-    filtered = client.get("/api/v1/rooms?feature=webcast&page=2&page_size=3")
+    filtered = client.get("/api/v1/rooms?venue=UNHQ&feature=webcast&page=2&page_size=3")
     assert codes(filtered) == ["CR-4", "ECOSOC", "GA-HALL"]
     assert json.loads(filtered.headers["X-Pagination"])["total"] == 8
-    beyond = client.get("/api/v1/rooms?page=9&page_size=5")
+    beyond = client.get("/api/v1/rooms?venue=UNHQ&page=9&page_size=5")
     assert beyond.status_code in (200, 404)
     if beyond.status_code == 200:
         assert beyond.json == []
@@ -490,4 +490,4 @@ def test_blocks_and_venues_lists_paginate(client, officer):
     assert json.loads(page.headers["X-Pagination"])["total"] == 3
     venues = client.get("/api/v1/venues?page_size=1")
     assert [v["code"] for v in venues.json] == ["UNHQ"]
-    assert json.loads(venues.headers["X-Pagination"])["total"] == 1
+    assert json.loads(venues.headers["X-Pagination"])["total"] == 4  # UNHQ, UNOG, UNON, UNOV

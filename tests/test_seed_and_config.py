@@ -63,7 +63,7 @@ def test_seed_is_idempotent(app, client):
     for _ in range(2):
         result = seed(app)
         assert result.exit_code == 0, result.output
-        assert result.output.strip() == "seed: 0 venue(s) and 0 room(s) added"
+        assert result.output.strip() == "seed: 0 venue(s), 0 room(s) and 0 holiday(s) added"
     assert client.get("/api/v1/rooms").json == before_rooms
     assert client.get("/api/v1/venues").json == before_venues
 
@@ -78,22 +78,23 @@ def test_seed_never_overwrites_what_officers_changed(app, client, officer, admin
 
     result = seed(app)
     assert result.exit_code == 0, result.output
-    assert "0 venue(s) and 0 room(s) added" in result.output
+    assert "0 venue(s), 0 room(s) and 0 holiday(s) added" in result.output
     assert client.get("/api/v1/rooms/ECOSOC").json == changed.json
     assert client.get("/api/v1/venues/UNHQ").json == venue.json
 
 
 def test_seed_adds_only_what_is_missing(app, client, tmp_path):
+    unhq = {key: value for key, value in DATA["venues"][0].items() if key != "holidays"}
     data = {"venues": [
-        {**DATA["venues"][0], "name": "Renamed in the file", "rooms": [
+        {**unhq, "name": "Renamed in the file", "rooms": [
             {**DATA["venues"][0]["rooms"][0], "capacity": 1},  # exists: left alone
             {"code": "NLB", "name": "North Lawn Building Room", "capacity": 50, "features": [],
              "capacity_source": "estimate", "setup_minutes": 0, "teardown_minutes": 10},
         ]},
-        {"code": "UNOG", "name": "United Nations Office at Geneva", "timezone": "Europe/Zurich",
+        {"code": "ESCAP", "name": "United Nations Conference Centre, Bangkok", "timezone": "Asia/Bangkok",
          "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"], "interpretation_teams": 3,
          "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
-         "rooms": [{"code": "XX", "name": "Room XX", "capacity": 700, "features": ["interpretation"],
+         "rooms": [{"code": "ESCAP-1", "name": "Room 1", "capacity": 700, "features": ["interpretation"],
                     "capacity_source": "estimate", "setup_minutes": 0, "teardown_minutes": 0}]},
     ]}
     path = tmp_path / "venues.json"
@@ -101,18 +102,18 @@ def test_seed_adds_only_what_is_missing(app, client, tmp_path):
 
     result = seed(app, "--file", str(path))
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "seed: 1 venue(s) and 2 room(s) added"
+    assert result.output.strip() == "seed: 1 venue(s), 2 room(s) and 0 holiday(s) added"
     assert client.get("/api/v1/venues/UNHQ").json["name"] == "United Nations Headquarters"
     assert client.get("/api/v1/rooms/GA-HALL").json["capacity"] == 1800
     nlb = client.get("/api/v1/rooms/NLB").json
     assert (nlb["venue"], nlb["teardown_minutes"]) == ("UNHQ", 10)
-    geneva = client.get("/api/v1/venues/UNOG").json
-    assert geneva == {"code": "UNOG", "name": "United Nations Office at Geneva", "timezone": "Europe/Zurich",
-                      "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
-                      "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
-                      "interpretation_teams": 3}
-    assert [r["code"] for r in client.get("/api/v1/rooms?venue=UNOG").json] == ["XX"]
-    assert seed(app, "--file", str(path)).output.strip() == "seed: 0 venue(s) and 0 room(s) added"
+    bangkok = client.get("/api/v1/venues/ESCAP").json
+    assert bangkok == {"code": "ESCAP", "name": "United Nations Conference Centre, Bangkok",
+                       "timezone": "Asia/Bangkok", "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
+                       "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                       "interpretation_teams": 3}
+    assert [r["code"] for r in client.get("/api/v1/rooms?venue=ESCAP").json] == ["ESCAP-1"]
+    assert seed(app, "--file", str(path)).output.strip() == "seed: 0 venue(s), 0 room(s) and 0 holiday(s) added"
 
 
 def test_seed_with_a_missing_file_is_a_usage_error(app, tmp_path):

@@ -3,10 +3,11 @@ import pytest
 
 from .helpers import meeting
 
-GENEVA = {
-    "code": "UNOG",
-    "name": "United Nations Office at Geneva",
-    "timezone": "Europe/Zurich",
+# A venue the default data does not have (Geneva, Vienna and Nairobi are seeded).
+BANGKOK = {
+    "code": "ESCAP",
+    "name": "United Nations Conference Centre, Bangkok",
+    "timezone": "Asia/Bangkok",
     "slots": [{"name": "morning", "start": "10:00", "end": "13:00"},
               {"name": "afternoon", "start": "15:00", "end": "18:00"}],
     "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
@@ -37,7 +38,8 @@ def field_errors(response) -> dict:
 def test_list_venues_shows_the_seeded_headquarters(client):
     response = client.get("/api/v1/venues")
     assert response.status_code == 200
-    assert response.json == [UNHQ]
+    assert [v["code"] for v in response.json] == ["UNHQ", "UNOG", "UNON", "UNOV"]  # the default duty stations
+    assert response.json[0] == UNHQ
 
 
 def test_get_venue_by_code_in_any_case(client):
@@ -60,16 +62,16 @@ def test_unknown_venue_is_404_in_the_error_format(client, admin):
 # --- creating --------------------------------------------------------------------------
 
 def test_admin_creates_a_venue(client, admin):
-    response = client.post("/api/v1/venues", json=GENEVA, headers=admin)
+    response = client.post("/api/v1/venues", json=BANGKOK, headers=admin)
     assert response.status_code == 201, response.json
-    assert response.json == GENEVA
-    assert client.get("/api/v1/venues/UNOG").json == GENEVA
-    assert [v["code"] for v in client.get("/api/v1/venues").json] == ["UNHQ", "UNOG"]
+    assert response.json == BANGKOK
+    assert client.get("/api/v1/venues/ESCAP").json == BANGKOK
+    assert [v["code"] for v in client.get("/api/v1/venues").json] == ["ESCAP", "UNHQ", "UNOG", "UNON", "UNOV"]
 
 
 def test_venue_defaults(client, admin):
-    response = client.post("/api/v1/venues", json={"code": "UNON", "name": "United Nations Office at Nairobi",
-                                                   "timezone": "Africa/Nairobi"}, headers=admin)
+    response = client.post("/api/v1/venues", json={"code": "ECA", "name": "United Nations Conference Centre, Addis Ababa",
+                                                   "timezone": "Africa/Addis_Ababa"}, headers=admin)
     assert response.status_code == 201, response.json
     assert response.json["slots"] == []
     assert response.json["working_days"] == ["monday", "tuesday", "wednesday", "thursday", "friday"]
@@ -77,7 +79,7 @@ def test_venue_defaults(client, admin):
 
 
 def test_slots_are_listed_in_order_of_time(client, admin):
-    venue = {**GENEVA, "slots": list(reversed(GENEVA["slots"]))}
+    venue = {**BANGKOK, "slots": list(reversed(BANGKOK["slots"]))}
     response = client.post("/api/v1/venues", json=venue, headers=admin)
     assert response.status_code == 201
     assert [s["name"] for s in response.json["slots"]] == ["morning", "afternoon"]
@@ -85,29 +87,29 @@ def test_slots_are_listed_in_order_of_time(client, admin):
 
 def test_only_admins_create_venues(client, officer, viewer, mission):
     for headers in (officer, viewer, mission):
-        response = client.post("/api/v1/venues", json=GENEVA, headers=headers)
+        response = client.post("/api/v1/venues", json=BANGKOK, headers=headers)
         assert response.status_code == 403, headers
         assert response.json["code"] == 403 and "admin" in response.json["message"]
-    assert client.get("/api/v1/venues/UNOG").status_code == 404
+    assert client.get("/api/v1/venues/ESCAP").status_code == 404
 
 
 def test_creating_a_venue_needs_a_token(client):
-    response = client.post("/api/v1/venues", json=GENEVA)
+    response = client.post("/api/v1/venues", json=BANGKOK)
     assert response.status_code == 401
     assert response.json["code"] == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
-    response = client.post("/api/v1/venues", json=GENEVA, headers={"Authorization": "Bearer not-a-token"})
+    response = client.post("/api/v1/venues", json=BANGKOK, headers={"Authorization": "Bearer not-a-token"})
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert client.get("/api/v1/venues/UNOG").status_code == 404
+    assert client.get("/api/v1/venues/ESCAP").status_code == 404
 
 
 def test_invalid_time_zone_is_422_naming_timezone(client, admin):
     for zone in ("Mars/Olympus_Mons", "EST5EDT-nonsense", "", "america/new_york", "../../etc/passwd"):
-        errors = field_errors(client.post("/api/v1/venues", json={**GENEVA, "timezone": zone}, headers=admin))
+        errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, "timezone": zone}, headers=admin))
         assert list(errors) == ["timezone"], zone
-    assert client.get("/api/v1/venues/UNOG").status_code == 404
+    assert client.get("/api/v1/venues/ESCAP").status_code == 404
 
 
 @pytest.mark.parametrize("slots", [
@@ -116,7 +118,7 @@ def test_invalid_time_zone_is_422_naming_timezone(client, admin):
     [{"name": "morning", "start": "10:00", "end": "13:00"}, {"name": "again", "start": "10:00", "end": "13:00"}],
 ])
 def test_overlapping_slots_are_422(client, admin, slots):
-    errors = field_errors(client.post("/api/v1/venues", json={**GENEVA, "slots": slots}, headers=admin))
+    errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, "slots": slots}, headers=admin))
     assert "slots" in errors
     assert "overlap" in str(errors["slots"])
 
@@ -124,7 +126,7 @@ def test_overlapping_slots_are_422(client, admin, slots):
 def test_adjacent_slots_do_not_overlap(client, admin):
     slots = [{"name": "morning", "start": "10:00", "end": "13:00"},
              {"name": "afternoon", "start": "13:00", "end": "18:00"}]
-    response = client.post("/api/v1/venues", json={**GENEVA, "slots": slots}, headers=admin)
+    response = client.post("/api/v1/venues", json={**BANGKOK, "slots": slots}, headers=admin)
     assert response.status_code == 201, response.json
     assert response.json["slots"] == slots
 
@@ -132,7 +134,7 @@ def test_adjacent_slots_do_not_overlap(client, admin):
 @pytest.mark.parametrize("start, end", [("13:00", "10:00"), ("10:00", "10:00")])
 def test_inverted_or_empty_slot_is_422(client, admin, start, end):
     slots = [{"name": "morning", "start": start, "end": end}]
-    errors = field_errors(client.post("/api/v1/venues", json={**GENEVA, "slots": slots}, headers=admin))
+    errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, "slots": slots}, headers=admin))
     assert errors["slots"] == {"0": {"end": ["The slot must end after it starts"]}}
 
 
@@ -144,19 +146,19 @@ def test_inverted_or_empty_slot_is_422(client, admin, start, end):
     ({"name": "morning", "start": "10:00", "end": "13:00", "colour": "red"}, "colour"),
 ])
 def test_malformed_slot_is_422_naming_its_field(client, admin, slot, field):
-    errors = field_errors(client.post("/api/v1/venues", json={**GENEVA, "slots": [slot]}, headers=admin))
+    errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, "slots": [slot]}, headers=admin))
     assert field in errors["slots"]["0"]
 
 
 def test_duplicate_slot_names_are_422(client, admin):
     slots = [{"name": "session", "start": "10:00", "end": "13:00"},
              {"name": "session", "start": "15:00", "end": "18:00"}]
-    errors = field_errors(client.post("/api/v1/venues", json={**GENEVA, "slots": slots}, headers=admin))
+    errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, "slots": slots}, headers=admin))
     assert errors["slots"] == ["Slot names must be distinct"]
 
 
 def test_duplicate_venue_code_is_409(client, admin):
-    response = client.post("/api/v1/venues", json={**GENEVA, "code": "UNHQ", "name": "Another"}, headers=admin)
+    response = client.post("/api/v1/venues", json={**BANGKOK, "code": "UNHQ", "name": "Another"}, headers=admin)
     assert response.status_code == 409
     assert response.json["code"] == 409 and "UNHQ" in response.json["message"]
     assert client.get("/api/v1/venues/UNHQ").json["name"] == "United Nations Headquarters"
@@ -174,7 +176,7 @@ def test_duplicate_venue_code_is_409(client, admin):
     ({"slots": "morning"}, "slots"),
 ])
 def test_invalid_venue_is_422_naming_the_field(client, admin, change, field):
-    errors = field_errors(client.post("/api/v1/venues", json={**GENEVA, **change}, headers=admin))
+    errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, **change}, headers=admin))
     assert list(errors) == [field]
 
 
@@ -184,7 +186,7 @@ def test_missing_required_fields_are_named(client, admin):
 
 
 def test_body_that_is_not_an_object_is_refused_without_500(client, admin):
-    for payload in ([GENEVA], "UNOG", None, 5):
+    for payload in ([BANGKOK], "ESCAP", None, 5):
         response = client.post("/api/v1/venues", json=payload, headers=admin)
         assert response.status_code in (400, 422), payload
         assert response.json["code"] == response.status_code

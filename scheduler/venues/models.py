@@ -1,11 +1,13 @@
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..times import WEEKDAYS, Slot
+
+_Date = date  # the column below is named `date`
 
 
 class Venue(db.Model):
@@ -51,3 +53,21 @@ class TimeSlot(db.Model):
     end_time: Mapped[time] = mapped_column(Time)
 
     venue: Mapped[Venue] = relationship(back_populates="slots")
+
+
+class VenueHoliday(db.Model):
+    """A day the venue is closed (an official holiday): a booking then gets the `holiday` warning.
+
+    The unique (venue_id, date) index is also what the warning's query and the yearly list use.
+    """
+
+    __tablename__ = "venue_holidays"
+    __table_args__ = (UniqueConstraint("venue_id", "date", name="uq_venue_holidays_venue_id_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"))
+    date: Mapped[_Date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    venue: Mapped[Venue] = relationship(lazy="joined")

@@ -1,6 +1,6 @@
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from ..schema_fields import HHMM, Code, Int, Name, StrictSchema
+from ..schema_fields import HHMM, Code, Int, Name, QuerySchema, StrictSchema
 from ..times import WEEKDAYS, is_valid_zone
 
 
@@ -64,3 +64,19 @@ class SlotOutSchema(SlotSchema):
 
 class VenueOutSchema(VenueSchema):
     slots = fields.List(fields.Nested(SlotOutSchema))
+
+
+class HolidaySchema(StrictSchema):
+    date = fields.Date(required=True, metadata={"example": "2026-12-25"})
+    name = Name(200, required=True, metadata={"example": "Christmas Day"})
+
+
+class HolidayOutSchema(StrictSchema):
+    venue = fields.Function(lambda holiday: holiday.venue.code)
+    date = fields.Date()
+    name = fields.String()
+
+
+class HolidayQuerySchema(QuerySchema):
+    year = fields.Integer(validate=validate.Range(min=1, max=9999),
+                          metadata={"description": "Only the holidays of this calendar year"})

@@ -1,12 +1,16 @@
-"""Venues: their zone, standard slots and working days."""
+"""Venues: their zone, standard slots, working days and holidays."""
+from datetime import date, datetime, timedelta
+
+import icalendar
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..feeds.service import refresh_stored_events
 from ..meetings.models import Meeting
 from ..rooms.models import Room
-from .models import TimeSlot, Venue
+from .models import TimeSlot, Venue, VenueHoliday
 
 
 def list_venues() -> list[Venue]:
@@ -55,3 +59,137 @@ def update_venue(code: str, data: dict) -> Venue:
     refresh_stored_events(Meeting.room_id.in_(select(Room.id).where(Room.venue_id == venue.id)))
     db.session.commit()
     return venue
+
+
+# --- holidays -------------------------------------------------------------------------
+
+# A multi-day event in a holiday file spans at most this many days (a longer one is a mistake in the file).
+MAX_HOLIDAY_DAYS = 31
+
+
+def list_holidays(code: str, year: int | None = None) -> list[VenueHoliday]:
+    venue = get_venue(code)
+    query = select(VenueHoliday).where(VenueHoliday.venue_id == venue.id)
+    if year is not None:
+        query = query.where(VenueHoliday.date.between(date(year, 1, 1), date(year, 12, 31)))
+    return list(db.session.scalars(query.order_by(VenueHoliday.date)))
+
+
+def create_holiday(code: str, data: dict) -> VenueHoliday:
+    venue = get_venue(code)
+    if _holiday(venue, data["date"]) is not None:
+        raise Conflict(f"{venue.code} already has a holiday on {data['date'].isoformat()}")
+    holiday = VenueHoliday(venue=venue, date=data["date"], name=data["name"])
+    db.session.add(holiday)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # the same day added at the same moment
+        db.session.rollback()
+        raise Conflict(f"{venue.code} already has a holiday on {data['date'].isoformat()}") from error
+    return holiday
+
+
+def delete_holiday(code: str, day: str) -> None:
+    venue = get_venue(code)
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        wanted = None
+    holiday = _holiday(venue, wanted) if wanted and len(day) == 10 else None
+    if holiday is None:
+        raise NotFound(f"No holiday of {venue.code} on {day!r}")
+    db.session.delete(holiday)
+    db.session.commit()
+
+
+def _holiday(venue: Venue, day: date) -> VenueHoliday | None:
+    return db.session.scalar(select(VenueHoliday).where(VenueHoliday.venue_id == venue.id,
+                                                        VenueHoliday.date == day))
+
+
+class HolidayFileError(ValueError):
+    """An iCalendar holiday file that cannot be read as one; the message says where and why."""
+
+
+def read_holiday_calendar(data: bytes) -> list[tuple[date, str]]:
+    """The (day, name) pairs of an iCalendar file's all-day events, in file order.
+
+    Each event must start on a date (DTSTART;VALUE=DATE); one that ends later (DTEND, exclusive,
+    or DURATION) gives each of its days. Cancelled events are left out; recurring ones and
+    events at a time of day are refused, since a holiday list names its days.
+    """
+    try:
+        calendars = icalendar.Calendar.from_ical(data, multiple=True)
+    except (ValueError, IndexError, KeyError, TypeError) as error:
+        raise HolidayFileError(f"not an iCalendar file ({error})") from error
+    if not calendars or any(calendar.name != "VCALENDAR" for calendar in calendars):
+        raise HolidayFileError("not an iCalendar file (no VCALENDAR)")
+    days: list[tuple[date, str]] = []
+    events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
+    if not events:
+        raise HolidayFileError("no VEVENT in the file")
+    for number, event in enumerate(events, 1):
+        summary = str(event.get("SUMMARY", "")).strip()
+        where = f"event {number}" + (f" ({summary})" if summary else "")
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        if not summary:
+            raise HolidayFileError(f"{where}: no SUMMARY to name the holiday")
+        if "RRULE" in event or "RDATE" in event:
+            raise HolidayFileError(f"{where}: recurring events are not read; list each holiday's date")
+        try:
+            start = event.decoded("DTSTART")
+        except (KeyError, ValueError) as error:
+            raise HolidayFileError(f"{where}: no valid DTSTART") from error
+        if isinstance(start, datetime):
+            raise HolidayFileError(f"{where}: DTSTART is a time of day; a holiday is an all-day event "
+                                   "(DTSTART;VALUE=DATE:YYYYMMDD)")
+        if not isinstance(start, date):
+            raise HolidayFileError(f"{where}: DTSTART is not a valid date (DTSTART;VALUE=DATE:YYYYMMDD)")
+        try:
+            if "DTEND" in event:
+                end = event.decoded("DTEND")
+            elif "DURATION" in event:
+                end = start + event.decoded("DURATION")
+            else:
+                end = start + timedelta(days=1)
+        except (ValueError, TypeError) as error:
+            raise HolidayFileError(f"{where}: DTEND or DURATION cannot be read") from error
+        if isinstance(end, datetime):
+            raise HolidayFileError(f"{where}: DTEND is a time of day; an all-day event ends on a date")
+        if not isinstance(end, date):
+            raise HolidayFileError(f"{where}: DTEND is not a valid date")
+        if end <= start:  # some producers write DTEND equal to DTSTART for a one-day event
+            end = start + timedelta(days=1)
+        if (end - start).days > MAX_HOLIDAY_DAYS:
+            raise HolidayFileError(f"{where}: lasts {(end - start).days} days; at most {MAX_HOLIDAY_DAYS}")
+        if len(summary) > 200:
+            raise HolidayFileError(f"{where}: SUMMARY is longer than 200 characters")
+        day = start
+        while day < end:
+            days.append((day, summary))
+            day += timedelta(days=1)
+    return days
+
+
+def add_holidays(code: str, days: list[tuple[date, str]], skip_known_years: bool = False) -> tuple[int, int]:
+    """Add the days the venue does not have yet; never change one it has. Returns (added, already there).
+
+    With `skip_known_years` (the default data), a year in which the venue already has any
+    holiday is left as it is: officers may have moved or removed a day, and seeding again
+    must not bring it back.
+    """
+    venue = get_venue(code)
+    known = {holiday.date: holiday for holiday in db.session.scalars(
+        select(VenueHoliday).where(VenueHoliday.venue_id == venue.id))}
+    known_years = {day.year for day in known}
+    added = existing = 0
+    for day, name in days:
+        if day in known or (skip_known_years and day.year in known_years):
+            existing += 1
+            continue
+        known[day] = VenueHoliday(venue=venue, date=day, name=name)
+        db.session.add(known[day])
+        added += 1
+    db.session.commit()
+    return added, existing
