@@ -84,13 +84,13 @@ def main(argv=None) -> int:
                               f"&to={first + timedelta(days=6)}")
 
         def free_rooms():
-            return client.get(f"/api/v1/availability?date={rng.choice(days)}&slot={rng.choice(['morning', 'afternoon'])}"
+            return client.get(f"/api/v1/availability?venue=UNHQ&date={rng.choice(days)}&slot={rng.choice(['morning', 'afternoon'])}"
                               f"&min_capacity={rng.choice([20, 60, 120])}")
 
         def search():
             first = rng.choice(days[:-10])
             return client.post("/api/v1/search", json={
-                "duration_minutes": rng.choice([60, 90, 120, 180]), "participants": rng.choice([20, 60, 120, 300]),
+                "venue": "UNHQ", "duration_minutes": rng.choice([60, 90, 120, 180]), "participants": rng.choice([20, 60, 120, 300]),
                 "languages": rng.choice([[], ["en", "fr"]]), "earliest": first.isoformat(),
                 "latest": (first + timedelta(days=13)).isoformat(), "limit": 10})
 

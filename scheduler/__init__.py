@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (every model registered before migrations look)
     from .accounts.api import blp as tokens_blp
     from .assistant.api import blp as assistant_blp
+    from .series.api import blp as series_blp
     from .meetings.api import blp as meetings_blp
     from .missions.api import blp as missions_blp
     from .missions.api import subscriptions_blp
@@ -60,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .venues.api import blp as venues_blp
 
     for blueprint in (venues_blp, rooms_blp, processes_blp, bodies_blp, meetings_blp, missions_blp,
-                      subscriptions_blp, tokens_blp, assistant_blp):
+                      subscriptions_blp, tokens_blp, assistant_blp, series_blp):
         limit_writes(blueprint)
         api.register_blueprint(blueprint)
 

@@ -5,4 +5,5 @@ from .meetings.models import Meeting, MeetingChange, MeetingInvitation  # noqa: 
 from .missions.models import Mission, Subscription  # noqa: F401
 from .processes.models import Process  # noqa: F401
 from .rooms.models import Room, RoomBlock  # noqa: F401
+from .series.models import MeetingSeries  # noqa: F401
 from .venues.models import TimeSlot, Venue, VenueHoliday  # noqa: F401

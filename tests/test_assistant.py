@@ -44,25 +44,25 @@ def test_room_availability_bad_input(client):
 
 def test_free_rooms_for_a_slot_or_a_time(client, officer):
     book(client, officer, room="CR-9", start="2017-06-19T10:00", end="2017-06-19T13:00")
-    by_slot = client.get("/api/v1/availability?date=2017-06-19&slot=morning&min_capacity=60")
+    by_slot = client.get("/api/v1/availability?venue=UNHQ&date=2017-06-19&slot=morning&min_capacity=60")
     assert by_slot.status_code == 200, by_slot.json
     rooms = [r["room"] for r in by_slot.json["rooms"]]
     assert rooms[:3] == ["CR-10", "CR-11", "CR-12"] and "CR-9" not in rooms
     assert by_slot.json["start"] == "2017-06-19T10:00:00-04:00"
-    interpreted = client.get("/api/v1/availability?date=2017-06-19&slot=morning&languages=fr&feature=webcast")
+    interpreted = client.get("/api/v1/availability?venue=UNHQ&date=2017-06-19&slot=morning&languages=fr&feature=webcast")
     assert all({"interpretation", "webcast"} <= set(r["features"]) for r in interpreted.json["rooms"])
-    by_time = client.get("/api/v1/availability?start=2017-06-19T12:30&end=2017-06-19T14:00&min_capacity=61")
+    by_time = client.get("/api/v1/availability?venue=UNHQ&start=2017-06-19T12:30&end=2017-06-19T14:00&min_capacity=61")
     assert "CR-9" not in [r["room"] for r in by_time.json["rooms"]]
     assert by_time.json["rooms"][0]["capacity"] >= 61
-    assert client.get("/api/v1/availability?date=2017-06-19").status_code == 422
-    assert client.get("/api/v1/availability?date=2017-06-19&slot=evening").status_code == 422
-    assert client.get("/api/v1/availability?start=2017-06-19T12:00&end=2017-06-19T11:00").status_code == 422
+    assert client.get("/api/v1/availability?venue=UNHQ&date=2017-06-19").status_code == 422
+    assert client.get("/api/v1/availability?venue=UNHQ&date=2017-06-19&slot=evening").status_code == 422
+    assert client.get("/api/v1/availability?venue=UNHQ&start=2017-06-19T12:00&end=2017-06-19T11:00").status_code == 422
 
 
 def test_search_ranks_whole_slots_then_smallest_rooms_then_earliest(client, officer):
     for room in ("CR-9", "CR-10", "CR-11", "CR-12"):
         book(client, officer, room=room, start="2017-06-19T10:00", end="2017-06-19T11:00")
-    answer = client.post("/api/v1/search", json={"duration_minutes": 90, "participants": 55,
+    answer = client.post("/api/v1/search", json={"duration_minutes": 90, "participants": 55, "venue": "UNHQ",
                                                  "earliest": "2017-06-19", "latest": "2017-06-20", "limit": 6})
     assert answer.status_code == 200, answer.json
     options = answer.json["options"]
@@ -72,12 +72,12 @@ def test_search_ranks_whole_slots_then_smallest_rooms_then_earliest(client, offi
         ("CR-11", "2017-06-19T15:00:00-04:00"), ("CR-12", "2017-06-19T15:00:00-04:00"),
         ("CR-9", "2017-06-20T10:00:00-04:00"), ("CR-10", "2017-06-20T10:00:00-04:00")]
     assert all(o["whole_slot_start"] for o in options)
-    only = client.post("/api/v1/search", json={"duration_minutes": 90, "earliest": "2017-06-19",
+    only = client.post("/api/v1/search", json={"duration_minutes": 90, "earliest": "2017-06-19", "venue": "UNHQ",
                                                "latest": "2017-06-19", "rooms": ["cr-9"], "limit": 5}).json
     assert [(o["start"], o["whole_slot_start"]) for o in only["options"]] == [
         ("2017-06-19T15:00:00-04:00", True), ("2017-06-19T11:00:00-04:00", False)]
-    bad = client.post("/api/v1/search", json={"duration_minutes": 60, "earliest": "2017-06-20",
+    bad = client.post("/api/v1/search", json={"duration_minutes": 60, "earliest": "2017-06-20", "venue": "UNHQ",
                                               "latest": "2017-06-19"})
     assert bad.status_code == 422
-    assert client.post("/api/v1/search", json={"duration_minutes": 60, "earliest": "2017-06-19",
+    assert client.post("/api/v1/search", json={"duration_minutes": 60, "earliest": "2017-06-19", "venue": "UNHQ",
                                                "latest": "2017-06-19", "rooms": ["NOPE"]}).status_code == 422

@@ -1,20 +1,28 @@
+from datetime import date
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..meetings.models import LANGUAGES
 from ..schema_fields import Int, Moment, QuerySchema, StrictSchema
+from ..times import MAX_YEAR, MIN_YEAR
 
 FEATURE = fields.String(validate=validate.Length(min=1, max=32))
 LANGUAGE = fields.String(validate=validate.OneOf(LANGUAGES))
 
 
+def Day(**kwargs):
+    """A calendar day within the years the service handles."""
+    return fields.Date(validate=validate.Range(min=date(MIN_YEAR, 1, 1), max=date(MAX_YEAR, 12, 31)), **kwargs)
+
+
 class RoomAvailabilityQuery(QuerySchema):
-    from_ = fields.Date(data_key="from", metadata={"description": "First local day (default: today)"})
-    to = fields.Date(metadata={"description": "Last local day (default: a week from `from`)"})
+    from_ = Day(data_key="from", metadata={"description": "First local day (default: today)"})
+    to = Day(metadata={"description": "Last local day (default: a week from `from`)"})
 
 
 class FreeRoomsQuery(QuerySchema):
     venue = fields.String(validate=validate.Length(max=16), metadata={"description": "Default: the only venue"})
-    date = fields.Date()
+    date = Day()
     slot = fields.String(validate=validate.Length(min=1, max=32))
     start = Moment(metadata={"description": "With `end`, instead of date and slot; local or with offset"})
     end = Moment()
@@ -37,8 +45,8 @@ class FreeRoomsQuery(QuerySchema):
 
 class SearchSchema(StrictSchema):
     duration_minutes = Int(required=True, validate=validate.Range(min=15, max=24 * 60))
-    earliest = fields.Date(required=True)
-    latest = fields.Date(required=True)
+    earliest = Day(required=True)
+    latest = Day(required=True)
     participants = Int(validate=validate.Range(min=1, max=100_000))
     languages = fields.List(LANGUAGE, load_default=list)
     features = fields.List(FEATURE, load_default=list)

@@ -71,6 +71,8 @@ class Meeting(db.Model):
     # when an officer approved it: a request never approved stays between staff and that mission.
     requested_by: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The series this meeting is one occurrence of, if any.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), nullable=True, index=True)
 
     room: Mapped[Room] = relationship(lazy="joined")
     process: Mapped[Process | None] = relationship(lazy="joined")

@@ -119,6 +119,7 @@ class MeetingSchema(StrictSchema):
     notes = fields.Method("dump_notes", metadata={"description": "Staff only"})
     invited_missions = fields.Method("dump_invited", metadata={"description": "Staff only"})
     requested_by = fields.String(allow_none=True, metadata={"description": "The mission that asked for it"})
+    series_id = fields.Integer(allow_none=True, metadata={"description": "The series it is an occurrence of"})
     conflicts = fields.Method("dump_conflicts", metadata={
         "description": "A mission's request: what it collides with now (it holds no room until approved)"})
     alternatives = fields.Method("dump_alternatives")

@@ -186,11 +186,7 @@ def _search_days() -> int:
 
 
 def _refuse(proposal: conflicts.Proposal, found: list[dict], actor: Actor):
-    raise Conflict(
-        f"Room {proposal.room.code} is not available for that time",
-        conflicts=found,
-        alternatives=conflicts.alternatives(proposal, _search_days()),
-    )
+    raise Conflict(f"Room {proposal.room.code} is not available for that time", **refusal(proposal, found))
 
 
 def check(data: dict, actor: Actor) -> dict:
@@ -257,27 +253,47 @@ def _invitations(codes: list[str]) -> list[MeetingInvitation]:
 def create_meeting(data: dict, actor: Actor) -> Meeting:
     """Officers book; a mission's booking is a request: it holds no room, and the answer says
     what it would meet (conflicts, alternatives, warnings) for an officer to decide on."""
-    room = _room(data["room"])
-    process = _process(data.get("process"))
-    invitations = _invitations(data.get("invited_missions", []))
+    room, process = booking_room_and_process(data)
     start, end = resolve_times(data, room)
     requesting = actor.role == "mission"
     if requesting:
         data = {**data, "status": "requested"}
     else:
         lock_rooms([room.id])
-    proposal = _proposal(room, start, end, data)
+    proposal = booking_proposal(room, start, end, data)
     found = conflicts.hard_conflicts(proposal, actor)
     if found and not requesting:
         _refuse(proposal, found, actor)
+    meeting = insert_meeting(data, room, process, proposal, actor)
+    db.session.commit()
+    if requesting:
+        meeting.conflicts = found
+        meeting.alternatives = conflicts.alternatives(proposal, _search_days()) if found else None
+    return meeting
 
+
+def booking_room_and_process(data: dict) -> tuple[Room, Process | None]:
+    """The room and process a booking names (422 naming the field when they do not exist)."""
+    return _room(data["room"]), _process(data.get("process"))
+
+
+def booking_proposal(room: Room, start: datetime, end: datetime, data: dict) -> conflicts.Proposal:
+    return _proposal(room, start, end, data)
+
+
+def insert_meeting(data: dict, room: Room, process: Process | None, proposal: conflicts.Proposal, actor: Actor,
+                   series_id: int | None = None) -> Meeting:
+    """Write a checked booking: the meeting, its stored event and its history; not committed.
+    The database refuses it (409) if the room was taken meanwhile. `meeting.warnings` says
+    what soft rules it meets."""
+    requesting = data["status"] == "requested"
     body = data.get("body") or (process.body if process else "")
-    held_start, held_end = proposal.held
     now = utcnow()
     meeting = Meeting(
-        room=room, process=process, start=start, end=end, held_start=held_start, held_end=held_end,
-        body=body, body_slug=body_slug(body), created_by=actor.label, created_at=now, updated_at=now, sequence=0,
-        version=1, invitations=invitations, requested_by=actor.mission_code if requesting else None,
+        room=room, process=process, start=proposal.start, end=proposal.end, held_start=proposal.held[0],
+        held_end=proposal.held[1], body=body, body_slug=body_slug(body), created_by=actor.label, created_at=now,
+        updated_at=now, sequence=0, version=1, invitations=_invitations(data.get("invited_missions", [])),
+        requested_by=actor.mission_code if requesting else None, series_id=series_id,
         **{field: data[field] for field in COPIED_FIELDS},
     )
     db.session.add(meeting)
@@ -285,13 +301,13 @@ def create_meeting(data: dict, actor: Actor) -> Meeting:
     proposal.meeting_id = meeting.id  # from now on, the warnings must not count the meeting itself
     store_event(meeting)
     _record(meeting, actor, "created", {k: [None, v] for k, v in _snapshot(meeting).items()})
-    warnings = conflicts.soft_warnings(proposal, actor)
-    db.session.commit()
-    meeting.warnings = warnings
-    if requesting:
-        meeting.conflicts = found
-        meeting.alternatives = conflicts.alternatives(proposal, _search_days()) if found else None
+    meeting.warnings = conflicts.soft_warnings(proposal, actor)
     return meeting
+
+
+def refusal(proposal: conflicts.Proposal, found: list[dict]) -> dict:
+    """What a refused booking is told: its collisions and the alternatives."""
+    return {"conflicts": found, "alternatives": conflicts.alternatives(proposal, _search_days())}
 
 
 def _check_if_match(meeting: Meeting, if_match) -> None:

@@ -1,0 +1,155 @@
+"""Series: many meetings booked by one rule, each its own meeting; changed one by one or from
+one occurrence on."""
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from .. import conflicts
+from ..accounts.service import Actor
+from ..errors import Conflict, FieldErrors, NotFound
+from ..extensions import db
+from ..meetings import service as meetings
+from ..meetings.models import HOLDING_STATUSES, Meeting
+from ..meetings.visibility import visible_condition
+from ..rooms.service import lock_rooms
+from ..times import WEEKDAYS, to_local
+from .models import MeetingSeries
+from .schemas import MAX_OCCURRENCES
+
+
+def occurrence_dates(data: dict, venue) -> list[date]:
+    """The local days of a series: explicit dates, or weekdays / working days from `from` on."""
+    if data.get("dates"):
+        return sorted(set(data["dates"]))
+    days, day = [], data["from_"]
+    until = data.get("until")
+    wanted = set(data.get("weekdays") or [])
+    while len(days) < (data.get("count") or MAX_OCCURRENCES + 1) and (until is None or day <= until):
+        if (WEEKDAYS[day.weekday()] in wanted) if wanted else venue.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+        if (day - data["from_"]).days > 3 * 366:
+            break
+    if len(days) > MAX_OCCURRENCES:
+        raise FieldErrors({"until": f"At most {MAX_OCCURRENCES} occurrences in one series"})
+    if not days:
+        raise FieldErrors({"weekdays": "The rule gives no day"})
+    return days
+
+
+def _times(data: dict, day: date) -> dict:
+    if "slot" in data:
+        return {"date": day, "slot": data["slot"]}
+    end_day = day if data["end_time"] > data["start_time"] else day + timedelta(days=1)
+    return {"start": datetime.combine(day, data["start_time"]), "end": datetime.combine(end_day, data["end_time"])}
+
+
+def _rule(data: dict) -> dict:
+    rule = {key: data[key] for key in ("weekdays", "every_working_day", "count", "mode", "slot") if data.get(key)}
+    for key in ("dates",):
+        if data.get(key):
+            rule[key] = [day.isoformat() for day in data[key]]
+    for key, name in (("from_", "from"), ("until", "until")):
+        if data.get(key):
+            rule[name] = data[key].isoformat()
+    for key in ("start_time", "end_time"):
+        if data.get(key):
+            rule[key] = data[key].strftime("%H:%M")
+    return rule
+
+
+def create_series(data: dict, actor: Actor) -> dict:
+    """Book every occurrence in one transaction. All or nothing: any conflict refuses the whole
+    series (409 listing every conflicting date with its alternatives). Skip conflicts: the free
+    dates are booked and the others listed."""
+    room, process = meetings.booking_room_and_process(data)
+    days = occurrence_dates(data, room.venue)
+    proposals = []
+    for day in days:
+        try:
+            start, end = meetings.resolve_times(_times(data, day), room)
+        except FieldErrors as error:
+            # Name the date as well as the field: one day of many may fall in a DST change.
+            fields = error.errors["json"]
+            raise FieldErrors({key: [f"{day.isoformat()}: {message}" for message in messages]
+                               for key, messages in fields.items()}) from error
+        proposals.append((day, meetings.booking_proposal(room, start, end, data)))
+    lock_rooms([room.id])
+    refused = []
+    for day, proposal in proposals:
+        found = conflicts.hard_conflicts(proposal, actor)
+        if found:
+            refused.append({"date": day.isoformat(), **meetings.refusal(proposal, found)})
+    if refused and data["mode"] == "all_or_nothing":
+        raise Conflict(f"{len(refused)} of {len(days)} dates are not available; nothing was booked",
+                       conflicts=refused)
+    series = MeetingSeries(title=data["title"], rule=_rule(data), created_by=actor.label)
+    db.session.add(series)
+    db.session.flush()
+    skipped = {item["date"] for item in refused}
+    booked = [meetings.insert_meeting(data, room, process, proposal, actor, series_id=series.id)
+              for day, proposal in proposals if day.isoformat() not in skipped]
+    db.session.commit()
+    return {"id": series.id, "title": series.title, "rule": series.rule, "meetings": booked, "skipped": refused}
+
+
+def get_series(series_id: int, actor: Actor) -> dict:
+    series = db.session.get(MeetingSeries, series_id)
+    occurrences = _occurrences(series_id, actor)
+    if series is None or not occurrences:
+        raise NotFound(f"No series {series_id}")
+    return {"id": series.id, "title": series.title, "rule": series.rule, "meetings": occurrences, "skipped": []}
+
+
+def _occurrences(series_id: int, actor: Actor, from_meeting: int | None = None) -> list[Meeting]:
+    query = select(Meeting).where(Meeting.series_id == series_id, visible_condition(actor)).order_by(Meeting.start)
+    found = list(db.session.scalars(query).unique())
+    if from_meeting is not None:
+        first = next((m for m in found if m.id == from_meeting), None)
+        if first is None:
+            raise FieldErrors({"from": f"Meeting {from_meeting} is not an occurrence of series {series_id}"},
+                              location="query")
+        found = [m for m in found if m.start >= first.start]
+    return found
+
+
+def change_following(series_id: int, from_meeting: int, data: dict, actor: Actor) -> dict:
+    """Change an occurrence and all that follow it. Every change is checked first; if any would
+    collide, nothing changes (409 naming the dates)."""
+    following = [m for m in _occurrences(series_id, actor, from_meeting) if m.status != "cancelled"]
+    if not following:
+        raise NotFound(f"No series {series_id}")
+    changes = []
+    for meeting in following:
+        change = {key: data[key] for key in ("title", "room", "visibility", "description", "notes") if key in data}
+        if {"start_time", "end_time"} & data.keys():
+            tz = meeting.room.venue.timezone
+            local_start, local_end = to_local(meeting.start, tz), to_local(meeting.end, tz)
+            start_time = data.get("start_time", local_start.time())
+            end_time = data.get("end_time", local_end.time())
+            times = _times({"start_time": start_time, "end_time": end_time}, local_start.date())
+            change.update(times)
+        changes.append((meeting, change))
+    refused = []
+    for meeting, change in changes:
+        room = meetings.booking_room_and_process({"room": change.get("room", meeting.room.code)})[0]
+        start, end = (meetings.resolve_times(change, room) if "start" in change else (meeting.start, meeting.end))
+        proposal = meetings.booking_proposal(room, start, end, {"expected_participants": meeting.expected_participants,
+                                                               "languages": meeting.languages})
+        proposal.meeting_id = meeting.id
+        found = conflicts.hard_conflicts(proposal, actor) if meeting.status in HOLDING_STATUSES else []
+        if found:
+            refused.append({"date": meeting.start.date().isoformat(), **meetings.refusal(proposal, found)})
+    if refused:
+        raise Conflict(f"{len(refused)} of {len(changes)} occurrences would collide; nothing was changed",
+                       conflicts=refused)
+    changed = [meetings.update_meeting(meeting.id, change, actor) for meeting, change in changes]
+    return {"id": series_id, "title": changed[0].title, "rule": {}, "meetings": changed, "skipped": []}
+
+
+def cancel_following(series_id: int, from_meeting: int | None, reason: str, actor: Actor) -> dict:
+    following = [m for m in _occurrences(series_id, actor, from_meeting) if m.status != "cancelled"]
+    if not following:
+        raise NotFound(f"No series {series_id}")
+    cancelled = [meetings.cancel_meeting(meeting.id, reason, actor) for meeting in following]
+    return {"id": series_id, "title": cancelled[0].title, "rule": {}, "meetings": cancelled, "skipped": []}

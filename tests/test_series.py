@@ -1,0 +1,108 @@
+"""Series over HTTP: rules, DST, both conflict modes, one occurrence or all following, feeds."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from .feed_readers import read_everywhere
+
+WEEKLY = {"title": "Informal consultations", "kind": "informal_consultations", "room": "ECOSOC",
+          "visibility": "public", "start_time": "10:00", "end_time": "12:00", "weekdays": ["tuesday"]}
+
+
+def utc(local: str) -> datetime:
+    return datetime.fromisoformat(local).replace(tzinfo=ZoneInfo("America/New_York")).astimezone(timezone.utc)
+
+
+def create(client, headers, **overrides):
+    body = {key: value for key, value in {**WEEKLY, **overrides}.items() if value is not None}
+    return client.post("/api/v1/series", json=body, headers=headers)
+
+
+def test_a_weekly_series_across_a_dst_change_keeps_its_wall_clock_time(client, officer):
+    response = create(client, officer, **{"from": "2027-03-01", "until": "2027-03-31"})
+    assert response.status_code == 201, response.json
+    series = response.json
+    starts = [m["start"] for m in series["meetings"]]
+    assert starts == ["2027-03-02T10:00:00-05:00", "2027-03-09T10:00:00-05:00", "2027-03-16T10:00:00-04:00",
+                      "2027-03-23T10:00:00-04:00", "2027-03-30T10:00:00-04:00"]
+    assert len({m["id"] for m in series["meetings"]}) == 5 and {m["series_id"] for m in series["meetings"]} == \
+        {series["id"]}
+    assert series["skipped"] == []
+    events = read_everywhere(client.get("/feeds/all.ics").data)
+    for reader, by_uid in events.items():
+        assert sorted(e["start"] for e in by_uid.values()) == [utc(s[:19]) for s in starts], reader
+    again = client.get(f"/api/v1/series/{series['id']}").json
+    assert [m["id"] for m in again["meetings"]] == [m["id"] for m in series["meetings"]]
+    assert again["rule"] == {"weekdays": ["tuesday"], "mode": "all_or_nothing", "from": "2027-03-01",
+                             "until": "2027-03-31", "start_time": "10:00", "end_time": "12:00"}
+
+
+def test_every_working_day_with_a_count_and_by_slot(client, officer):
+    response = create(client, officer, weekdays=None, every_working_day=True, count=6, start_time=None,
+                      end_time=None, slot="afternoon", **{"from": "2027-06-10"})
+    assert response.status_code == 201, response.json
+    assert [m["start"][:10] for m in response.json["meetings"]] == [
+        "2027-06-10", "2027-06-11", "2027-06-14", "2027-06-15", "2027-06-16", "2027-06-17"]
+    assert all(m["start"].endswith("T15:00:00-04:00") for m in response.json["meetings"])
+
+
+def test_two_conflicting_dates_in_both_modes(client, officer):
+    for day in ("2027-03-09", "2027-03-23"):
+        assert client.post("/api/v1/meetings", headers=officer, json={
+            "title": "Taken", "kind": "briefing", "room": "ECOSOC", "start": f"{day}T11:00",
+            "end": f"{day}T12:00"}).status_code == 201
+    refused = create(client, officer, **{"from": "2027-03-01", "until": "2027-03-31"})
+    assert refused.status_code == 409
+    assert [c["date"] for c in refused.json["conflicts"]] == ["2027-03-09", "2027-03-23"]
+    assert all(c["alternatives"]["rooms"] for c in refused.json["conflicts"])
+    assert len(client.get("/api/v1/meetings?room=ECOSOC", headers=officer).json) == 2  # nothing booked
+
+    skipped = create(client, officer, mode="skip_conflicts", **{"from": "2027-03-01", "until": "2027-03-31"})
+    assert skipped.status_code == 201
+    assert [m["start"][:10] for m in skipped.json["meetings"]] == ["2027-03-02", "2027-03-16", "2027-03-30"]
+    assert [s["date"] for s in skipped.json["skipped"]] == ["2027-03-09", "2027-03-23"]
+    assert skipped.json["skipped"][0]["conflicts"][0]["title"] == "Taken"
+
+
+def test_one_occurrence_and_all_following(client, officer):
+    series = create(client, officer, **{"from": "2027-03-01", "count": 4}).json
+    first, second, third, fourth = series["meetings"]
+    moved = client.patch(f"/api/v1/meetings/{second['id']}", json={"room": "CR-4"}, headers=officer)
+    assert moved.status_code == 200 and moved.json["sequence"] == 1
+
+    changed = client.patch(f"/api/v1/series/{series['id']}/following?from={third['id']}",
+                           json={"title": "Consultations (second round)", "start_time": "15:00",
+                                 "end_time": "17:00"}, headers=officer)
+    assert changed.status_code == 200, changed.json
+    assert [(m["title"], m["start"]) for m in changed.json["meetings"]] == [
+        ("Consultations (second round)", "2027-03-16T15:00:00-04:00"),
+        ("Consultations (second round)", "2027-03-23T15:00:00-04:00")]
+    untouched = client.get(f"/api/v1/meetings/{first['id']}").json
+    assert (untouched["title"], untouched["start"]) == ("Informal consultations", "2027-03-02T10:00:00-05:00")
+
+    client.post("/api/v1/meetings", headers=officer, json={
+        "title": "In the way", "kind": "briefing", "room": "ECOSOC", "start": "2027-03-23T10:00",
+        "end": "2027-03-23T11:00"})
+    blocked = client.patch(f"/api/v1/series/{series['id']}/following?from={third['id']}",
+                           json={"start_time": "10:00", "end_time": "12:00"}, headers=officer)
+    assert blocked.status_code == 409 and [c["date"] for c in blocked.json["conflicts"]] == ["2027-03-23"]
+    assert client.get(f"/api/v1/meetings/{third['id']}").json["start"] == "2027-03-16T15:00:00-04:00"
+
+    cancelled = client.post(f"/api/v1/series/{series['id']}/cancel?from={third['id']}",
+                            json={"reason": "Consultations concluded"}, headers=officer)
+    assert [m["status"] for m in cancelled.json["meetings"]] == ["cancelled", "cancelled"]
+    statuses = [m["status"] for m in client.get(f"/api/v1/series/{series['id']}").json["meetings"]]
+    assert statuses == ["confirmed", "confirmed", "cancelled", "cancelled"]
+    feed = read_everywhere(client.get("/feeds/all.ics").data)["ical.js"]
+    assert feed[f"meeting-{fourth['id']}@scheduler.invalid"]["summary"].startswith("Cancelled: ")
+
+
+def test_bad_series_input(client, officer, viewer):
+    assert create(client, viewer, **{"from": "2027-03-01", "count": 2}).status_code == 403
+    assert create(client, officer, **{"from": "2027-03-01"}).status_code == 422  # neither until nor count
+    assert create(client, officer, count=2).status_code == 422  # no from
+    assert create(client, officer, **{"from": "2027-03-01", "count": 2, "slot": "morning"}).status_code == 422
+    gap = create(client, officer, start_time="02:30", end_time="03:00", weekdays=["sunday"],
+                 **{"from": "2027-03-14", "count": 1})
+    assert gap.status_code == 422 and "2027-03-14" in str(gap.json["errors"])
+    assert create(client, officer, **{"from": "2027-03-01", "count": 400}).status_code == 422
+    assert client.get("/api/v1/series/999").status_code == 404
