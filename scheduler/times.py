@@ -81,6 +81,12 @@ def to_utc(value: datetime, tz_name: str) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+def lenient_utc(naive: datetime, tz_name: str) -> datetime:
+    """A wall time as a moment, never refused: inside a DST gap it lands just after the gap, in a
+    fold on the first of the two. For the service's own bounds (midnights, slot edges), not input."""
+    return naive.replace(tzinfo=zone(tz_name), fold=0).astimezone(timezone.utc)
+
+
 def to_local(moment: datetime, tz_name: str) -> datetime:
     return moment.astimezone(zone(tz_name))
 
@@ -102,11 +108,7 @@ class Slot:
         Lenient (for the service's own searches): such an edge is read with the offset in force
         before the change, which lands just after a gap and on the first of two folded times.
         """
-        if strict:
-            convert = localize
-        else:
-            def convert(naive, name):
-                return naive.replace(tzinfo=zone(name)).astimezone(timezone.utc)
+        convert = localize if strict else lenient_utc
         return (
             convert(datetime.combine(day, self.start), tz_name),
             convert(datetime.combine(day, self.end), tz_name),

@@ -81,3 +81,13 @@ def test_search_ranks_whole_slots_then_smallest_rooms_then_earliest(client, offi
     assert bad.status_code == 422
     assert client.post("/api/v1/search", json={"duration_minutes": 60, "earliest": "2017-06-19", "venue": "UNHQ",
                                                "latest": "2017-06-19", "rooms": ["NOPE"]}).status_code == 422
+
+
+
+def test_availability_in_a_zone_that_jumps_at_midnight(client, admin, officer):
+    client.post("/api/v1/venues", headers=admin, json={"code": "HAV", "name": "Havana", "timezone": "America/Havana",
+                                                        "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}]})
+    client.post("/api/v1/rooms", headers=officer, json={"code": "H1", "name": "Room H1", "venue": "HAV",
+                                                        "capacity": 20})
+    for day in ("2027-03-13", "2027-03-14"):
+        assert client.get(f"/api/v1/rooms/H1/availability?from={day}&to={day}").status_code == 200

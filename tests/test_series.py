@@ -30,7 +30,7 @@ def test_a_weekly_series_across_a_dst_change_keeps_its_wall_clock_time(client, o
     events = read_everywhere(client.get("/feeds/all.ics").data)
     for reader, by_uid in events.items():
         assert sorted(e["start"] for e in by_uid.values()) == [utc(s[:19]) for s in starts], reader
-    again = client.get(f"/api/v1/series/{series['id']}").json
+    again = client.get(f"/api/v1/series/{series['id']}", headers=officer).json
     assert [m["id"] for m in again["meetings"]] == [m["id"] for m in series["meetings"]]
     assert again["rule"] == {"weekdays": ["tuesday"], "mode": "all_or_nothing", "from": "2027-03-01",
                              "until": "2027-03-31", "start_time": "10:00", "end_time": "12:00"}
@@ -106,3 +106,47 @@ def test_bad_series_input(client, officer, viewer):
     assert gap.status_code == 422 and "2027-03-14" in str(gap.json["errors"])
     assert create(client, officer, **{"from": "2027-03-01", "count": 400}).status_code == 422
     assert client.get("/api/v1/series/999").status_code == 404
+
+
+
+# --- found in review ------------------------------------------------------------------
+
+def test_changing_all_following_is_all_or_nothing(client, officer):
+    series = create(client, officer, weekdays=["monday", "tuesday"], **{"from": "2027-03-01", "count": 2}).json
+    monday, tuesday = series["meetings"]
+    client.patch(f"/api/v1/meetings/{tuesday['id']}", json={"start": "2027-03-01T14:00", "end": "2027-03-01T16:00"},
+                 headers=officer)
+    refused = client.patch(f"/api/v1/series/{series['id']}/following?from={monday['id']}",
+                           json={"title": "NEW", "start_time": "12:30", "end_time": "13:30"}, headers=officer)
+    assert refused.status_code == 409
+    after = [client.get(f"/api/v1/meetings/{m['id']}", headers=officer).json for m in (monday, tuesday)]
+    assert [(m["title"], m["start"]) for m in after] == [
+        ("Informal consultations", "2027-03-01T10:00:00-05:00"), ("Informal consultations", "2027-03-01T14:00:00-05:00")]
+
+
+def test_a_new_start_alone_keeps_the_length(client, officer):
+    series = create(client, officer, **{"from": "2027-03-01", "count": 2}).json
+    changed = client.patch(f"/api/v1/series/{series['id']}/following?from={series['meetings'][0]['id']}",
+                           json={"start_time": "13:00"}, headers=officer).json
+    assert [(m["start"][11:16], m["end"][11:16]) for m in changed["meetings"]] == [("13:00", "15:00")] * 2
+
+
+def test_a_long_weekly_series_is_not_cut_short(client, officer):
+    response = create(client, officer, **{"from": "2027-01-05", "count": 160})
+    assert response.status_code == 201 and len(response.json["meetings"]) == 160
+
+
+def test_overnight_occurrences_with_buffers_do_not_collide_with_each_other(client, officer):
+    client.patch("/api/v1/rooms/CR-1", json={"setup_minutes": 60, "teardown_minutes": 60}, headers=officer)
+    response = create(client, officer, room="CR-1", weekdays=None, every_working_day=True, start_time="20:00",
+                      end_time="19:00", mode="skip_conflicts", **{"from": "2027-03-01", "count": 3})
+    assert response.status_code == 201, response.json
+    assert len(response.json["meetings"]) == 2 and response.json["skipped"][0]["conflicts"][0]["type"] == "occurrence"
+
+
+def test_a_series_title_is_not_told_to_those_who_see_only_part_of_it(client, officer):
+    series = create(client, officer, title="SECRET talks", visibility="closed", **{"from": "2027-03-01", "count": 2}).json
+    client.patch(f"/api/v1/meetings/{series['meetings'][0]['id']}", json={"title": "Public", "visibility": "public"},
+                 headers=officer)
+    public = client.get(f"/api/v1/series/{series['id']}").json
+    assert public["title"] == "Public" and "SECRET" not in str(public)

@@ -316,7 +316,8 @@ def _check_if_match(meeting: Meeting, if_match) -> None:
                                  current_etag=etag(meeting))
 
 
-def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> Meeting:
+def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, commit: bool = True) -> Meeting:
+    """Change a meeting. With commit=False the caller commits (or rolls back) several changes as one."""
     meeting = get_meeting(meeting_id, actor)
     _check_if_match(meeting, if_match)
     if meeting.status == "cancelled":
@@ -363,16 +364,19 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None) -> 
     after = _snapshot(meeting)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not changes:
-        db.session.rollback()
-        return get_meeting(meeting_id, actor)
+        if commit:
+            db.session.rollback()
+            return get_meeting(meeting_id, actor)
+        return meeting
     with db.session.no_autoflush:  # the warnings look at other meetings; write this one once, below
         warnings = conflicts.soft_warnings(proposal, actor)
-    _save_change(meeting, proposal, actor, "updated", changes)
+    _save_change(meeting, proposal, actor, "updated", changes, commit=commit)
     meeting.warnings = warnings
     return meeting
 
 
-def _save_change(meeting: Meeting, proposal, actor: Actor, action: str, changes: dict, reason: str = ""):
+def _save_change(meeting: Meeting, proposal, actor: Actor, action: str, changes: dict, reason: str = "",
+                 commit: bool = True):
     if any(field in changes for field in CALENDAR_FIELDS):
         meeting.sequence += 1
     meeting.version += 1
@@ -385,7 +389,8 @@ def _save_change(meeting: Meeting, proposal, actor: Actor, action: str, changes:
         raise PreconditionFailed("The meeting was changed by someone else at the same time: GET it and retry") \
             from error
     _record(meeting, actor, action, changes, reason)
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def _set_status(meeting_id: int, status: str, reason: str, actor: Actor, if_match=None) -> Meeting:

@@ -24,12 +24,14 @@ def occurrence_dates(data: dict, venue) -> list[date]:
     days, day = [], data["from_"]
     until = data.get("until")
     wanted = set(data.get("weekdays") or [])
+    # Weekly on one day, MAX_OCCURRENCES weeks: the longest a series can take.
+    horizon = data["from_"] + timedelta(weeks=MAX_OCCURRENCES + 1)
     while len(days) < (data.get("count") or MAX_OCCURRENCES + 1) and (until is None or day <= until):
+        if day > horizon:
+            raise FieldErrors({"until" if until else "count": "The rule does not reach that far"})
         if (WEEKDAYS[day.weekday()] in wanted) if wanted else venue.is_working_day(day):
             days.append(day)
         day += timedelta(days=1)
-        if (day - data["from_"]).days > 3 * 366:
-            break
     if len(days) > MAX_OCCURRENCES:
         raise FieldErrors({"until": f"At most {MAX_OCCURRENCES} occurrences in one series"})
     if not days:
@@ -75,11 +77,18 @@ def create_series(data: dict, actor: Actor) -> dict:
                                for key, messages in fields.items()}) from error
         proposals.append((day, meetings.booking_proposal(room, start, end, data)))
     lock_rooms([room.id])
-    refused = []
+    refused, accepted = [], []
     for day, proposal in proposals:
         found = conflicts.hard_conflicts(proposal, actor)
+        # Overnight occurrences with buffers may overlap each other: the earlier one keeps its time.
+        found += [{"type": "occurrence", "room": room.code, "date": other_day.isoformat(),
+                   "message": "An earlier occurrence of this series holds the room then"}
+                  for other_day, other in accepted
+                  if other.held[0] < proposal.held[1] and proposal.held[0] < other.held[1]]
         if found:
             refused.append({"date": day.isoformat(), **meetings.refusal(proposal, found)})
+        else:
+            accepted.append((day, proposal))
     if refused and data["mode"] == "all_or_nothing":
         raise Conflict(f"{len(refused)} of {len(days)} dates are not available; nothing was booked",
                        conflicts=refused)
@@ -98,6 +107,9 @@ def get_series(series_id: int, actor: Actor) -> dict:
     occurrences = _occurrences(series_id, actor)
     if series is None or not occurrences:
         raise NotFound(f"No series {series_id}")
+    if not actor.is_staff:
+        # The series' own title and rule may tell of occurrences the caller may not see.
+        return {"id": series.id, "title": occurrences[0].title, "rule": {}, "meetings": occurrences, "skipped": []}
     return {"id": series.id, "title": series.title, "rule": series.rule, "meetings": occurrences, "skipped": []}
 
 
@@ -114,37 +126,52 @@ def _occurrences(series_id: int, actor: Actor, from_meeting: int | None = None) 
 
 
 def change_following(series_id: int, from_meeting: int, data: dict, actor: Actor) -> dict:
-    """Change an occurrence and all that follow it. Every change is checked first; if any would
-    collide, nothing changes (409 naming the dates)."""
+    """Change an occurrence and all that follow it, in one transaction: if any change collides
+    (with other meetings or with the series' own moved occurrences), nothing changes (409)."""
     following = [m for m in _occurrences(series_id, actor, from_meeting) if m.status != "cancelled"]
     if not following:
         raise NotFound(f"No series {series_id}")
-    changes = []
-    for meeting in following:
-        change = {key: data[key] for key in ("title", "room", "visibility", "description", "notes") if key in data}
-        if {"start_time", "end_time"} & data.keys():
-            tz = meeting.room.venue.timezone
-            local_start, local_end = to_local(meeting.start, tz), to_local(meeting.end, tz)
-            start_time = data.get("start_time", local_start.time())
-            end_time = data.get("end_time", local_end.time())
-            times = _times({"start_time": start_time, "end_time": end_time}, local_start.date())
-            change.update(times)
-        changes.append((meeting, change))
+    changes = [(meeting, _following_change(meeting, data)) for meeting in following]
+    lock_rooms(sorted({meeting.room_id for meeting in following}))
     refused = []
     for meeting, change in changes:
         room = meetings.booking_room_and_process({"room": change.get("room", meeting.room.code)})[0]
-        start, end = (meetings.resolve_times(change, room) if "start" in change else (meeting.start, meeting.end))
+        start, end = meetings.resolve_times(change, room) if "start" in change else (meeting.start, meeting.end)
         proposal = meetings.booking_proposal(room, start, end, {"expected_participants": meeting.expected_participants,
                                                                "languages": meeting.languages})
         proposal.meeting_id = meeting.id
         found = conflicts.hard_conflicts(proposal, actor) if meeting.status in HOLDING_STATUSES else []
         if found:
-            refused.append({"date": meeting.start.date().isoformat(), **meetings.refusal(proposal, found)})
+            day = to_local(meeting.start, meeting.room.venue.timezone).date()
+            refused.append({"date": day.isoformat(), **meetings.refusal(proposal, found)})
     if refused:
         raise Conflict(f"{len(refused)} of {len(changes)} occurrences would collide; nothing was changed",
                        conflicts=refused)
-    changed = [meetings.update_meeting(meeting.id, change, actor) for meeting, change in changes]
+    try:  # one after the other in one transaction: each sees the ones moved before it
+        changed = [meetings.update_meeting(meeting.id, change, actor, commit=False) for meeting, change in changes]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return {"id": series_id, "title": changed[0].title, "rule": {}, "meetings": changed, "skipped": []}
+
+
+def _following_change(meeting: Meeting, data: dict) -> dict:
+    """One occurrence's change. New times of day apply to its own local day; a new start alone
+    keeps the meeting's length."""
+    change = {key: data[key] for key in ("title", "room", "visibility", "description", "notes") if key in data}
+    if {"start_time", "end_time"} & data.keys():
+        tz = meeting.room.venue.timezone
+        local_start = to_local(meeting.start, tz).replace(tzinfo=None)
+        local_end = to_local(meeting.end, tz).replace(tzinfo=None)
+        start = datetime.combine(local_start.date(), data.get("start_time", local_start.time()))
+        if "end_time" in data:
+            end = datetime.combine(start.date(), data["end_time"])
+            end += timedelta(days=1) if end <= start else timedelta(0)
+        else:
+            end = start + (local_end - local_start)
+        change.update(start=start, end=end)
+    return change
 
 
 def cancel_following(series_id: int, from_meeting: int | None, reason: str, actor: Actor) -> dict:
