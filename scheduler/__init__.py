@@ -69,6 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .feeds.service import track_changes
 
     app.register_blueprint(feeds_blp)
+    from .health.api import blp as health_blp
+
+    app.register_blueprint(health_blp)
     track_changes()
 
     from .accounts.service import current_actor

@@ -24,10 +24,13 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_series")),
     )
-    if op.get_bind().dialect.name == "sqlite":
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
         # SQLite adds a column with its REFERENCES in place (no table rebuild, so the triggers stay).
-        op.execute("ALTER TABLE meetings ADD COLUMN series_id INTEGER "
-                   "CONSTRAINT fk_meetings_series_id_meeting_series REFERENCES meeting_series (id)")
+        # A downgrade there leaves the column (see below): an upgrade after it finds it already.
+        if "series_id" not in {column["name"] for column in sa.inspect(bind).get_columns("meetings")}:
+            op.execute("ALTER TABLE meetings ADD COLUMN series_id INTEGER "
+                       "CONSTRAINT fk_meetings_series_id_meeting_series REFERENCES meeting_series (id)")
     else:
         op.add_column("meetings", sa.Column("series_id", sa.Integer(), nullable=True))
         op.create_foreign_key(op.f("fk_meetings_series_id_meeting_series"), "meetings", "meeting_series",
