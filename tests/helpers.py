@@ -31,3 +31,10 @@ def meeting(**overrides) -> dict:
             "start": "2017-06-19T10:00", "end": "2017-06-19T12:00", "visibility": "public"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def book(client, headers, **overrides) -> dict:
+    """Book `meeting(**overrides)` and insist on a 201: the JSON of the new meeting."""
+    response = client.post("/api/v1/meetings", json=meeting(**overrides), headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json

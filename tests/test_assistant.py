@@ -1,11 +1,6 @@
 """The scheduling assistant over HTTP: a room's availability, free rooms, and search."""
-from .helpers import meeting
+from .helpers import book
 
-
-def book(client, headers, **overrides):
-    response = client.post("/api/v1/meetings", json=meeting(**overrides), headers=headers)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def test_room_availability_shows_busy_time_and_free_slots(client, officer, mission):
@@ -91,3 +86,11 @@ def test_availability_in_a_zone_that_jumps_at_midnight(client, admin, officer):
                                                         "capacity": 20})
     for day in ("2027-03-13", "2027-03-14"):
         assert client.get(f"/api/v1/rooms/H1/availability?from={day}&to={day}").status_code == 200
+
+
+def test_with_several_venues_the_venue_must_be_named(client):
+    response = client.get("/api/v1/availability?date=2017-06-19&slot=morning")
+    assert response.status_code == 422 and "venue" in response.json["errors"]["query"]
+    search = client.post("/api/v1/search", json={"duration_minutes": 60, "earliest": "2017-06-19",
+                                                 "latest": "2017-06-19"})
+    assert search.status_code == 422 and "venue" in search.json["errors"]["json"]

@@ -1,11 +1,6 @@
 """Hard and soft conflicts, alternatives, and POST /meetings/check."""
-from .helpers import meeting
+from .helpers import book, meeting
 
-
-def book(client, headers, **overrides):
-    response = client.post("/api/v1/meetings", json=meeting(**overrides), headers=headers)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def warning_codes(response) -> list[str]:

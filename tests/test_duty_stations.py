@@ -3,7 +3,7 @@ import json
 
 from scheduler.venues.cli import DEFAULT_DATA
 
-from .helpers import meeting
+from .helpers import book, meeting
 
 DATA = json.loads(DEFAULT_DATA.read_text(encoding="utf-8"))
 VENUES = {venue["code"]: venue for venue in DATA["venues"]}
@@ -78,11 +78,6 @@ def test_seeded_stations_have_their_slots_working_days_and_zones(client):
 
 
 # --- bookings in the stations' own time -----------------------------------------------
-
-def book(client, officer, **overrides):
-    response = client.post("/api/v1/meetings", json=meeting(**overrides), headers=officer)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def test_a_geneva_booking_shows_geneva_time_across_dst(client, officer):

@@ -6,24 +6,18 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 from sqlalchemy import text
 
 from scheduler.extensions import db
 from scheduler.feeds import service as feeds
 
 from .feed_readers import ical_js_calendar_properties, read_everywhere
-from .helpers import TRAFFICKING_PROCESS, meeting
+from .helpers import TRAFFICKING_PROCESS, book
 
 HOSTILE_TITLE = ("Line one\r\nEND:VEVENT\rBEGIN:VEVENT, commas; semicolons \\ backslash \\n not a newline "
                  "🙂🇺🇳 " + "اجتماع" * 33 + "会议" * 100)
 STORED_HOSTILE_TITLE = HOSTILE_TITLE.replace("\r\n", "\n").replace("\r", "\n")
 
-
-def book(client, headers, **overrides):
-    response = client.post("/api/v1/meetings", json=meeting(**overrides), headers=headers)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def uid(meeting_json) -> str:

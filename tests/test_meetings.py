@@ -1,13 +1,8 @@
 """Meetings over HTTP: times and zones, changes with If-Match, cancel and postpone, history, lists."""
 import pytest
 
-from .helpers import TRAFFICKING_PROCESS, meeting
+from .helpers import TRAFFICKING_PROCESS, book, meeting
 
-
-def book(client, headers, **overrides):
-    response = client.post("/api/v1/meetings", json=meeting(**overrides), headers=headers)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def field_errors(response) -> dict:

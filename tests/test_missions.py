@@ -8,13 +8,8 @@ from scheduler.extensions import limiter
 
 from .conftest import bearer, make_token
 from .feed_readers import read_everywhere
-from .helpers import FIRST_INFORMAL_MEETING, TRAFFICKING_PROCESS, meeting
+from .helpers import FIRST_INFORMAL_MEETING, TRAFFICKING_PROCESS, book, meeting
 
-
-def book(client, headers, **overrides):
-    response = client.post("/api/v1/meetings", json=meeting(**overrides), headers=headers)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 @pytest.fixture

@@ -150,3 +150,9 @@ def test_a_series_title_is_not_told_to_those_who_see_only_part_of_it(client, off
                  headers=officer)
     public = client.get(f"/api/v1/series/{series['id']}").json
     assert public["title"] == "Public" and "SECRET" not in str(public)
+
+
+def test_changing_following_needs_its_first_occurrence(client, officer):
+    series = create(client, officer, **{"from": "2027-03-01", "count": 2}).json
+    response = client.patch(f"/api/v1/series/{series['id']}/following", json={"title": "x"}, headers=officer)
+    assert response.status_code == 422 and "from" in response.json["errors"]["query"]

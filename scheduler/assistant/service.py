@@ -18,23 +18,19 @@ from ..rooms.models import Room, RoomBlock
 from ..rooms.service import get_room
 from ..times import LocalTimeError, lenient_utc, to_local, to_utc
 from ..venues.models import Venue
-from ..venues.service import find_venue
+from ..venues.service import find_venue, only_venue
 
 MAX_DAYS = 92  # about a quarter: enough to plan, bounded so that every answer is quick
 DEFAULT_DAYS = 7
 
 
-def _venue(code: str | None) -> Venue:
+def _venue(code: str | None, location: str = "query") -> Venue:
     """The venue named, or the only one there is."""
-    if code:
-        venue = find_venue(code)
-        if venue is None:
-            raise FieldErrors({"venue": f"No venue {code!r}"}, location="query")
-        return venue
-    venues = db.session.scalars(select(Venue).limit(2)).all()
-    if len(venues) != 1:
-        raise FieldErrors({"venue": "Say which venue"}, location="query")
-    return venues[0]
+    venue = find_venue(code) if code else only_venue()
+    if venue is None:
+        raise FieldErrors({"venue": f"No venue {code!r}" if code else "Give the venue's code (e.g. UNHQ)"},
+                          location=location)
+    return venue
 
 
 def _days(first: date, last: date, location="query") -> list[date]:
@@ -158,7 +154,7 @@ def free_rooms(data: dict) -> dict:
 def search(data: dict) -> dict:
     """Ranked options for a meeting of a given length: whole standard slots first, then the
     smallest fitting room, then the earliest time."""
-    venue = _venue(data.get("venue"))
+    venue = _venue(data.get("venue"), location="json")
     tz = venue.timezone
     days = [day for day in _days(data["earliest"], data["latest"], location="json") if venue.is_working_day(day)]
     duration = timedelta(minutes=data["duration_minutes"])

@@ -22,7 +22,7 @@ from ..rooms.models import Room
 from ..rooms.service import find_room, lock_rooms
 from ..times import LocalTimeError, to_local, to_utc
 from ..venues.models import Venue
-from ..venues.service import find_venue
+from ..venues.service import find_venue, only_venue
 from ..missions.models import Mission
 from .models import HOLDING_STATUSES, Meeting, MeetingChange, MeetingInvitation
 from .visibility import can_see_as, hidden_fields, visible_condition
@@ -89,8 +89,7 @@ def _filter_moment(value: datetime, filters: dict, field: str) -> datetime:
     elif filters.get("venue"):
         venue = find_venue(filters["venue"])
     else:
-        venues = db.session.scalars(select(Venue).limit(2)).all()
-        venue = venues[0] if len(venues) == 1 else None
+        venue = only_venue()
     if venue is None:
         raise FieldErrors({field: "Give a UTC offset, or filter on a room or venue whose local time this is"})
     try:

@@ -3,7 +3,6 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from ..accounts.service import BOOKING_ROLES, current_actor, requires
-from ..errors import FieldErrors
 from ..schema_fields import QuerySchema
 from . import service
 from .schemas import FollowingCancelSchema, FollowingChangeSchema, SeriesOutSchema, SeriesSchema
@@ -13,6 +12,11 @@ blp = Blueprint("series", __name__, url_prefix="/api/v1/series", description="Re
 
 class FromQuery(QuerySchema):
     from_ = fields.Integer(data_key="from", metadata={"description": "The first occurrence (meeting id) to act on"})
+
+
+class RequiredFromQuery(QuerySchema):
+    from_ = fields.Integer(data_key="from", required=True,
+                           metadata={"description": "The first occurrence (meeting id) to change"})
 
 
 @blp.route("")
@@ -41,13 +45,11 @@ class SeriesById(MethodView):
 @blp.route("/<int:series_id>/following")
 class Following(MethodView):
     @requires(*BOOKING_ROLES)
-    @blp.arguments(FromQuery, location="query")
+    @blp.arguments(RequiredFromQuery, location="query")
     @blp.arguments(FollowingChangeSchema)
     @blp.response(200, SeriesOutSchema)
     def patch(self, query, data, series_id):
         """Change an occurrence (`from`) and all that follow it; all or nothing"""
-        if "from_" not in query:
-            raise FieldErrors({"from": "Say from which occurrence (meeting id)"}, location="query")
         return service.change_following(series_id, query["from_"], data, current_actor())
 
 

@@ -22,6 +22,12 @@ def find_venue(code: str) -> Venue | None:
     return db.session.scalar(select(Venue).where(Venue.code == code.upper()))
 
 
+def only_venue() -> Venue | None:
+    """The venue, when there is just one: then callers need not name it."""
+    venues = db.session.scalars(select(Venue).limit(2)).all()
+    return venues[0] if len(venues) == 1 else None
+
+
 def get_venue(code: str) -> Venue:
     venue = find_venue(code)
     if venue is None:
