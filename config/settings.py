@@ -63,4 +63,17 @@ def load_settings(environ=os.environ) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_WRITES": environ.get("RATELIMIT_WRITES", "300 per minute"),
         "RATELIMIT_FEED_MISSES": environ.get("RATELIMIT_FEED_MISSES", "20 per minute"),
+        "RATELIMIT_SIGN_IN": environ.get("RATELIMIT_SIGN_IN", "10 per minute"),
+        # The venue the Journal and the console show first, when several are loaded.
+        "DEFAULT_VENUE": environ.get("DEFAULT_VENUE", "UNHQ"),
+        # Web pages: signed-in people hold a session cookie, sent only over HTTPS when the service is
+        # reached over HTTPS, never readable by scripts, and not sent with cross-site form posts.
+        "SESSION_COOKIE_NAME": "scheduler_session",
+        "SESSION_COOKIE_SECURE": environ.get("PUBLIC_URL", "").startswith("https://"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": int(environ.get("SESSION_HOURS", "12")) * 3600,
+        # Forms are checked against the session's CSRF token only on web pages (see scheduler/web).
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     }

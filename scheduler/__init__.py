@@ -4,7 +4,7 @@ import os
 
 import hashlib
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
@@ -72,6 +72,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .health.api import blp as health_blp
 
     app.register_blueprint(health_blp)
+    from .web import init_app as init_web_pages
+
+    init_web_pages(app)
     track_changes()
 
     from .accounts.service import current_actor
@@ -139,8 +142,13 @@ def limit_writes(blueprint) -> None:
 
 
 def _writer() -> str:
+    """Who is writing: the bearer token, else the token a web session signed in with, else the address."""
     header = request.headers.get("Authorization", "")
-    return "token:" + hashlib.sha256(header.encode()).hexdigest() if header else "address:" + get_remote_address()
+    if header:
+        return "token:" + hashlib.sha256(header.encode()).hexdigest()
+    if session.get("token_id") is not None:
+        return f"session-token:{session['token_id']}"
+    return "address:" + get_remote_address()
 
 
 def add_security_headers(response):

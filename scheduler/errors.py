@@ -89,46 +89,48 @@ def error_body(status: int, message: str | None = None, **extra) -> dict:
     return body
 
 
-def register_error_handlers(app):
-    @app.errorhandler(ServiceError)
-    def service_error(error: ServiceError):
-        body = error_body(error.status_code, error.message, errors=error.errors, **error.extra)
-        return jsonify(body), error.status_code, error.headers
-
-    @app.errorhandler(MethodNotAllowed)
-    def method_not_allowed(error: MethodNotAllowed):
+def error_answer(error: Exception) -> tuple[dict, int, dict]:
+    """The body, status and headers that answer an error: the one place that decides them,
+    for the API (as JSON) and for the web pages (as HTML)."""
+    if isinstance(error, ServiceError):
+        return error_body(error.status_code, error.message, errors=error.errors, **error.extra), \
+            error.status_code, error.headers
+    if isinstance(error, MethodNotAllowed):
         # flask-smorest's handler drops the Allow header that RFC 9110 requires with 405.
-        response = jsonify(error_body(405, "This method is not allowed here"))
-        response.status_code = 405
-        response.headers["Allow"] = ", ".join(sorted(error.valid_methods or []))
-        return response
-
-    @app.errorhandler(IntegrityError)
-    def integrity_error(error: IntegrityError):
+        return error_body(405, "This method is not allowed here"), 405, \
+            {"Allow": ", ".join(sorted(error.valid_methods or []))}
+    if isinstance(error, IntegrityError):
         # Services translate the errors they expect; this is the last line for the rest.
         if is_overlap_violation(error):
-            return jsonify(error_body(409, "The room is already held for that time")), 409
+            return error_body(409, "The room is already held for that time"), 409, {}
         log.warning("integrity error: %s", error.orig)
-        return jsonify(error_body(409, "The change conflicts with existing data")), 409
-
-    @app.errorhandler(DataError)
-    def data_error(error: DataError):
+        return error_body(409, "The change conflicts with existing data"), 409, {}
+    if isinstance(error, DataError):
         # The database refused a value the schemas let through, e.g. /meetings/56566073504 on PostgreSQL,
         # whose id column holds 32 bits (SQLSTATE 22003). The client's doing, not the server's.
         log.warning("data error: %s", error.orig)
-        return jsonify(error_body(400, VALUE_OUT_OF_RANGE)), 400
-
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError):
+        return error_body(400, VALUE_OUT_OF_RANGE), 400, {}
+    if isinstance(error, OperationalError):
         log.error("database unavailable: %s", error.orig)
-        return jsonify(error_body(503, "The database is unavailable; try again shortly")), 503, {"Retry-After": "5"}
+        return error_body(503, "The database is unavailable; try again shortly"), 503, {"Retry-After": "5"}
+    if isinstance(error, HTTPException):
+        return error_body(error.code or 500, error.description), error.code or 500, {}
+    if isinstance(error, OverflowError) and SQLITE_INTEGER_OVERFLOW_MESSAGE in str(error):
+        # SQLite's counterpart of the DataError above, e.g. /meetings/99999999999999999999.
+        return error_body(400, VALUE_OUT_OF_RANGE), 400, {}
+    log.exception("unexpected error")
+    return error_body(500, "Internal error; it has been logged"), 500, {}
 
-    @app.errorhandler(Exception)
-    def unexpected(error: Exception):
-        if isinstance(error, HTTPException):
-            return jsonify(error_body(error.code or 500, error.description)), error.code or 500
-        if isinstance(error, OverflowError) and SQLITE_INTEGER_OVERFLOW_MESSAGE in str(error):
-            # SQLite's counterpart of the DataError above, e.g. /meetings/99999999999999999999.
-            return jsonify(error_body(400, VALUE_OUT_OF_RANGE)), 400
-        log.exception("unexpected error")
-        return jsonify(error_body(500, "Internal error; it has been logged")), 500
+
+# Registered for each of these, not just Exception: Flask picks the most specific class
+# registered anywhere (flask-smorest registers HTTPException for its own JSON errors).
+HANDLED_ERRORS = (ServiceError, MethodNotAllowed, IntegrityError, DataError, OperationalError, Exception)
+
+
+def register_error_handlers(app):
+    def json_error(error: Exception):
+        body, status, headers = error_answer(error)
+        return jsonify(body), status, headers
+
+    for error_class in HANDLED_ERRORS:
+        app.register_error_handler(error_class, json_error)

@@ -3,6 +3,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
+from flask_wtf.csrf import CSRFProtect
 from flask_smorest.pagination import PaginationMetadataSchema
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -39,3 +40,6 @@ api = SchedulerApi()
 
 # Storage from RATELIMIT_STORAGE_URI: memory by default, Redis to share limits between workers.
 limiter = Limiter(key_func=get_remote_address)
+
+# CSRF tokens for the web pages' forms (the API takes bearer tokens, not cookies, and needs none).
+csrf = CSRFProtect()

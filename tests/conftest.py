@@ -75,7 +75,8 @@ def pytest_generate_tests(metafunc):
 def app(database_url):
     # Rate limits are on, but high: the suite writes fast. tests/test_missions.py lowers them to test them.
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "RATELIMIT_WRITES": "100000 per minute", "RATELIMIT_FEED_MISSES": "100000 per minute"})
+                      "RATELIMIT_WRITES": "100000 per minute", "RATELIMIT_FEED_MISSES": "100000 per minute",
+                      "RATELIMIT_SIGN_IN": "100000 per minute"})
     with app.app_context():
         upgrade()
     yield app

@@ -103,9 +103,22 @@ def _actor_from_header() -> Actor:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Use 'Authorization: Bearer <token>'")
+    token = active_token(secret)
+    if token is None:
+        raise Unauthorized(UNKNOWN_TOKEN)
+    return actor_of(token)
+
+
+UNKNOWN_TOKEN = "The token is unknown, expired or revoked"
+
+
+def active_token(secret: str) -> ApiToken | None:
+    """The active token whose secret this is (API header or web sign-in), else None."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret.strip())))
-    if token is None or token_state(token) != "active":
-        raise Unauthorized("The token is unknown, expired or revoked")
+    return token if token is not None and token_state(token) == "active" else None
+
+
+def actor_of(token: ApiToken) -> Actor:
     return Actor(name=token.name, role=token.role, mission_code=token.mission_code)
 
 

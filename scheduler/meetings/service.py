@@ -430,12 +430,33 @@ def _pending_request(meeting_id: int, actor: Actor, if_match=None) -> Meeting:
     return meeting
 
 
+def pending_requests(actor: Actor) -> list[Meeting]:
+    """Missions' requests waiting for an officer, soonest first."""
+    return list(db.session.scalars(select(Meeting).where(Meeting.status == "requested", visible_condition(actor))
+                                   .order_by(Meeting.start, Meeting.id)))
+
+
+def requests_of(actor: Actor) -> list[Meeting]:
+    """The requests a mission made, whatever became of them, soonest first."""
+    return list(db.session.scalars(select(Meeting).where(Meeting.requested_by == actor.mission_code)
+                                   .order_by(Meeting.start, Meeting.id)))
+
+
+def _request_proposal(meeting: Meeting) -> conflicts.Proposal:
+    return _proposal(meeting.room, meeting.start, meeting.end, _snapshot(meeting), meeting_id=meeting.id)
+
+
+def request_conflicts(meeting: Meeting, actor: Actor) -> list[dict]:
+    """What approving a request would collide with now."""
+    return conflicts.hard_conflicts(_request_proposal(meeting), actor)
+
+
 def approve_request(meeting_id: int, status: str, actor: Actor, if_match=None) -> Meeting:
     """An officer books a mission's request: checked again now, under the room's lock, since
     the room may have been taken after the request was made."""
     meeting = _pending_request(meeting_id, actor, if_match)
     lock_rooms([meeting.room_id])
-    proposal = _proposal(meeting.room, meeting.start, meeting.end, _snapshot(meeting), meeting_id=meeting.id)
+    proposal = _request_proposal(meeting)
     found = conflicts.hard_conflicts(proposal, actor)
     if found:
         _refuse(proposal, found, actor)

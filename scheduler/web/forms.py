@@ -1,0 +1,108 @@
+"""HTML forms to API payloads: a form is read into the same dict a JSON client sends, and loaded
+by the same marshmallow schema, so the pages and the API give the same answers to the same input.
+"""
+import re
+
+from marshmallow import Schema, ValidationError
+from werkzeug.datastructures import MultiDict
+
+from ..errors import FieldErrors
+
+# Fields of the meeting form copied as typed (the schema validates them).
+MEETING_TEXT_FIELDS = ("title", "kind", "body", "room", "status", "visibility", "description", "notes")
+# Form fields that are not part of the payload.
+FORM_ONLY_FIELDS = ("csrf_token", "version")
+
+
+class FormErrors(Exception):
+    """Messages per form field, as the API would give them."""
+
+    def __init__(self, errors: dict):
+        super().__init__("The form is not valid")
+        self.errors = {field: messages if isinstance(messages, list) else [messages]
+                       for field, messages in errors.items()}
+
+
+def _number(text: str):
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text  # not a number: the schema says so
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _codes(text: str) -> list[str]:
+    return [code for code in re.split(r"[\s,;]+", text.strip().upper()) if code]
+
+
+def meeting_payload(form: MultiDict) -> dict:
+    """The JSON body of a booking or change, from the meeting form.
+
+    Times are given as a venue-local day with start and end times of day, or a day and a
+    standard slot; they become the API's local `start`/`end` or `date`/`slot`.
+    """
+    data = {name: form[name] for name in MEETING_TEXT_FIELDS if name in form}
+    if "process" in form:
+        data["process"] = form["process"].strip() or None
+    day, slot = form.get("date", "").strip(), form.get("slot", "").strip()
+    if slot:
+        data.update(date=day, slot=slot)
+    elif "start" in form or "end" in form:
+        if not day:
+            raise FormErrors({"date": "Give the day of the meeting"})
+        data.update(start=f"{day}T{form.get('start', '').strip()}", end=f"{day}T{form.get('end', '').strip()}")
+    if "expected_participants" in form:
+        data["expected_participants"] = _number(form["expected_participants"])
+    if "organizers" in form:
+        data["organizers"] = _lines(form["organizers"])
+    if "invited_missions" in form:
+        data["invited_missions"] = _codes(form["invited_missions"])
+    if "languages_given" in form:  # unticked boxes are not sent: this hidden field says the list was shown
+        data["languages"] = form.getlist("languages")
+    if "webcast_given" in form:
+        data["webcast"] = "webcast" in form
+    return data
+
+
+def subscription_payload(form: MultiDict) -> dict:
+    return {"name": form.get("name", ""), "rooms": form.getlist("rooms"), "processes": form.getlist("processes"),
+            "kinds": form.getlist("kinds"), "bodies": _lines(form.get("bodies", ""))}
+
+
+def load(schema: Schema, payload: dict) -> dict:
+    """Validate a payload as the API does; FormErrors with the API's messages."""
+    try:
+        return schema.load(payload)
+    except ValidationError as error:
+        raise FormErrors(_flat(error.messages)) from error
+
+
+def service_errors(error: FieldErrors) -> FormErrors:
+    """A service's 422, whatever location it names, as form errors."""
+    merged = {}
+    for fields in (error.errors or {}).values():
+        merged.update(fields)
+    return FormErrors(merged)
+
+
+def _flat(messages: dict) -> dict:
+    """Messages of list items (languages.0) shown at their list field."""
+    flat: dict[str, list[str]] = {}
+    for field, value in messages.items():
+        if isinstance(value, dict):
+            flat.setdefault(field, []).extend(message for item in value.values()
+                                              for message in (item if isinstance(item, list) else [item]))
+        else:
+            flat.setdefault(field, []).extend(value if isinstance(value, list) else [value])
+    return flat
+
+
+def carried_fields(form: MultiDict, **overrides) -> list[tuple[str, str]]:
+    """The submitted form as hidden fields, with some values replaced: one click re-submits it
+    with another room or time (the alternatives of a refused booking)."""
+    items = [(name, value) for name, value in form.items(multi=True)
+             if name not in overrides and name != "csrf_token"]
+    return items + [(name, value) for name, value in overrides.items()]

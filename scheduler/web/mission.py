@@ -1,0 +1,97 @@
+"""A mission's pages: its requests and their fate, asking for a room, its calendar subscriptions."""
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed
+from ..extensions import db
+from ..feeds.links import feed_url, webcal_url
+from ..meetings import service as meetings
+from ..meetings.schemas import MeetingInputSchema, WithdrawalSchema
+from ..missions import service as missions
+from ..missions.schemas import SubscriptionSchema
+from ..rooms.models import Room
+from ..conflicts import natural_key
+from ..meetings.models import KINDS
+from ..processes.models import Process
+from . import forms
+from .blueprint import blp
+from .console import NEW_MEETING_DEFAULTS, if_match_from, flash_warnings, form_choices, submit_meeting
+from .session import page_actor, signed_in
+
+
+def _subscription_choices() -> dict:
+    rooms = sorted(db.session.scalars(select(Room).where(Room.active)), key=lambda room: natural_key(room.code))
+    return {"rooms": rooms, "processes": db.session.scalars(select(Process).order_by(Process.title)).all(),
+            "kinds": KINDS}
+
+
+def _home(created=None, subscription_form=None, subscription_errors=None, status=200):
+    actor = page_actor()
+    return render_template("mission.html", mission=missions.get_mission(actor.mission_code),
+                           requests=meetings.requests_of(actor), subscriptions=missions.list_subscriptions(actor),
+                           created=created, subscription_form=subscription_form or {},
+                           subscription_errors=subscription_errors or {}, **_subscription_choices()), status
+
+
+@blp.get("/mission")
+@signed_in("mission")
+def mission_home():
+    return _home()
+
+
+@blp.route("/mission/requests/new", methods=["GET", "POST"])
+@signed_in("mission")
+def mission_request():
+    if request.method == "GET":
+        form = MultiDict({**NEW_MEETING_DEFAULTS, "visibility": "missions", **request.args.to_dict()})
+        return render_template("meeting_new.html", form=form, outcome={}, requesting=True, **form_choices())
+    meeting, outcome = submit_meeting(request.form, MeetingInputSchema(),
+                                      lambda data: meetings.create_meeting(data, page_actor()))
+    if meeting is None:
+        return render_template("meeting_new.html", form=request.form, outcome=outcome, requesting=True,
+                               **form_choices()), 422
+    flash(f"Requested: {meeting.title}. An officer will decide; its status shows here.", "success")
+    if meeting.conflicts:
+        flash("The room is taken at that time as things stand: the officer may offer another room or time.",
+              "warning")
+    flash_warnings(meeting)
+    return redirect(url_for("web.mission_home"), code=303)
+
+
+@blp.post("/mission/requests/<int:meeting_id>/withdraw")
+@signed_in("mission")
+def mission_withdraw(meeting_id):
+    try:
+        data = forms.load(WithdrawalSchema(), {"reason": request.form.get("reason") or "Withdrawn by the mission"})
+        meeting = meetings.withdraw_request(meeting_id, data["reason"], page_actor(),
+                                            if_match_from(meeting_id, request.form))
+    except (forms.FormErrors, Conflict, PreconditionFailed, NotFound) as error:
+        flash(getattr(error, "message", "The reason is not valid"), "error")
+    else:
+        flash(f"Withdrawn: {meeting.title}", "success")
+    return redirect(url_for("web.mission_home"), code=303)
+
+
+@blp.post("/mission/subscriptions")
+@signed_in("mission")
+def mission_subscribe():
+    """The secret address is shown on this one page, once: only its hash is kept."""
+    try:
+        data = forms.load(SubscriptionSchema(), forms.subscription_payload(request.form))
+        subscription, secret = missions.create_subscription(data, page_actor())
+    except forms.FormErrors as error:
+        return _home(subscription_form=request.form, subscription_errors=error.errors, status=422)
+    except FieldErrors as error:
+        return _home(subscription_form=request.form, subscription_errors=forms.service_errors(error).errors,
+                     status=422)
+    path = f"subscriptions/{secret}.ics"
+    return _home(created={"subscription": subscription, "https": feed_url(path), "webcal": webcal_url(path)})
+
+
+@blp.post("/mission/subscriptions/<int:subscription_id>/revoke")
+@signed_in("mission")
+def mission_revoke(subscription_id):
+    missions.revoke_subscription(subscription_id, page_actor())
+    flash("Subscription revoked: its address no longer works.", "success")
+    return redirect(url_for("web.mission_home"), code=303)
