@@ -29,8 +29,9 @@ def day_bounds(venue: Venue, day: date) -> tuple[datetime, datetime]:
 
 
 def venue_rooms(venue: Venue) -> list[Room]:
+    """The venue's rooms, chambers first (the largest), as officers scan them."""
     rooms = db.session.scalars(select(Room).where(Room.venue_id == venue.id))
-    return sorted(rooms, key=lambda room: natural_key(room.code))
+    return sorted(rooms, key=lambda room: (-room.capacity, natural_key(room.code)))
 
 
 def meetings_between(venue: Venue, start: datetime, end: datetime, actor: Actor,

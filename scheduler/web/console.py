@@ -13,6 +13,7 @@ from ..meetings import service
 from ..conflicts import natural_key
 from ..meetings.models import KINDS, LANGUAGES
 from ..rooms.models import Room
+from ..rooms.service import find_room
 from ..meetings.schemas import ApprovalSchema, MeetingInputSchema, MeetingUpdateSchema, ReasonSchema
 from ..processes.models import Process
 from ..times import local_date, to_local
@@ -90,7 +91,8 @@ def _alternative_forms(form: MultiDict, alternatives: dict) -> list[dict]:
         choices.append({"label": f"{room['name']} ({room['room']}, {room['capacity']} seats), same time",
                         "fields": forms.carried_fields(form, room=room["room"])})
     for time in alternatives.get("times", []):
-        start, end = datetime.fromisoformat(time["start"]), datetime.fromisoformat(time["end"])
+        tz = find_room(time["room"]).venue.timezone  # for the zone's name (EDT), not only its offset
+        start, end = (to_local(datetime.fromisoformat(time[edge]), tz) for edge in ("start", "end"))
         choices.append({"label": f"{start:%A %d %B}, {start:%H:%M}\u2013{end:%H:%M} {start.tzname() or ''}, "
                                  f"same room",
                         "fields": forms.carried_fields(form, date=start.date().isoformat(),
