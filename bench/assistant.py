@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (Calendar, ThrowawayDatabase, add_database_argument, admin_url, bulk_load,  # noqa: E402
-                    machine, preload_rows, summary, working_days)
+                    machine, preload_rows, summary, timed, working_days)
 from sqlalchemy import text  # noqa: E402
 
 from scheduler.extensions import db  # noqa: E402
@@ -47,14 +47,6 @@ def add_rooms(database: ThrowawayDatabase) -> list[tuple[int, str]]:
     database.rooms = {row.id: {"code": row.code, "capacity": row.capacity, "features": row.features}
                       for row in rows}
     return [(row.id, row.code) for row in rows]
-
-
-def timed(call) -> float:
-    started = time.perf_counter()
-    response = call()
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:500])
-    return elapsed
 
 
 def main(argv=None) -> int:

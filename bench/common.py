@@ -11,6 +11,7 @@ import platform
 import random
 import statistics
 import sys
+import time
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
@@ -263,6 +264,15 @@ class ThrowawayDatabase:
 
 
 # --- figures ---------------------------------------------------------------------------
+
+def timed(call) -> float:
+    """Seconds one request through the test client takes; anything but a 200 stops the benchmark."""
+    started = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:500])
+    return elapsed
+
 
 def summary(seconds: list[float]) -> dict:
     ms = sorted(s * 1000 for s in seconds)

@@ -14,14 +14,13 @@ import argparse
 import random
 import re
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (Calendar, ThrowawayDatabase, add_database_argument, admin_url, bulk_load,  # noqa: E402
-                    machine, preload_rows, summary, working_days)
+                    machine, preload_rows, summary, timed, working_days)
 from sqlalchemy import text  # noqa: E402
 
 from scheduler.extensions import db  # noqa: E402
@@ -48,14 +47,6 @@ def signed_in_client(database: ThrowawayDatabase):
     response = client.post("/sign-in", data={"token": database.token, "csrf_token": csrf})
     assert response.status_code == 303, response.status_code
     return client
-
-
-def timed(call) -> float:
-    started = time.perf_counter()
-    response = call()
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:300])
-    return elapsed
 
 
 def main(argv=None) -> int:
