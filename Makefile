@@ -3,8 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN = $(VENV)/bin
 PORT ?= 8000
+# The browser the end-to-end tests (tests/e2e) drive; Playwright's own download does not work here.
+CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test migrate seed clean
+.PHONY: run test browser migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +34,22 @@ seed: migrate
 run: seed
 	PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.conf.py wsgi:app
 
-test: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json
+# Debian's Chromium, installed where it is missing and we are root; elsewhere a message says how. Without it
+# the browser tests skip, or fail where REQUIRE_BROWSER=1 (as in CI: .ci/run): tests/e2e/conftest.py decides.
+browser:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q chromium fonts-liberation \
+			|| { apt-get update -q && apt-get install -y -q chromium fonts-liberation; }; \
+	fi; \
+	if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+		echo "No browser at $(CHROMIUM_PATH): the browser tests (tests/e2e) skip, or fail with" \
+			"REQUIRE_BROWSER=1 or REQUIRE_POSTGRES=1. Install it: 'sudo apt-get install chromium'." >&2; \
+	fi
+
+test: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json browser
 	$(BIN)/python -m pytest
 
 clean:
