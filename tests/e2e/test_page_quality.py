@@ -1,0 +1,70 @@
+"""What a person notices: a phone screen, the keyboard alone, a mission's subscription address."""
+import re
+
+from ..conftest import bearer, make_token
+from ..helpers import FIRST_INFORMAL_MEETING, book
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_journal_fits_a_phone_screen_without_sideways_scrolling(app, page, screenshot):
+    headers = bearer(make_token(app, "officer", "Officer"))
+    book(app.test_client(), headers, **{**FIRST_INFORMAL_MEETING, "visibility": "public", "process": None,
+                                        "languages": ["ar", "zh", "en", "fr", "ru", "es"], "webcast": True})
+    page.set_viewport_size(PHONE)
+    page.goto("/journal/2017-06-16")
+    assert page.get_by_text("First informal meeting").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot("phone")
+
+
+def test_sign_in_and_booking_work_from_the_keyboard_alone(app, page):
+    token = make_token(app, "officer", "Officer")
+    page.goto("/sign-in")
+    assert page.evaluate("document.activeElement.id") == "f-token"  # the page starts in its one field
+    page.keyboard.type(token)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/console/day/"))
+
+    page.goto("/console/meetings/new?room=ECOSOC&date=2017-06-19")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")  # past the navigation, to the page's own content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-title"
+    page.keyboard.type("Keyboard briefing")
+    page.keyboard.press("Enter")  # submits the form
+    page.wait_for_url(re.compile(r"/console/day/2017-06-19"))
+    assert page.locator("td.meeting", has_text="Keyboard briefing").is_visible()
+
+
+def test_a_refused_field_is_announced_and_tied_to_its_message(app, page):
+    page.goto("/sign-in")
+    page.get_by_label("Access token").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    field = page.get_by_label("Access token")
+    assert field.get_attribute("aria-invalid") == "true"
+    message = page.locator(f"#{field.get_attribute('aria-describedby')}")
+    assert message.inner_text() == "The token is unknown, expired or revoked"
+
+
+def test_mission_copies_its_new_subscription_address(app, page, screenshot):
+    token = make_token(app, "mission", "Permanent Mission of Belgium", mission="BEL")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/sign-in")
+    page.get_by_label("Access token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/mission$"))
+    assert page.get_by_text("No subscriptions yet").is_visible()
+    page.get_by_label("Name").fill("ECOSOC Chamber")
+    page.get_by_label("Rooms (none: all)").select_option("ECOSOC")
+    page.get_by_role("button", name="Subscribe").click()
+
+    address = page.get_by_label("Calendar address (webcal)").input_value()
+    assert re.fullmatch(r"webcal://127\.0\.0\.1:\d+/feeds/subscriptions/[\w-]+\.ics", address)
+    page.get_by_role("button", name="Copy").first.click()
+    assert page.get_by_role("button", name="Copied").is_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    screenshot("subscription", full_page=False)
+    feed = page.request.get(address.replace("webcal://", "http://"))
+    assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
