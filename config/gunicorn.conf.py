@@ -1,13 +1,40 @@
 """gunicorn settings, from the environment (see README: Configuration)."""
+import glob
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Off unless asked for: the app writes one line per request itself, with its request id and without
+# the secret token of a subscription feed's URL, which gunicorn's line would show.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 # Load the app before forking so a broken configuration stops the master at once.
 preload_app = True
+
+# Prometheus metrics: each worker counts in its own files in this directory, and /metrics adds them
+# all up (prometheus_client's multiprocess mode). It has to be set before the app is loaded.
+# Without PROMETHEUS_MULTIPROC_DIR a private temporary directory is made, and removed on exit.
+OWN_METRICS_DIR_PREFIX = os.path.join(tempfile.gettempdir(), "scheduler-metrics-")
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix=os.path.basename(OWN_METRICS_DIR_PREFIX))
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+os.makedirs(metrics_dir, exist_ok=True)
+for stale in glob.glob(os.path.join(metrics_dir, "*.db")):  # a previous run's counts must not be added to this one's
+    os.remove(stale)
+
+
+def child_exit(server, worker):
+    # An exited worker's counts stay in the sum; only its live gauges (none yet) are dropped.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if metrics_dir.startswith(OWN_METRICS_DIR_PREFIX):
+        shutil.rmtree(metrics_dir, ignore_errors=True)

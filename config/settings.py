@@ -54,6 +54,12 @@ def load_settings(environ=os.environ) -> dict:
         "ICAL_UID_DOMAIN": environ.get("ICAL_UID_DOMAIN", "scheduler.invalid"),
         # Feeds hold meetings that ended at most this many days ago, and everything ahead.
         "FEED_PAST_DAYS": int(environ.get("FEED_PAST_DAYS", "90")),
+        # Logs on standard error: "json" (one object a line, for collectors) or "text"; JSON in production.
+        "LOG_FORMAT": environ.get("LOG_FORMAT") or ("json" if env == "production" else "text"),
+        "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO").upper(),
+        # Prometheus metrics at /metrics; with METRICS_TOKEN set, a scrape must send "Authorization: Bearer <it>".
+        "METRICS_ENABLED": environ.get("METRICS_ENABLED", "1") != "0",
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN", ""),
         # Rate limits (Flask-Limiter). memory:// counts per worker; redis://host:6379 shares the counts.
         "RATELIMIT_ENABLED": environ.get("RATELIMIT_ENABLED", "1") != "0",
         # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none is trusted).

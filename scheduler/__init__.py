@@ -12,6 +12,7 @@ from sqlalchemy import event
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
 from .extensions import api, db, limiter, migrate
+from .observability import init_app as init_observability
 
 API_SETTINGS = {
     "API_TITLE": "Scheduler",
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.sort_keys = False
     os.makedirs(app.instance_path, exist_ok=True)  # where the embedded SQLite database lives
+    init_observability(app)
     logging.basicConfig(level=logging.INFO)
 
     if app.config["TRUSTED_PROXIES"]:
