@@ -19,8 +19,8 @@ Each of `--concurrency` threads keeps one keep-alive connection and sends one re
      A third of the polls of a feed whose ETag is known send it in If-None-Match (304 when unchanged).
    - 10% the scheduling assistant: a room's availability for a week, rooms free for a slot, a two-week search.
    - 5% bookings (POST /api/v1/meetings as an officer, public, in the months ahead of today that the data
-     covers): two thirds at a time no meeting holds (expect 201), one third half an hour into a meeting that
-     holds the room (expect 409).
+     covers): two thirds at a time no meeting holds (expect 201), one third overlapping a meeting that holds the room
+     (moved by half its length: expect 409).
 2. Warm, `--warm-seconds`: public feeds only and no writes, after every client polled every public feed once
    (untimed), so that each worker has them cached: what a poll costs when nothing changed.
 
@@ -302,10 +302,10 @@ class Client(threading.Thread):
     def booking(self):
         colliding = self.rng.random() < 1 / 3
         if colliding:
-            # Half an hour into a meeting that holds the room: the room is taken.
+            # Moved by half its length, a meeting that holds the room overlaps itself: the room is taken.
             room, start, end = self.rng.choice(self.world.holding)
-            zone = ZoneInfo(room.zone)
-            start, end = (start + timedelta(minutes=30)).astimezone(zone), (end + timedelta(minutes=30)).astimezone(zone)
+            zone, shift = ZoneInfo(room.zone), (end - start) / 2
+            start, end = (start + shift).astimezone(zone), (end + shift).astimezone(zone)
         else:
             found = self.world.reserve_free_time(self.rng)
             if found is None:
@@ -333,36 +333,45 @@ class Client(threading.Thread):
                 self.results.booked_ids.append(json.loads(body)["id"])
 
 
-def server_cpu_seconds(master_pid: int | None) -> float:
-    """CPU seconds used so far by the gunicorn master's worker processes (0 without --server-pid)."""
-    if not master_pid:
-        return 0.0
+def cpu_seconds(pids) -> float:
+    """CPU seconds the processes used so far (from /proc: they must run on this machine)."""
     total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
-    with contextlib.suppress(OSError):
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-        for pid in children:
-            with contextlib.suppress(OSError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
     return total
 
 
-def run_phase(name, seconds, args, world, token, results, etags) -> tuple[float, float, float]:
-    """Runs the clients; returns the timed seconds, the cores the client process used meanwhile and the
-    cores the server's workers used (with --server-pid; else 0)."""
+def server_processes(master_pid: int | None, dsn: str) -> tuple[list[str], list[int]]:
+    """The gunicorn master's workers, and the PostgreSQL backends serving the database (the app's pools)."""
+    if not master_pid:
+        return [], []
+    with contextlib.suppress(OSError):
+        workers = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    with psycopg.connect(dsn, connect_timeout=5) as conn:
+        backends = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    return workers, backends
+
+
+def run_phase(name, seconds, args, world, token, results, etags, dsn) -> tuple[float, float, float, float]:
+    """Runs the clients; returns the timed seconds, and the cores that the client process, the server's
+    workers and its PostgreSQL backends used meanwhile (the last two with --server-pid; else 0)."""
     phase = Phase(name, seconds, args.concurrency)
     clients = [Client(n, args, world, token, results, etags, phase) for n in range(args.concurrency)]
     for client in clients:
         client.start()
     while not phase.timing_started and any(client.is_alive() for client in clients):
         time.sleep(0.05)
-    cpu, server_cpu = resource.getrusage(resource.RUSAGE_SELF), server_cpu_seconds(args.server_pid)
+    workers, backends = server_processes(args.server_pid, dsn)  # the pools are open by now
+    cpu, worker_cpu, backend_cpu = resource.getrusage(resource.RUSAGE_SELF), cpu_seconds(workers), cpu_seconds(backends)
     for client in clients:
         client.join()
     after = resource.getrusage(resource.RUSAGE_SELF)
     elapsed = time.perf_counter() - phase.timing_started
     return (elapsed, (after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime) / elapsed,
-            (server_cpu_seconds(args.server_pid) - server_cpu) / elapsed)
+            (cpu_seconds(workers) - worker_cpu) / elapsed, (cpu_seconds(backends) - backend_cpu) / elapsed)
 
 
 # --- the checks ------------------------------------------------------------------------
@@ -431,7 +440,8 @@ def main(argv=None) -> int:
     parser.add_argument("--secrets-file", type=Path, default=DEFAULT_SECRETS_FILE)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--server-pid", type=int,
-                        help="gunicorn's master process id, on this machine: prints the CPU its workers used")
+                        help="gunicorn's master process id, on this machine: prints the CPU that its workers and "
+                             "their PostgreSQL backends used")
     args = parser.parse_args(argv)
     args.url = args.url.rstrip("/")
     dsn = make_url(args.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -448,9 +458,9 @@ def main(argv=None) -> int:
     postgres_start = postgres_started(dsn)
     phases = {}
     if args.seconds > 0:
-        phases["mixed"] = run_phase("mixed", args.seconds, args, world, token, results, etags)
+        phases["mixed"] = run_phase("mixed", args.seconds, args, world, token, results, etags, dsn)
     if args.warm_seconds > 0:
-        phases["warm"] = run_phase("warm", args.warm_seconds, args, world, token, results, etags)
+        phases["warm"] = run_phase("warm", args.warm_seconds, args, world, token, results, etags, dsn)
     checks = check_database(dsn, results.booked_ids)
     if postgres_started(dsn) != postgres_start:
         print("\nNOTE: PostgreSQL restarted during the run (someone else's test?): 503s are expected meanwhile")
@@ -458,12 +468,14 @@ def main(argv=None) -> int:
     print()
     for line in machine(make_url(args.database_url)):
         print(line)
-    for phase, (seconds, client_cpu, server_cores) in phases.items():
+    for phase, (seconds, client_cores, worker_cores, backend_cores) in phases.items():
         total = len(combined(results, phase))
-        server = (f"; gunicorn workers used {server_cores:.2f} cores = "
-                  f"{server_cores * seconds / max(total, 1) * 1000:.1f} ms CPU a request") if args.server_pid else ""
         print(f"{phase}: {total:,} requests in {seconds:.1f} s = {total / seconds:.0f} req/s "
-              f"({args.concurrency} client threads; the client used {client_cpu:.2f} cores{server})")
+              f"({args.concurrency} client threads; the client used {client_cores:.2f} cores)")
+        if args.server_pid:
+            per_request = seconds / max(total, 1) * 1000
+            print(f"  CPU: gunicorn workers {worker_cores:.2f} cores = {worker_cores * per_request:.1f} ms a request; "
+                  f"their PostgreSQL backends {backend_cores:.2f} cores = {backend_cores * per_request:.1f} ms a request")
     print_table(results, phases)
 
     statuses = [(status, n) for kinds in results.statuses.values() for status, n in kinds.items()]
