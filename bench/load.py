@@ -55,7 +55,6 @@ from sqlalchemy.engine import make_url  # noqa: E402
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/scheduler_scale"
 DEFAULT_SECRETS_FILE = PROJECT_ROOT / "instance" / "scale-subscriptions.txt"
-HOLDING = ("tentative", "confirmed")
 FEED_PAST_DAYS = 90  # the app's default: feeds hold meetings that ended up to this many days ago
 TARGETS = {"booking p99 ms": 100.0, "warm feed p50 ms": 10.0}
 

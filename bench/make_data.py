@@ -1,7 +1,8 @@
 """Scale data: ten years of a busy duty station in PostgreSQL, for bench/load.py.
 
     .venv/bin/python bench/make_data.py [--database-url postgresql://postgres@127.0.0.1:5432/scheduler_scale]
-        [--meetings 130000] [--until YYYY-MM-DD] [--secrets-file instance/scale-subscriptions.txt] [--replace]
+        [--meetings 130000] [--years 10] [--until YYYY-MM-DD] [--secrets-file instance/scale-subscriptions.txt]
+        [--jobs N] [--replace]
 
 What it loads (see docs/PERFORMANCE.md, "Scale"):
 - the database is created if missing, migrated with Flask-Migrate's `upgrade()` and seeded with the app's
