@@ -14,13 +14,19 @@ draws path, query and body values from dictionaries of those real codes, ids and
 Data made by one case stays for the next cases of the same operation (the database is
 emptied between tests, not between cases); that is on purpose: a cancelled meeting, a
 second booking of a held room, a room made inactive are states worth reaching.
+
+`test_api_statefully` then runs scenarios: chains of calls where each step takes an id, a
+code or a slug from an earlier response (the document's links, which schemathesis infers),
+each scenario starting from the same data, every response checked the same way.
 """
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from scheduler import create_app
+from scheduler.extensions import db
+from scheduler.feeds.service import clear_cache
 
 from .helpers import FIRST_INFORMAL_MEETING, TRAFFICKING_PROCESS, meeting
 
@@ -48,7 +54,6 @@ def _dictionary(name, probability=0.5):
 
 CONFIG = schemathesis.Config.from_dict({
     "generation": {"max-examples": MAX_EXAMPLES},
-    "phases": {"stateful": {"enabled": False}},
     "checks": {
         # Expects 2xx for every schema-valid request; this API also answers those with 404, 409 and 422
         # for what a schema cannot say (a venue that does not exist, start/end and date/slot both given).
@@ -149,3 +154,89 @@ def known_data(client, officer):
 def test_api(case, app, officer, known_data):
     case.call_and_validate(app=app, headers=officer)
 
+
+# Stateful phase: scenarios of up to STATEFUL_STEPS calls, each step following a link from an earlier
+# response (POST /meetings 201 -> GET, PATCH, /cancel, /history of that id; POST /processes 201 -> GET
+# /processes/{slug}; ...). Schemathesis infers the links from the response schemas and path parameters.
+STATEFUL_SCENARIOS = 150
+STATEFUL_STEPS = 10
+# Links the scenarios must be able to follow: were inference to stop finding them, the test would quietly
+# fall back to unrelated calls.
+EXPECTED_LINKS = [
+    ("POST /api/v1/meetings", "201", "GET /api/v1/meetings/{meeting_id}"),
+    ("POST /api/v1/meetings", "201", "PATCH /api/v1/meetings/{meeting_id}"),
+    ("POST /api/v1/meetings", "201", "POST /api/v1/meetings/{meeting_id}/cancel"),
+    ("POST /api/v1/meetings", "201", "GET /api/v1/meetings/{meeting_id}/history"),
+    ("POST /api/v1/processes", "201", "GET /api/v1/processes/{slug}"),
+]
+
+
+def _links(document: dict) -> set[tuple[str, str, str]]:
+    """(source operation, status, target operation) of every link the document holds, written or inferred."""
+    found = set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":  # shared by the path's operations, not an operation
+                continue
+            for status, response in operation.get("responses", {}).items():
+                for link in response.get("links", {}).values():
+                    reference = link.get("operationRef", "").removeprefix("#/paths/")
+                    target_path, _, target_method = reference.rpartition("/")
+                    target = target_path.replace("~1", "/").replace("~0", "~")  # JSON pointer escapes
+                    found.add((f"{method.upper()} {path}", status, f"{target_method.upper()} {target}"))
+    return found
+
+
+class Snapshot:
+    """Every row of every table (but the feed counter, which only goes up), to be put back at will.
+
+    Putting rows back takes milliseconds; emptying the tables and running `seed` again takes a second.
+    Sequences are left alone: ids made after a restore are new ones.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        with app.app_context():
+            self.tables = [table for table in db.metadata.sorted_tables if table.name != "feed_state"]
+            self.rows = {table.name: [dict(row._mapping) for row in db.session.execute(table.select())]
+                         for table in self.tables}
+            db.session.remove()
+
+    def restore(self):
+        with self.app.app_context():
+            for table in reversed(self.tables):
+                db.session.execute(table.delete())
+            for table in self.tables:
+                if self.rows[table.name]:
+                    db.session.execute(table.insert(), self.rows[table.name])
+            db.session.commit()
+            db.session.remove()
+        clear_cache()
+
+
+# Built at import, as it adds the inferred links to schema.raw_schema: every test here sees one document.
+Workflow = schema.as_state_machine()
+
+
+def test_the_document_links_bookings_to_what_follows_them():
+    assert set(EXPECTED_LINKS) <= _links(schema.raw_schema), sorted(_links(schema.raw_schema))
+
+
+@pytest.mark.slow
+def test_api_statefully(app, admin, known_data):
+    """Scenarios as an admin, who may call every operation but a mission's (withdraw a request)."""
+    known_state = Snapshot(app)
+
+    class AdminWorkflow(Workflow):
+        def setup(self):
+            # Every scenario starts from the same data: Hypothesis replays a scenario (to check it, to
+            # shrink a failure) and needs the replay to meet the responses the first run met.
+            known_state.restore()
+            super().setup()
+
+        def get_call_kwargs(self, case):
+            return {"app": app, "headers": admin}
+
+    AdminWorkflow.run(settings=settings(
+        max_examples=STATEFUL_SCENARIOS, stateful_step_count=STATEFUL_STEPS, deadline=None,
+        phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
