@@ -33,3 +33,12 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# Ids are 32-bit integers on PostgreSQL; a larger one names no row (and must not reach a query,
+# which PostgreSQL would refuse as out of range while SQLite answers "none").
+MAX_ID = 2**31 - 1
+
+
+def is_possible_id(value: int) -> bool:
+    return 1 <= value <= MAX_ID

@@ -129,6 +129,9 @@ HANDLED_ERRORS = (ServiceError, MethodNotAllowed, IntegrityError, DataError, Ope
 
 def register_error_handlers(app):
     def json_error(error: Exception):
+        page = app.extensions.get("error_page")  # the web pages answer errors on their addresses in HTML
+        if page is not None and (answer := page(error)) is not None:
+            return answer
         body, status, headers = error_answer(error)
         return jsonify(body), status, headers
 

@@ -1,4 +1,6 @@
 """Marshmallow fields and base schemas shared by every part of the API."""
+import re
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -52,13 +54,25 @@ def Code(max_length: int, example: str, **kwargs):
     )
 
 
+# Control characters other than tab and line breaks: PostgreSQL cannot store NUL, and none of
+# them means anything in a title or a calendar.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class _UserText(fields.String):
     """Free text. Line breaks are stored as LF alone: iCalendar (and so every calendar client)
     can carry LF in text but not CR, and the text must come back from feeds as it is stored."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
+        if CONTROL_CHARACTERS.search(text):
+            raise ma.ValidationError("Control characters are not allowed (only tabs and line breaks)")
         return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _not_blank(text: str) -> None:
+    if text and not text.strip():  # empty text is the length rule's to refuse
+        raise ma.ValidationError("Must not be blank")
 
 
 def Text(max_length: int, required=False, **kwargs):
@@ -66,8 +80,8 @@ def Text(max_length: int, required=False, **kwargs):
 
 
 def Name(max_length: int, **kwargs):
-    """Text that must say something."""
-    return _UserText(validate=validate.Length(min=1, max=max_length), **kwargs)
+    """Text that must say something: not empty, not only blanks."""
+    return _UserText(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
 
 
 class _JsonInteger(fields.Integer):

@@ -274,7 +274,7 @@ def test_move_and_cancel_from_the_meeting_page_with_stale_forms_refused(client, 
     after = client.get(f"/api/v1/meetings/{first['id']}").json
     assert (after["room"], after["start"]) == ("CR-4", "2017-06-19T16:30:00-04:00")
     stale = client.post(url, data=dict(form, title="Old form", start="17:30", end="18:00"))
-    assert stale.status_code == 412 and "changed since you read it" in stale.text
+    assert stale.status_code == 412 and "Someone changed this meeting after you opened it" in stale.text
     page = client.get(url)
     no_reason = client.post(f"{url}/cancel", data={"csrf_token": csrf_of(page.text), "reason": "",
                                                    "version": str(after["version"])})

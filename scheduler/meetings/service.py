@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import conflicts
 from ..accounts.service import Actor
-from ..db_types import utcnow
+from ..db_types import is_possible_id, utcnow
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound, PreconditionFailed, is_overlap_violation
 from ..extensions import db
 from ..feeds.service import store_event
@@ -38,14 +38,20 @@ COPIED_FIELDS = ("title", "kind", "visibility", "organizers", "expected_particip
 # --- reading --------------------------------------------------------------------------
 
 def get_meeting(meeting_id: int, actor: Actor) -> Meeting:
-    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id, visible_condition(actor)))
-    if meeting is None:
+    meeting = is_possible_id(meeting_id) and db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id, visible_condition(actor)))
+    if not meeting:
         raise NotFound(f"No meeting {meeting_id}")
     return meeting
 
 
 def etag(meeting: Meeting) -> str:
-    return f"meeting-{meeting.id}-v{meeting.version}"
+    return version_etag(meeting.id, meeting.version)
+
+
+def version_etag(meeting_id: int, version) -> str:
+    """The ETag of a meeting at a version (web forms carry the version they were filled in from)."""
+    return f"meeting-{meeting_id}-v{version}"
 
 
 def list_meetings(actor: Actor, filters: dict, page: int, page_size: int) -> tuple[list[Meeting], int]:

@@ -3,6 +3,8 @@ from marshmallow import fields, validate
 from ..schema_fields import Code, Name, StrictSchema
 
 FILTER_ITEM = fields.String(validate=validate.Length(min=1, max=100))
+# A feed of a few hundred rooms or processes is already everything; a longer list is a mistake.
+MAX_FILTER_ITEMS = 200
 
 
 class MissionSchema(StrictSchema):
@@ -17,10 +19,14 @@ class MissionUpdateSchema(MissionSchema):
 
 class SubscriptionSchema(StrictSchema):
     name = Name(200, required=True, metadata={"example": "Trafficking consultations"})
-    rooms = fields.List(FILTER_ITEM, load_default=list, metadata={"description": "Room codes; none: all rooms"})
-    bodies = fields.List(FILTER_ITEM, load_default=list, metadata={"description": "Body names or slugs"})
-    processes = fields.List(FILTER_ITEM, load_default=list, metadata={"description": "Process slugs"})
-    kinds = fields.List(FILTER_ITEM, load_default=list, metadata={"description": "Meeting kinds"})
+    rooms = fields.List(FILTER_ITEM, load_default=list, validate=validate.Length(max=MAX_FILTER_ITEMS),
+                        metadata={"description": "Room codes; none: all rooms"})
+    bodies = fields.List(FILTER_ITEM, load_default=list, validate=validate.Length(max=MAX_FILTER_ITEMS),
+                         metadata={"description": "Body names or slugs"})
+    processes = fields.List(FILTER_ITEM, load_default=list, validate=validate.Length(max=MAX_FILTER_ITEMS),
+                            metadata={"description": "Process slugs"})
+    kinds = fields.List(FILTER_ITEM, load_default=list, validate=validate.Length(max=MAX_FILTER_ITEMS),
+                        metadata={"description": "Meeting kinds"})
 
 
 class SubscriptionOutSchema(StrictSchema):

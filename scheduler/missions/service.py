@@ -6,7 +6,7 @@ import secrets
 from sqlalchemy import select
 
 from ..accounts.service import Actor
-from ..db_types import utcnow
+from ..db_types import is_possible_id, utcnow
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound
 from ..extensions import db
 from ..meetings.models import KINDS
@@ -103,7 +103,7 @@ def list_subscriptions(actor: Actor) -> list[Subscription]:
 
 
 def revoke_subscription(subscription_id: int, actor: Actor) -> None:
-    subscription = db.session.get(Subscription, subscription_id)
+    subscription = db.session.get(Subscription, subscription_id) if is_possible_id(subscription_id) else None
     own = actor.role == "admin" or (subscription is not None and subscription.mission_id == _own_mission(actor).id)
     if subscription is None or not own or subscription.revoked_at is not None:
         raise NotFound(f"No subscription {subscription_id}")

@@ -4,7 +4,7 @@ Server-rendered (Jinja); forms post back with a CSRF token tied to the session.
 """
 from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from ..errors import HANDLED_ERRORS, error_answer
 from ..extensions import csrf
@@ -20,7 +20,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 @blp.before_request
 def before_page():
     load_actor()
-    if request.method == "POST":
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
 
 
@@ -30,6 +30,19 @@ def page_headers(response):
     if not g.get("actor") or not g.actor.is_anonymous:
         response.headers["Cache-Control"] = "no-store"  # what a signed-in person sees is theirs alone
     return response
+
+
+# Addresses that are not pages: the API, feeds and probes answer errors in their own formats.
+NOT_PAGES = ("/api/", "/feeds/", "/healthz", "/readyz", "/metrics")
+
+
+def _is_page_address() -> bool:
+    return request.blueprint == "web" or (request.blueprint is None and not request.path.startswith(NOT_PAGES))
+
+
+def _page_for_routing_error(error: Exception):
+    """An address no route matched (or a method it does not take), outside the API: an HTML page."""
+    return _error_page(error) if _is_page_address() else None
 
 
 def _error_page(error: Exception):
@@ -49,7 +62,14 @@ for _error_class in (CSRFError, HTTPException, *HANDLED_ERRORS):
 
 def init_app(app) -> None:
     from .. import limit_writes  # the API's write limits, per address here (no bearer token)
+    from ..extensions import api
 
     limit_writes(blp)
     csrf.init_app(app)
     app.register_blueprint(blp)
+    app.extensions["error_page"] = _page_for_routing_error
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        # flask-smorest answers the API's 404s; a page address gets a page.
+        return _page_for_routing_error(error) or api.handle_http_exception(error)

@@ -142,9 +142,11 @@ def day_grid(venue: Venue, day: date, actor: Actor) -> DayGrid:
     spans = {id(item): (_minutes_into(day, item.start) // GRID_STEP_MINUTES,
                         -(-_minutes_into(day, item.end) // GRID_STEP_MINUTES))
              for room_items in items.values() for item in room_items}
-    first, last = GRID_FIRST_HOUR * 60 // GRID_STEP_MINUTES, GRID_LAST_HOUR * 60 // GRID_STEP_MINUTES
+    per_hour = 60 // GRID_STEP_MINUTES
+    first, last = GRID_FIRST_HOUR * per_hour, GRID_LAST_HOUR * per_hour
     for begin, finish in spans.values():
         first, last = min(first, begin), max(last, finish)
+    first, last = first - first % per_hour, -(-last // per_hour) * per_hour  # whole hours, as the headings
     columns = [time(minute // 60, minute % 60) for minute in range(first * GRID_STEP_MINUTES, last * GRID_STEP_MINUTES,
                                                                    GRID_STEP_MINUTES)]
     rows = []

@@ -1,4 +1,5 @@
 """The web pages' blueprint and what every page shares: the venue shown, days in URLs, time formats."""
+import re
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, current_app, request
@@ -9,6 +10,8 @@ from ..times import MAX_YEAR, MIN_YEAR, to_local
 from ..venues.models import Venue
 from ..venues.service import find_venue, list_venues
 
+VENUE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
+
 blp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/web")
 
@@ -17,7 +20,7 @@ def chosen_venue() -> Venue:
     """The venue named in ?venue=, else the configured default, else the first there is."""
     code = request.args.get("venue", "").strip()
     if code:
-        venue = find_venue(code)
+        venue = find_venue(code) if VENUE_CODE.fullmatch(code) else None
         if venue is None:
             raise NotFound(f"No venue {code!r}")
         return venue

@@ -14,6 +14,7 @@ from ..conflicts import natural_key
 from ..meetings.models import KINDS, LANGUAGES
 from ..rooms.models import Room
 from ..rooms.service import find_room
+from ..venues.models import TimeSlot
 from ..meetings.schemas import ApprovalSchema, MeetingInputSchema, MeetingUpdateSchema, ReasonSchema
 from ..processes.models import Process
 from ..times import local_date, to_local
@@ -60,28 +61,37 @@ def form_choices() -> dict:
     """What the meeting form's lists offer."""
     processes = db.session.scalars(select(Process).order_by(Process.title))
     rooms = db.session.scalars(select(Room).where(Room.active))
+    slot_names = db.session.scalars(select(TimeSlot.name).distinct().order_by(TimeSlot.name))
     return {"kind_options": [(kind, label(kind)) for kind in KINDS], "languages": LANGUAGES,
             "processes_options": [(process.slug, process.title) for process in processes],
-            "room_options": sorted(rooms, key=lambda room: (room.venue.code, natural_key(room.code)))}
+            "room_options": sorted(rooms, key=lambda room: (room.venue.code, natural_key(room.code))),
+            "slot_names": list(slot_names)}
 
 
 def submit_meeting(form: MultiDict, schema, action) -> tuple[object, dict]:
     """Run a meeting form through the API's schema and a service action.
 
-    Returns (meeting, {}) on success, or (None, outcome) where outcome holds the field errors,
-    or the refusal (collisions and alternatives, each a ready-to-send form), or a message.
+    Returns (meeting, {}) on success, or (None, outcome) where outcome holds the HTTP status
+    and the field errors, or the refusal (collisions and alternatives, each a ready-to-send
+    form), or a message.
     """
     try:
         return action(forms.load(schema, forms.meeting_payload(form))), {}
     except forms.FormErrors as error:
-        return None, {"errors": error.errors}
+        return None, {"status": 422, "errors": error.errors}
     except FieldErrors as error:
-        return None, {"errors": forms.service_errors(error).errors}
+        return None, {"status": 422, "errors": forms.service_errors(error).errors}
     except Conflict as error:
-        return None, {"message": error.message, "conflicts": error.extra.get("conflicts", []),
+        if "conflicts" not in error.extra:  # not about the room: a cancelled meeting, a request's status
+            return None, {"status": 409, "message": error.message}
+        return None, {"status": 409, "message": error.message, "conflicts": error.extra["conflicts"],
                       "alternatives": _alternative_forms(form, error.extra.get("alternatives") or {})}
-    except PreconditionFailed as error:
-        return None, {"message": error.message}
+    except PreconditionFailed:
+        return None, {"status": 412, "message": STALE_FORM}
+
+
+STALE_FORM = ("Someone changed this meeting after you opened it: below is the meeting as it is now. "
+              "Make your change again.")
 
 
 def _alternative_forms(form: MultiDict, alternatives: dict) -> list[dict]:
@@ -113,17 +123,21 @@ def flash_warnings(meeting) -> None:
         flash(warning.get("message", str(warning)), "warning")
 
 
-@blp.route("/console/meetings/new", methods=["GET", "POST"])
+@blp.get("/console/meetings/new")
 @signed_in(*BOOKING_ROLES)
 def new_meeting():
-    if request.method == "GET":
-        form = MultiDict({**NEW_MEETING_DEFAULTS, **request.args.to_dict()})
-        return render_template("meeting_new.html", form=form, outcome={}, **form_choices())
+    form = MultiDict({**NEW_MEETING_DEFAULTS, **request.args.to_dict()})
+    return render_template("meeting_new.html", form=form, outcome={}, **form_choices())
+
+
+@blp.post("/console/meetings/new")
+@signed_in(*BOOKING_ROLES)
+def book_meeting():
     meeting, outcome = submit_meeting(request.form, MeetingInputSchema(),
                                       lambda data: service.create_meeting(data, page_actor()))
     if meeting is None:
-        status = 409 if "conflicts" in outcome else 422
-        return render_template("meeting_new.html", form=request.form, outcome=outcome, **form_choices()), status
+        return render_template("meeting_new.html", form=request.form, outcome=outcome,
+                               **form_choices()), outcome["status"]
     flash(_booked_message(meeting), "success")
     flash_warnings(meeting)
     day = local_date(meeting.start, meeting.timezone)
@@ -141,6 +155,7 @@ def meeting_form(meeting) -> MultiDict:
         "title": meeting.title, "kind": meeting.kind, "body": meeting.body,
         "process": meeting.process.slug if meeting.process else "", "room": meeting.room.code,
         "date": start.date().isoformat(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}",
+        "was_date": start.date().isoformat(), "was_start": f"{start:%H:%M}", "was_end": f"{end:%H:%M}",
         "status": meeting.status, "visibility": meeting.visibility, "organizers": "\n".join(meeting.organizers),
         "expected_participants": meeting.expected_participants or "", "description": meeting.description,
         "notes": meeting.notes, "invited_missions": ", ".join(meeting.invited_missions),
@@ -155,7 +170,7 @@ def meeting_form(meeting) -> MultiDict:
 def if_match_from(meeting_id: int, form) -> ETags | None:
     """The version the form was filled in from: a change made meanwhile is a 412, not lost."""
     version = form.get("version", "").strip()
-    return ETags([f"meeting-{meeting_id}-v{version}"]) if version else None
+    return ETags([service.version_etag(meeting_id, version)]) if version else None
 
 
 def _meeting_page(meeting, form=None, outcome=None, reason_errors=None, status=200):
@@ -183,8 +198,8 @@ def meeting_update(meeting_id):
         lambda data: service.update_meeting(meeting_id, data, actor, if_match_from(meeting_id, request.form)))
     if changed is None:
         db.session.rollback()
-        status = 409 if "conflicts" in outcome else 412 if "message" in outcome else 422
-        return _meeting_page(service.get_meeting(meeting_id, actor), request.form, outcome, status=status)
+        typed = None if outcome["status"] == 412 else request.form  # a stale form would only be refused again
+        return _meeting_page(service.get_meeting(meeting_id, actor), typed, outcome, status=outcome["status"])
     flash(f"Saved: {changed.title}", "success")
     flash_warnings(changed)
     return redirect(url_for("web.meeting_page", meeting_id=meeting.id), code=303)
@@ -202,9 +217,11 @@ def meeting_status(meeting_id, action):
         meeting = STATUS_ACTIONS[action](meeting_id, data["reason"], actor, if_match_from(meeting_id, request.form))
     except forms.FormErrors as error:
         return _meeting_page(service.get_meeting(meeting_id, actor), reason_errors=error.errors, status=422)
-    except (Conflict, PreconditionFailed) as error:
+    except Conflict as error:
         return _meeting_page(service.get_meeting(meeting_id, actor), outcome={"message": error.message},
-                             status=error.status_code)
+                             status=409)
+    except PreconditionFailed:
+        return _meeting_page(service.get_meeting(meeting_id, actor), outcome={"message": STALE_FORM}, status=412)
     flash(f"{'Cancelled' if action == 'cancel' else 'Postponed'}: {meeting.title}", "success")
     return redirect(url_for("web.meeting_page", meeting_id=meeting.id), code=303)
 

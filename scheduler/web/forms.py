@@ -9,9 +9,9 @@ from werkzeug.datastructures import MultiDict
 from ..errors import FieldErrors
 
 # Fields of the meeting form copied as typed (the schema validates them).
-MEETING_TEXT_FIELDS = ("title", "kind", "body", "room", "status", "visibility", "description", "notes")
-# Form fields that are not part of the payload.
-FORM_ONLY_FIELDS = ("csrf_token", "version")
+MEETING_TEXT_FIELDS = ("title", "kind", "body", "room", "visibility", "description", "notes")
+TIME_FIELDS = ("date", "start", "end")
+MAX_NUMBER_DIGITS = 30  # far beyond any limit, far below Python's 4,300-digit int() guard
 
 
 class FormErrors(Exception):
@@ -27,7 +27,8 @@ def _number(text: str):
     text = text.strip()
     if not text:
         return None
-    return int(text) if text.isdigit() else text  # not a number: the schema says so
+    # Decimal digits of any script (٣ is 3); not '²' or '③', which isdigit() takes but int() refuses.
+    return int(text) if text.isdecimal() and len(text) <= MAX_NUMBER_DIGITS else text  # else the schema says why
 
 
 def _lines(text: str) -> list[str]:
@@ -42,14 +43,23 @@ def meeting_payload(form: MultiDict) -> dict:
     """The JSON body of a booking or change, from the meeting form.
 
     Times are given as a venue-local day with start and end times of day, or a day and a
-    standard slot; they become the API's local `start`/`end` or `date`/`slot`.
+    standard slot; they become the API's local `start`/`end` or `date`/`slot`. An edit form
+    sends its times only when they were changed: a meeting past midnight, or one in the hour
+    that a DST change repeats, keeps times that a day and two times of day cannot say again.
+    An empty status keeps the meeting's status.
     """
     data = {name: form[name] for name in MEETING_TEXT_FIELDS if name in form}
+    if form.get("status"):
+        data["status"] = form["status"]
     if "process" in form:
         data["process"] = form["process"].strip() or None
     day, slot = form.get("date", "").strip(), form.get("slot", "").strip()
+    times_unchanged = "was_date" in form and all(
+        form.get(name, "").strip() == form.get(f"was_{name}", "") for name in TIME_FIELDS)
     if slot:
         data.update(date=day, slot=slot)
+    elif times_unchanged:
+        pass
     elif "start" in form or "end" in form:
         if not day:
             raise FormErrors({"date": "Give the day of the meeting"})

@@ -20,8 +20,9 @@ def journal_today():
 def journal_pick():
     """The day picker's GET form lands here: on to the day's own address."""
     venue = chosen_venue()
-    day = request.args.get("date", "").strip() or today_at(venue).isoformat()
-    return redirect(url_for("web.journal_day", day=day, venue=venue.code))
+    text = request.args.get("date", "").strip()
+    day = parse_day(text) if text else today_at(venue)
+    return redirect(url_for("web.journal_day", day=day.isoformat(), venue=venue.code))
 
 
 @blp.get("/journal/<day>")
@@ -36,7 +37,7 @@ def _subscriptions(sections) -> list[dict]:
         for meetings in section.bodies.values():
             for meeting in meetings:
                 candidates = [(f"Room: {meeting.room.name}", f"rooms/{meeting.room.code}.ics")]
-                if meeting.body:
+                if body_slug(meeting.body):  # a body named only with signs has no feed
                     candidates.append((f"Body: {meeting.body}", f"bodies/{body_slug(meeting.body)}.ics"))
                 if meeting.process:
                     candidates.append((f"Process: {meeting.process.title}", f"processes/{meeting.process.slug}.ics"))

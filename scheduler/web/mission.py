@@ -40,17 +40,21 @@ def mission_home():
     return _home()
 
 
-@blp.route("/mission/requests/new", methods=["GET", "POST"])
+@blp.get("/mission/requests/new")
 @signed_in("mission")
 def mission_request():
-    if request.method == "GET":
-        form = MultiDict({**NEW_MEETING_DEFAULTS, "visibility": "missions", **request.args.to_dict()})
-        return render_template("meeting_new.html", form=form, outcome={}, requesting=True, **form_choices())
+    form = MultiDict({**NEW_MEETING_DEFAULTS, "visibility": "missions", **request.args.to_dict()})
+    return render_template("meeting_new.html", form=form, outcome={}, requesting=True, **form_choices())
+
+
+@blp.post("/mission/requests/new")
+@signed_in("mission")
+def send_request():
     meeting, outcome = submit_meeting(request.form, MeetingInputSchema(),
                                       lambda data: meetings.create_meeting(data, page_actor()))
     if meeting is None:
         return render_template("meeting_new.html", form=request.form, outcome=outcome, requesting=True,
-                               **form_choices()), 422
+                               **form_choices()), outcome["status"]
     flash(f"Requested: {meeting.title}. An officer will decide; its status shows here.", "success")
     if meeting.conflicts:
         flash("The room is taken at that time as things stand: the officer may offer another room or time.",

@@ -56,8 +56,8 @@ def home_of(actor: Actor) -> str:
 
 def safe_next(target: str | None) -> str | None:
     """Only a path on this site: never send someone elsewhere after signing in."""
-    if not target:
-        return None
+    if not target or any(ord(char) < 0x21 or ord(char) == 0x7F for char in target):
+        return None  # control characters and spaces: never put them in a Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None

@@ -1,7 +1,7 @@
 """Signing in with an API token, and out."""
 from flask import current_app, redirect, render_template, request, url_for
 
-from ..accounts.service import UNKNOWN_TOKEN
+from ..accounts.service import BOOKING_ROLES, UNKNOWN_TOKEN
 from ..extensions import limiter
 from .blueprint import blp
 from .session import home_of, page_actor, safe_next, sign_in, sign_out
@@ -30,4 +30,5 @@ def sign_out_submit():
 
 @blp.app_context_processor
 def signed_in_person():
-    return {"actor": page_actor()}
+    actor = page_actor()
+    return {"actor": actor, "can_book": actor.role in BOOKING_ROLES}
