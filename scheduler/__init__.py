@@ -8,6 +8,7 @@ from flask import Flask, current_app, request, session
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
@@ -41,6 +42,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
+
+    @app.teardown_appcontext
+    def end_transaction_quietly(_error):
+        # Runs before Flask-SQLAlchemy's own teardown (teardowns run last-registered first). If PostgreSQL
+        # ended the connection after the commit, ROLLBACK raises there and the client would get a bare 500
+        # for a booking that was saved; here the dead connection is dropped instead.
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session().invalidate()
     limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     api.init_app(app)
