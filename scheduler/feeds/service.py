@@ -4,7 +4,9 @@
   (`store_event`); a feed joins the stored events, so it costs milliseconds, not seconds.
 - A counter in the database (`feed_state.generation`) is bumped after every committed change
   that feeds show. Every worker on every host compares it with the generation of its cached
-  feeds, so they all agree on what is current.
+  feeds, so they all agree on what is current. When it moved, a cached feed is first checked
+  with one aggregate query over its own meetings (its fingerprint): a booking in one room
+  does not make every other feed render again.
 - A feed is validated before it is served; if rendering or validation fails, the last good
   bytes are served and the failure is logged.
 """
@@ -24,6 +26,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 
+from ..conflicts import MAX_MEETING_DURATION
 from ..db_types import utcnow
 from ..errors import FieldErrors, NotFound, ServiceError
 from ..extensions import db
@@ -110,21 +113,32 @@ def store_event(meeting: Meeting) -> None:
     meeting.ical_key = meeting_render_key(meeting, _uid_domain())
 
 
+def _event_keys():
+    """What decides whether a stored event is current, without the event's text."""
+    return (select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event.is_(None).label("no_event"),
+                   Room.updated_at.label("room_updated_at"), Venue.updated_at.label("venue_updated_at"),
+                   Process.updated_at.label("process_updated_at"))
+            .join(Room, Meeting.room_id == Room.id).join(Venue, Room.venue_id == Venue.id)
+            .outerjoin(Process, Meeting.process_id == Process.id))
+
+
+def _stale_ids(rows) -> list[int]:
+    domain = _uid_domain()
+    return [row.id for row in rows if row.no_event or row.ical_key != render_key(
+        domain, row.id, row.version, row.room_updated_at, row.venue_updated_at, row.process_updated_at)]
+
+
 def render_stale_events(batch: int = 500) -> int:
     """Store the events of every meeting whose stored VEVENT is missing or out of date (after a
-    bulk load, a new RENDER_VERSION or another ICAL_UID_DOMAIN). Returns how many."""
-    domain, count, last_id = _uid_domain(), 0, 0
-    while True:
-        meetings = db.session.scalars(select(Meeting).options(undefer(Meeting.ical_event))
-                                      .where(Meeting.id > last_id).order_by(Meeting.id).limit(batch)).unique().all()
-        if not meetings:
-            return count
-        for meeting in meetings:
-            if meeting.ical_event is None or meeting.ical_key != meeting_render_key(meeting, domain):
-                store_event(meeting)
-                count += 1
-        last_id = meetings[-1].id
+    bulk load, a new RENDER_VERSION or another ICAL_UID_DOMAIN). Returns how many. Only the
+    keys are read to find them: a station's ten years are checked in seconds."""
+    stale = _stale_ids(db.session.execute(_event_keys().order_by(Meeting.id)).all())
+    for first in range(0, len(stale), batch):
+        ids = stale[first:first + batch]
+        for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids))).unique():
+            store_event(meeting)
         db.session.commit()
+    return len(stale)
 
 
 def refresh_stored_events(condition) -> int:
@@ -270,6 +284,7 @@ class RenderedFeed:
     body: bytes
     etag: str
     last_modified: datetime
+    fingerprint: tuple = ()
     failed_at: float | None = None
     _gzipped: bytes | None = None
 
@@ -291,31 +306,38 @@ MAX_CACHE_AGE = 15 * 60
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _render_locks.clear()
+
+
+def _in_feed(spec: FeedSpec) -> list:
+    """The conditions of the feed's meetings. The bound on `start` (a meeting lasts at most a day)
+    lets the database use its index on start instead of reading every meeting ever booked."""
+    since = window_start()
+    return [spec.audience, Meeting.status.in_(FEED_STATUSES), Meeting.end > since,
+            Meeting.start > since - MAX_MEETING_DURATION, *spec.condition]
 
 
 def _rows(spec: FeedSpec):
     """The feed's meetings as plain rows: enough to join stored events and to check their keys."""
-    query = (
-        select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event, Meeting.start, Meeting.end,
-               Meeting.updated_at, Room.updated_at.label("room_updated_at"),
-               Venue.updated_at.label("venue_updated_at"), Venue.timezone,
-               Process.updated_at.label("process_updated_at"))
-        .join(Room, Meeting.room_id == Room.id).join(Venue, Room.venue_id == Venue.id)
-        .outerjoin(Process, Meeting.process_id == Process.id)
-        .where(spec.audience, Meeting.status.in_(FEED_STATUSES), Meeting.end > window_start(), *spec.condition)
-        .order_by(Meeting.start, Meeting.id)
-    )
+    query = (_event_keys().add_columns(Meeting.ical_event, Meeting.start, Meeting.end, Venue.timezone)
+             .where(*_in_feed(spec)).order_by(Meeting.start, Meeting.id))
     return db.session.execute(query).all()
+
+
+def fingerprint(spec: FeedSpec) -> tuple:
+    """A cheap summary of everything the feed's bytes depend on: which meetings (count, sum of
+    ids), their versions, and the last change of any room, venue or process they show. A meeting
+    entering or leaving the feed, or changing, changes it."""
+    return tuple(db.session.execute(
+        select(func.count(), func.sum(Meeting.id), func.sum(Meeting.version), func.max(Meeting.updated_at),
+               func.max(Room.updated_at), func.max(Venue.updated_at), func.max(Process.updated_at))
+        .select_from(Meeting).join(Room, Meeting.room_id == Room.id).join(Venue, Room.venue_id == Venue.id)
+        .outerjoin(Process, Meeting.process_id == Process.id).where(*_in_feed(spec))).one())
 
 
 def render(spec: FeedSpec) -> tuple[bytes, datetime]:
     rows = _rows(spec)
-    domain = _uid_domain()
-    stale_ids = [
-        row.id for row in rows
-        if row.ical_event is None or row.ical_key != render_key(
-            domain, row.id, row.version, row.room_updated_at, row.venue_updated_at, row.process_updated_at)
-    ]
+    stale_ids = _stale_ids(rows)
     fresh = {}
     if stale_ids:
         # Loaded in bulk without the app's writes: stored events are refreshed on the next change.
@@ -346,20 +368,47 @@ def _last_modified(spec: FeedSpec, rows) -> datetime:
     return max(moment for moment in moments if moment is not None)
 
 
+def _cached(key: str) -> RenderedFeed | None:
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+        return cached
+
+
+def _render_lock(key: str) -> threading.Lock:
+    """One render of a feed at a time in a worker: the other requests wait and take its result."""
+    with _cache_lock:
+        return _render_locks.setdefault(key, threading.Lock())
+
+
+_render_locks: dict[str, threading.Lock] = {}
+
+
 def feed(spec: FeedSpec) -> RenderedFeed:
     """The current bytes of a feed: from the cache while nothing changed, else rendered anew."""
     current = generation()
     day = window_start().date().isoformat()
-    with _cache_lock:
-        cached = _cache.get(spec.key)
-        if cached is not None:
-            _cache.move_to_end(spec.key)
-    now = time.monotonic()
-    if (cached is not None and cached.generation == current and cached.window_day == day
-            and now - cached.rendered_at < MAX_CACHE_AGE):
+    cached = _cached(spec.key)
+    if cached is not None and cached.generation == current and cached.window_day == day \
+            and time.monotonic() - cached.rendered_at < MAX_CACHE_AGE:
         return cached
+    with _render_lock(spec.key):
+        return _refreshed(spec, current, day)
+
+
+def _refreshed(spec: FeedSpec, current: int, day: str) -> RenderedFeed:
+    cached, now = _cached(spec.key), time.monotonic()
+    if cached is not None and cached.generation == current and cached.window_day == day \
+            and now - cached.rendered_at < MAX_CACHE_AGE:
+        return cached  # rendered by another request while this one waited
     if cached is not None and cached.failed_at is not None and now - cached.failed_at < RETRY_AFTER_FAILURE:
         return cached  # rendering failed a moment ago: do not retry on every request
+    summary = fingerprint(spec)
+    if cached is not None and cached.window_day == day and cached.fingerprint == summary:
+        # Something changed somewhere, not in this feed: its bytes stand.
+        cached.generation, cached.rendered_at = current, now
+        return cached
     try:
         body, last_modified = render(spec)
     except Exception:
@@ -370,11 +419,12 @@ def feed(spec: FeedSpec) -> RenderedFeed:
         raise FeedUnavailable("The feed cannot be produced right now; try again later",
                               headers={"Retry-After": str(RETRY_AFTER_FAILURE)})
     rendered = RenderedFeed(current, day, time.monotonic(), body, hashlib.sha256(body).hexdigest()[:32],
-                            last_modified)
+                            last_modified, summary)
     with _cache_lock:
         _cache[spec.key] = rendered
         _cache.move_to_end(spec.key)
         while len(_cache) > 1 and sum(len(item.body) for item in _cache.values()) > CACHE_BYTES:
+            _render_locks.pop(next(iter(_cache)), None)
             _cache.popitem(last=False)  # the least recently served
     return rendered
 

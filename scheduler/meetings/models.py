@@ -30,6 +30,7 @@ class Meeting(db.Model):
         # The conflict check looks up a room's meetings by held interval.
         Index("ix_meetings_room_id_held_start", "room_id", "held_start"),
         Index("ix_meetings_start", "start"),
+        Index("ix_meetings_updated_at", "updated_at"),  # feeds' Last-Modified
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
