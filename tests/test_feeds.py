@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 from sqlalchemy import text
 
 from scheduler.extensions import db
@@ -288,6 +289,36 @@ def test_when_rendering_fails_the_last_good_bytes_are_served(client, officer, mo
     assert "could not be rendered" in caplog.text
     never_rendered = client.get("/feeds/rooms/CR-1.ics")
     assert never_rendered.status_code == 503 and never_rendered.headers["Retry-After"]
+
+
+CORRUPTIONS = {
+    "a raw LF inside a line": lambda feed: feed.replace(b"SUMMARY:", b"SUMMARY:Broken\nline ", 1),
+    "an overlong line": lambda feed: feed.replace(b"SUMMARY:", b"SUMMARY:" + b"x" * 80 + b"\r\n SUMMARY:", 1)
+    .replace(b"\r\n SUMMARY:", b"", 1),
+    "a component left open": lambda feed: feed.replace(b"END:VEVENT\r\n", b"", 1),
+    "END of what is not open": lambda feed: feed.replace(b"END:VEVENT\r\n", b"END:VTODO\r\n", 1),
+    "a zone without VTIMEZONE": lambda feed: feed.replace(b"DTSTART;TZID=America/New_York",
+                                                          b"DTSTART;TZID=Mars/Olympus_Mons", 1),
+    "not UTF-8": lambda feed: feed.replace(b"SUMMARY:", b"SUMMARY:\xff", 1),
+}
+
+
+@pytest.mark.parametrize("corruption", CORRUPTIONS)
+def test_a_feed_that_fails_its_checks_is_not_served(client, officer, monkeypatch, corruption):
+    book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    good = client.get("/feeds/all.ics")
+    book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    assemble = feeds.assemble
+    monkeypatch.setattr(feeds, "assemble", lambda *args: CORRUPTIONS[corruption](assemble(*args)))
+    served = client.get("/feeds/all.ics")
+    assert served.status_code == 200 and served.data == good.data, corruption
+
+
+def test_an_escaped_tzid_in_a_text_is_not_a_zone(client, officer):
+    book(client, officer, title="Talk about ;TZID=Mars/Olympus_Mons", description="Also;TZID=Nowhere here",
+         start="2027-06-14T10:00", end="2027-06-14T12:00")
+    served = client.get("/feeds/all.ics")
+    assert served.status_code == 200 and b"Olympus_Mons" in served.data
 
 
 # --- free/busy ------------------------------------------------------------------------

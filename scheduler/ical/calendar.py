@@ -57,36 +57,42 @@ def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[str
     return b"".join(parts)
 
 
-_TZID_PARAMETER = re.compile(rb";TZID=([^;]+)")
-_TZID_DEFINED = re.compile(rb"^TZID:(.+)$")
+# Whole-feed patterns: a feed holds tens of thousands of lines, so they are read by the regex
+# engine, not line by line in Python. Every line ends with CRLF and follows a LF (the feed is
+# searched with a LF in front); folded lines start with a space, so never match these.
+_COMPONENT_LINE = re.compile(rb"\n(BEGIN|END):([^\r\n]*)\r")
+_TZID_DEFINED = re.compile(rb"\nTZID:([^\r\n]*)\r")
+# A TZID parameter. ";TZID=" in a text value is escaped ("\\;"), and a fold never starts one:
+# the plain pattern is fast; the careful one only runs when the plain one finds an unknown zone.
+_TZID_PARAMETER = re.compile(rb";TZID=([^;:\r\n]+)")
+_TZID_PARAMETER_UNESCAPED = re.compile(rb"(?<![\\ ]);TZID=([^;:\r\n]+)")
 
 
 def validate(feed: bytes) -> None:
     """Cheap structural checks over the whole feed (the events were each checked when rendered)."""
     if not feed.startswith(b"BEGIN:VCALENDAR\r\n") or not feed.endswith(b"END:VCALENDAR\r\n"):
         raise InvalidFeed("not one VCALENDAR")
-    lines = feed[:-2].split(b"\r\n")
-    depth, used, defined = [], set(), set()
-    for number, line in enumerate(lines, 1):
-        if b"\r" in line or b"\n" in line:
-            raise InvalidFeed(f"line {number}: a raw CR or LF")
-        if len(line) > MAX_LINE_OCTETS:
-            raise InvalidFeed(f"line {number}: {len(line)} octets, over {MAX_LINE_OCTETS}")
-        if line.startswith(b"BEGIN:"):
-            depth.append(line[6:])
-        elif line.startswith(b"END:"):
-            if not depth or depth.pop() != line[4:]:
-                raise InvalidFeed(f"line {number}: {line.decode(errors='replace')} closes nothing open")
-        elif (match := _TZID_DEFINED.match(line)) is not None:
-            defined.add(match.group(1))
-        elif not line.startswith(b" "):
-            # Parameters stand between the property's name and the first colon; text values
-            # (which may say ";TZID=" themselves, escaped) come after it or on folded lines.
-            used.update(_TZID_PARAMETER.findall(line.split(b":", 1)[0]))
+    line_ends = feed.count(b"\r\n")
+    if feed.count(b"\r") != line_ends or feed.count(b"\n") != line_ends:
+        raise InvalidFeed("a raw CR or LF inside a line")
+    longest = max(map(len, feed.split(b"\r\n")))
+    if longest > MAX_LINE_OCTETS:
+        raise InvalidFeed(f"a line of {longest} octets, over {MAX_LINE_OCTETS}")
+    searched = b"\n" + feed
+    depth = []
+    for kind, name in _COMPONENT_LINE.findall(searched):
+        if kind == b"BEGIN":
+            depth.append(name)
+        elif not depth or depth.pop() != name:
+            raise InvalidFeed(f"END:{name.decode(errors='replace')} closes nothing open")
     if depth:
         raise InvalidFeed("components left open")
-    if used - defined:
-        raise InvalidFeed(f"time zones used without VTIMEZONE: {sorted(used - defined)}")
+    defined = set(_TZID_DEFINED.findall(searched))
+    used = set(_TZID_PARAMETER.findall(feed)) - defined
+    if used:
+        used = set(_TZID_PARAMETER_UNESCAPED.findall(feed)) - defined
+    if used:
+        raise InvalidFeed(f"time zones used without VTIMEZONE: {sorted(used)}")
     try:
         feed.decode("utf-8")
     except UnicodeDecodeError as error:
