@@ -1,5 +1,6 @@
 """Probes: /healthz says the process answers; /readyz that the database answers at the migrations' head."""
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
 
 from scheduler import create_app
 from scheduler.extensions import db
@@ -23,6 +24,21 @@ def test_readyz_says_when_migrations_are_pending(tmp_path):
     with app.app_context():
         upgrade()
     assert client.get("/readyz").status_code == 200
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_readyz_stays_ready_when_the_database_is_ahead_of_this_release(tmp_path):
+    """During a rolling upgrade the database is migrated first; hosts still on the previous release
+    do not know the new revision and must keep serving (migrations only add)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'ahead.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        db.session.execute(text("UPDATE alembic_version SET version_num = '0099_next_release'"))
+        db.session.commit()
+    ahead = app.test_client().get("/readyz")
+    assert ahead.status_code == 200 and ahead.json["migrations"] == "ahead"
+    assert ahead.json["current"] == ["0099_next_release"]
     with app.app_context():
         db.engine.dispose()
 

@@ -15,22 +15,27 @@ def healthz():
     return jsonify(status="ok")
 
 
-def _expected_revisions() -> set[str]:
-    migrate = current_app.extensions["migrate"]
-    return set(ScriptDirectory.from_config(migrate.migrate.get_config()).get_heads())
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
 
 
 @blp.get("/readyz")
 def readyz():
-    """Ready when the database answers and its schema is at the migrations' head."""
+    """Ready when the database answers and its schema is at this code's migrations' head, or
+    ahead of it: migrations are additive, so hosts still on the previous release keep serving
+    while an upgrade rolls (a revision this code does not know is a later one)."""
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             current = set(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError:
         return jsonify(status="unavailable", database="unreachable"), 503, {"Retry-After": "5"}
-    expected = _expected_revisions()
-    if current != expected:
-        return jsonify(status="unavailable", database="ok", migrations="pending",
-                       current=sorted(current), expected=sorted(expected)), 503, {"Retry-After": "30"}
-    return jsonify(status="ok", database="ok", migrations="current")
+    scripts = _scripts()
+    expected = set(scripts.get_heads())
+    if current == expected:
+        return jsonify(status="ok", database="ok", migrations="current")
+    known = {script.revision for script in scripts.walk_revisions()}
+    if current and not current & known:
+        return jsonify(status="ok", database="ok", migrations="ahead", current=sorted(current))
+    return jsonify(status="unavailable", database="ok", migrations="pending",
+                   current=sorted(current), expected=sorted(expected)), 503, {"Retry-After": "30"}
