@@ -3,6 +3,8 @@ Chamber, is refused a second booking with its alternatives and takes one; the pu
 16 June 2017 shows the public meetings and not the closed one."""
 import re
 
+from playwright.sync_api import expect
+
 from ..conftest import bearer, make_token
 from ..helpers import FIRST_INFORMAL_MEETING, TRAFFICKING_PROCESS, book
 
@@ -30,7 +32,7 @@ def test_officer_books_the_first_meeting_then_takes_an_alternative_to_a_refused_
 
     sign_in(page, token)
     page.wait_for_url(re.compile(r"/console/day/\d{4}-\d{2}-\d{2}"))
-    assert page.get_by_role("heading", name=re.compile("Rooms")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Rooms"))).to_be_visible()
 
     page.goto("/console/meetings/new?room=ECOSOC&date=2017-06-16")
     page.get_by_label("Title").fill(FIRST_INFORMAL_MEETING["title"])
@@ -42,9 +44,9 @@ def test_officer_books_the_first_meeting_then_takes_an_alternative_to_a_refused_
     page.get_by_role("button", name="Book", exact=True).click()
 
     page.wait_for_url(re.compile(r"/console/day/2017-06-16"))
-    assert page.get_by_role("status").filter(has_text="Booked: First informal meeting").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Booked: First informal meeting")).to_be_visible()
     booked = page.locator("td.meeting", has_text="First informal meeting")
-    assert booked.is_visible() and "10:00–12:00" in booked.inner_text()
+    expect(booked).to_contain_text("10:00–12:00")
     screenshot("console-grid", full_page=False)
 
     page.goto("/console/meetings/new?room=ECOSOC&date=2017-06-16")
@@ -54,7 +56,7 @@ def test_officer_books_the_first_meeting_then_takes_an_alternative_to_a_refused_
     page.get_by_role("button", name="Book", exact=True).click()
 
     refusal = page.get_by_role("alert").filter(has_text="Room ECOSOC is not available for that time")
-    assert refusal.is_visible()
+    expect(refusal).to_be_visible()
     assert "First informal meeting (confirmed), 10:00–12:00 in ECOSOC" in refusal.inner_text()
     choices = refusal.locator("button.choice")
     assert choices.count() >= 2
@@ -64,7 +66,7 @@ def test_officer_books_the_first_meeting_then_takes_an_alternative_to_a_refused_
     room_code = re.search(r"\(([A-Z0-9-]+), \d+ seats\)", first_choice).group(1)
     choices.first.click()
     page.wait_for_url(re.compile(r"/console/day/2017-06-16"))
-    assert page.get_by_role("status").filter(has_text="Booked: Consultations on the zero draft").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Booked: Consultations on the zero draft")).to_be_visible()
 
     meetings = {m["title"]: m for m in api.get("/api/v1/meetings", headers=bearer(token)).json}
     assert meetings["Consultations on the zero draft"]["room"] == room_code != "ECOSOC"
@@ -83,15 +85,15 @@ def test_public_journal_of_16_june_2017_shows_public_meetings_not_the_closed_one
          start="2017-06-16T10:00", end="2017-06-16T11:00", visibility="closed")
 
     page.goto("/journal/2017-06-16")
-    assert page.get_by_role("heading", name=re.compile("Journal")).is_visible()
-    assert page.get_by_text("Friday, 16 June 2017").first.is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Journal"))).to_be_visible()
+    expect(page.get_by_text("Friday, 16 June 2017").first).to_be_visible()
     programme = page.locator("main")
-    assert programme.get_by_text("First informal meeting").is_visible()
-    assert programme.get_by_text("Briefing by the Chair of the Counter-Terrorism Committee").is_visible()
+    expect(programme.get_by_text("First informal meeting")).to_be_visible()
+    expect(programme.get_by_text("Briefing by the Chair of the Counter-Terrorism Committee")).to_be_visible()
     assert programme.get_by_text("Closed consultations of the Bureau").count() == 0
     assert page.locator("a[href^='webcal://']").count() >= 4
     screenshot("journal")
 
     page.get_by_role("link", name=re.compile("Saturday, 17 June 2017")).click()
     page.wait_for_url(re.compile(r"/journal/2017-06-17"))
-    assert page.get_by_text("No public meetings are scheduled").is_visible()
+    expect(page.get_by_text("No public meetings are scheduled")).to_be_visible()

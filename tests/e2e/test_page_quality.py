@@ -1,6 +1,8 @@
 """What a person notices: a phone screen, the keyboard alone, a mission's subscription address."""
 import re
 
+from playwright.sync_api import expect
+
 from ..conftest import bearer, make_token
 from ..helpers import FIRST_INFORMAL_MEETING, book
 
@@ -13,7 +15,7 @@ def test_the_journal_fits_a_phone_screen_without_sideways_scrolling(app, page, s
                                         "languages": ["ar", "zh", "en", "fr", "ru", "es"], "webcast": True})
     page.set_viewport_size(PHONE)
     page.goto("/journal/2017-06-16")
-    assert page.get_by_text("First informal meeting").is_visible()
+    expect(page.get_by_text("First informal meeting")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot("phone")
 
@@ -35,7 +37,7 @@ def test_sign_in_and_booking_work_from_the_keyboard_alone(app, page):
     page.keyboard.type("Keyboard briefing")
     page.keyboard.press("Enter")  # submits the form
     page.wait_for_url(re.compile(r"/console/day/2017-06-19"))
-    assert page.locator("td.meeting", has_text="Keyboard briefing").is_visible()
+    expect(page.locator("td.meeting", has_text="Keyboard briefing")).to_be_visible()
 
 
 def test_a_refused_field_is_announced_and_tied_to_its_message(app, page):
@@ -55,7 +57,7 @@ def test_mission_copies_its_new_subscription_address(app, page, screenshot):
     page.get_by_label("Access token").fill(token)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/mission$"))
-    assert page.get_by_text("No subscriptions yet").is_visible()
+    expect(page.get_by_text("No subscriptions yet")).to_be_visible()
     page.get_by_label("Name").fill("ECOSOC Chamber")
     page.get_by_label("Rooms (none: all)").select_option("ECOSOC")
     page.get_by_role("button", name="Subscribe").click()
@@ -63,7 +65,7 @@ def test_mission_copies_its_new_subscription_address(app, page, screenshot):
     address = page.get_by_label("Calendar address (webcal)").input_value()
     assert re.fullmatch(r"webcal://127\.0\.0\.1:\d+/feeds/subscriptions/[\w-]+\.ics", address)
     page.get_by_role("button", name="Copy").first.click()
-    assert page.get_by_role("button", name="Copied").is_visible()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == address
     screenshot("subscription", full_page=False)
     feed = page.request.get(address.replace("webcal://", "http://"))
