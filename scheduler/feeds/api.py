@@ -21,9 +21,11 @@ def _filters() -> dict:
     return {"kinds": values("kind"), "statuses": values("status")}
 
 
-def _respond(body: bytes, etag: str, last_modified, filename: str, gzipped=None, private=False) -> Response:
+def _respond(body, etag: str, last_modified, filename: str, gzipped: bytes | None = None,
+             private=False) -> Response:
+    """`body`: the bytes, or a function giving them (only called for a client that takes no gzip)."""
     use_gzip = gzipped is not None and request.accept_encodings.quality("gzip") > 0
-    response = Response(gzipped() if use_gzip else body, content_type=CONTENT_TYPE)
+    response = Response(gzipped if use_gzip else (body() if callable(body) else body), content_type=CONTENT_TYPE)
     if use_gzip:
         response.headers["Content-Encoding"] = "gzip"
     response.headers["Vary"] = "Accept-Encoding"
@@ -42,8 +44,8 @@ def _respond(body: bytes, etag: str, last_modified, filename: str, gzipped=None,
 
 def _serve(spec) -> Response:
     rendered = service.feed(spec)
-    return _respond(rendered.body, rendered.etag, rendered.last_modified, f"{spec.filename}.ics", rendered.gzipped,
-                    private=spec.private)
+    return _respond(lambda: rendered.body, rendered.etag, rendered.last_modified, f"{spec.filename}.ics",
+                    rendered.gzipped, private=spec.private)
 
 
 @blp.get("/all.ics")
