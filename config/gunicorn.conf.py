@@ -16,6 +16,9 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 # Load the app before forking so a broken configuration stops the master at once.
 preload_app = True
+# gunicorn 27's control socket lives at one path per user ($HOME/.gunicorn/gunicorn.ctl): two servers on one
+# machine (make run beside a benchmark, the tests' servers) would fight over it. Nothing here uses it.
+control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "0") != "1"
 
 # Prometheus metrics: each worker counts in its own files in this directory, and /metrics adds them
 # all up (prometheus_client's multiprocess mode). It has to be set before the app is loaded.
