@@ -291,6 +291,20 @@ def test_when_rendering_fails_the_last_good_bytes_are_served(client, officer, mo
     assert never_rendered.status_code == 503 and never_rendered.headers["Retry-After"]
 
 
+def test_a_renamed_room_without_meetings_renames_its_feed(client, officer):
+    assert b"X-WR-CALNAME:Conference Room 4 (UNHQ)" in client.get("/feeds/rooms/CR-4.ics").data
+    client.patch("/api/v1/rooms/CR-4", json={"name": "Conference Room Four"}, headers=officer)
+    assert b"X-WR-CALNAME:Conference Room Four (UNHQ)" in client.get("/feeds/rooms/CR-4.ics").data
+
+
+def test_a_renamed_mission_renames_its_private_feeds(client, officer, mission):
+    made = client.post("/api/v1/subscriptions", json={"name": "All"}, headers=mission).json
+    path = made["feed_url"].removeprefix("http://localhost")
+    assert b"Meetings for the Permanent Mission BEL" in client.get(path).data.replace(b"\r\n ", b"")
+    client.patch("/api/v1/missions/BEL", json={"name": "Permanent Mission of Belgium"}, headers=officer)
+    assert b"Meetings for the Permanent Mission of Belgium" in client.get(path).data.replace(b"\r\n ", b"")
+
+
 CORRUPTIONS = {
     "a raw LF inside a line": lambda feed: feed.replace(b"SUMMARY:", b"SUMMARY:Broken\nline ", 1),
     "an overlong line": lambda feed: feed.replace(b"SUMMARY:", b"SUMMARY:" + b"x" * 80 + b"\r\n SUMMARY:", 1)

@@ -36,6 +36,7 @@ from ..ical.freebusy import render_freebusy
 from ..accounts.service import Actor
 from ..meetings.models import HOLDING_STATUSES, KINDS, Meeting
 from ..meetings.visibility import public_condition, visible_condition
+from ..missions.models import Mission
 from ..processes.models import Process
 from ..rooms.models import Room, RoomBlock
 from ..venues.models import TimeSlot, Venue
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 
 # Statuses that appear in feeds: requests are not meetings yet.
 FEED_STATUSES = ("tentative", "confirmed", "cancelled", "postponed")
-FEED_MODELS = (Meeting, Room, Venue, TimeSlot, Process)
+FEED_MODELS = (Meeting, Room, Venue, TimeSlot, Process, Mission)  # a mission's name is in its feeds' description
 # After a failed render, serve the last good bytes this long before trying again.
 RETRY_AFTER_FAILURE = 60
 
@@ -179,7 +180,10 @@ class FeedSpec:
 
 
 def window_start() -> datetime:
-    return utcnow() - timedelta(days=current_app.config["FEED_PAST_DAYS"])
+    """Midnight UTC, FEED_PAST_DAYS ago: whole days, so that the same data gives the same bytes (and
+    ETag) all day long in every worker."""
+    since = (utcnow() - timedelta(days=current_app.config["FEED_PAST_DAYS"])).date()
+    return datetime.combine(since, datetime.min.time(), tzinfo=timezone.utc)
 
 
 def _query_filters(kinds: list[str], statuses: list[str]) -> tuple[list, str]:
@@ -287,6 +291,7 @@ class RenderedFeed:
     gzipped: bytes
     etag: str
     last_modified: datetime
+    info: FeedInfo | None = None  # the calendar's own name and description, from the room, mission, ...
     fingerprint: tuple = ()
     failed_at: float | None = None
 
@@ -306,7 +311,8 @@ _cache: OrderedDict[str, RenderedFeed] = OrderedDict()
 _cache_lock = threading.Lock()
 # Per worker process, compressed: a whole duty station's ten-year feed is about 1 MB, a room's 100 KB.
 CACHE_BYTES = 128 * 1024 * 1024
-# Even with an unchanged generation, render again after this long (a missed bump heals itself).
+# Even with an unchanged generation, check the feed's fingerprint again after this long (a missed
+# bump heals itself).
 MAX_CACHE_AGE = 15 * 60
 
 
@@ -369,8 +375,7 @@ def _last_modified(spec: FeedSpec, rows) -> datetime:
     """When the feed last changed. It must move forward also when a meeting leaves the feed
     (made non-public, or out of the window), else If-Modified-Since would keep it in calendars:
     so it looks at every meeting of the feed's subject, whatever its visibility and date."""
-    window_day = datetime.combine(window_start().date(), datetime.min.time(), tzinfo=timezone.utc)
-    moments = [_subject_changed(*spec.condition), window_day] + [row.room_updated_at for row in rows] + \
+    moments = [_subject_changed(*spec.condition), window_start()] + [row.room_updated_at for row in rows] + \
         [row.venue_updated_at for row in rows] + [row.process_updated_at for row in rows]
     return max(moment for moment in moments if moment is not None)
 
@@ -412,7 +417,7 @@ def _refreshed(spec: FeedSpec, current: int, day: str) -> RenderedFeed:
     if cached is not None and cached.failed_at is not None and now - cached.failed_at < RETRY_AFTER_FAILURE:
         return cached  # rendering failed a moment ago: do not retry on every request
     summary = fingerprint(spec)
-    if cached is not None and cached.window_day == day and cached.fingerprint == summary:
+    if cached is not None and (cached.window_day, cached.fingerprint, cached.info) == (day, summary, spec.info):
         # Something changed somewhere, not in this feed: its bytes stand.
         cached.generation, cached.rendered_at = current, now
         return cached
@@ -426,11 +431,12 @@ def _refreshed(spec: FeedSpec, current: int, day: str) -> RenderedFeed:
         raise FeedUnavailable("The feed cannot be produced right now; try again later",
                               headers={"Retry-After": str(RETRY_AFTER_FAILURE)})
     rendered = RenderedFeed.of(body, generation=current, window_day=day, rendered_at=time.monotonic(),
-                               last_modified=last_modified, fingerprint=summary)
+                               last_modified=last_modified, info=spec.info, fingerprint=summary)
     with _cache_lock:
         _cache[spec.key] = rendered
         _cache.move_to_end(spec.key)
         while len(_cache) > 1 and sum(len(item.gzipped) for item in _cache.values()) > CACHE_BYTES:
+            # Its lock goes too: at worst a feed being rendered right now is rendered twice at once.
             _render_locks.pop(next(iter(_cache)), None)
             _cache.popitem(last=False)  # the least recently served
     return rendered
@@ -446,8 +452,7 @@ def room_freebusy(code: str, base_url: str) -> tuple[bytes, str]:
     room = db.session.scalar(select(Room).where(Room.code == code.upper()))
     if room is None:
         raise NotFound(f"No room {code!r}")
-    # Whole days, so that the same data gives the same bytes all day long.
-    start = datetime.combine(window_start().date(), datetime.min.time(), tzinfo=timezone.utc)
+    start = window_start()
     end = start + timedelta(days=current_app.config["FEED_PAST_DAYS"] + FREEBUSY_DAYS_AHEAD)
     meetings = db.session.execute(select(Meeting.held_start, Meeting.held_end, Meeting.status).where(
         Meeting.room_id == room.id, Meeting.status.in_(HOLDING_STATUSES),

@@ -61,7 +61,7 @@ for _error_class in (CSRFError, HTTPException, *HANDLED_ERRORS):
 
 
 def init_app(app) -> None:
-    from .. import limit_writes  # the API's write limits, per address here (no bearer token)
+    from .. import limit_writes  # the API's write limits: per signed-in token, else per address
     from ..extensions import api
 
     limit_writes(blp)

@@ -113,8 +113,7 @@ def _alternative_forms(form: MultiDict, alternatives: dict) -> list[dict]:
 def _booked_message(meeting) -> str:
     tz = meeting.timezone
     start, end = to_local(meeting.start, tz), to_local(meeting.end, tz)
-    verb = "Requested" if meeting.status == "requested" else "Booked"
-    return (f"{verb}: {meeting.title}, {meeting.room.name}, {start:%A %d %B %Y} "
+    return (f"Booked: {meeting.title}, {meeting.room.name}, {start:%A %d %B %Y} "
             f"{start:%H:%M}\u2013{end:%H:%M} {start.tzname()}")
 
 
@@ -218,9 +217,11 @@ def meeting_status(meeting_id, action):
     except forms.FormErrors as error:
         return _meeting_page(service.get_meeting(meeting_id, actor), reason_errors=error.errors, status=422)
     except Conflict as error:
+        db.session.rollback()
         return _meeting_page(service.get_meeting(meeting_id, actor), outcome={"message": error.message},
                              status=409)
     except PreconditionFailed:
+        db.session.rollback()
         return _meeting_page(service.get_meeting(meeting_id, actor), outcome={"message": STALE_FORM}, status=412)
     flash(f"{'Cancelled' if action == 'cancel' else 'Postponed'}: {meeting.title}", "success")
     return redirect(url_for("web.meeting_page", meeting_id=meeting.id), code=303)
