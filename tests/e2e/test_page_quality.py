@@ -23,17 +23,17 @@ def test_the_journal_fits_a_phone_screen_without_sideways_scrolling(app, page, s
 def test_sign_in_and_booking_work_from_the_keyboard_alone(app, page):
     token = make_token(app, "officer", "Officer")
     page.goto("/sign-in")
-    assert page.evaluate("document.activeElement.id") == "f-token"  # the page starts in its one field
+    expect(page.get_by_label("Access token")).to_be_focused()  # the page starts in its one field (autofocus)
     page.keyboard.type(token)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/console/day/"))
 
     page.goto("/console/meetings/new?room=ECOSOC&date=2017-06-19")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.keyboard.press("Enter")  # past the navigation, to the page's own content
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "f-title"
+    expect(page.get_by_label("Title")).to_be_focused()
     page.keyboard.type("Keyboard briefing")
     page.keyboard.press("Enter")  # submits the form
     page.wait_for_url(re.compile(r"/console/day/2017-06-19"))
