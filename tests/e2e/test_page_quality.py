@@ -45,9 +45,9 @@ def test_a_refused_field_is_announced_and_tied_to_its_message(app, page):
     page.get_by_label("Access token").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     field = page.get_by_label("Access token")
-    assert field.get_attribute("aria-invalid") == "true"
+    expect(field).to_have_attribute("aria-invalid", "true")  # waits for the answer page
     message = page.locator(f"#{field.get_attribute('aria-describedby')}")
-    assert message.inner_text() == "The token is unknown, expired or revoked"
+    expect(message).to_have_text("The token is unknown, expired or revoked")
 
 
 def test_mission_copies_its_new_subscription_address(app, page, screenshot):
