@@ -20,9 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (Calendar, ThrowawayDatabase, add_database_argument, admin_url, bulk_load,  # noqa: E402
                     machine, preload_rows, summary, timed, working_days)
-from sqlalchemy import text  # noqa: E402
 
-from scheduler.extensions import db  # noqa: E402
 
 YEAR = (date(2027, 1, 1), date(2027, 12, 31))
 EXTRA_ROOMS = 23
@@ -39,14 +37,7 @@ def add_rooms(database: ThrowawayDatabase) -> list[tuple[int, str]]:
             "code": f"X-{n + 1}", "name": f"Extra Room {n + 1}", "venue": "UNHQ",
             "capacity": rng.choice([20, 40, 60, 90, 120, 250]), "features": features})
         assert response.status_code == 201, response.json
-    with database.app.app_context():
-        rows = db.session.execute(text(
-            "SELECT rooms.id, rooms.code, rooms.capacity, rooms.features FROM rooms JOIN venues "
-            "ON venues.id = rooms.venue_id WHERE venues.code = 'UNHQ' ORDER BY rooms.id")).all()
-        db.session.remove()
-    database.rooms = {row.id: {"code": row.code, "capacity": row.capacity, "features": row.features}
-                      for row in rows}
-    return [(row.id, row.code) for row in rows]
+    return database.load_rooms()
 
 
 def main(argv=None) -> int:

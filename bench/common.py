@@ -262,6 +262,16 @@ class ThrowawayDatabase:
             }
             db.session.remove()
 
+    def load_rooms(self, venue: str = "UNHQ") -> list[tuple[int, str]]:
+        """Narrow `rooms` to one venue's, as they are now (after rooms added through the API): (id, code) pairs."""
+        with self.app.app_context():
+            rows = db.session.execute(text(
+                "SELECT rooms.id, rooms.code, rooms.capacity, rooms.features FROM rooms JOIN venues "
+                "ON venues.id = rooms.venue_id WHERE venues.code = :venue ORDER BY rooms.id"), {"venue": venue}).all()
+            db.session.remove()
+        self.rooms = {row.id: {"code": row.code, "capacity": row.capacity, "features": row.features} for row in rows}
+        return [(row.id, row.code) for row in rows]
+
 
 # --- figures ---------------------------------------------------------------------------
 

@@ -21,23 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (Calendar, ThrowawayDatabase, add_database_argument, admin_url, bulk_load,  # noqa: E402
                     machine, preload_rows, summary, timed, working_days)
-from sqlalchemy import text  # noqa: E402
 
-from scheduler.extensions import db  # noqa: E402
 
 YEAR = (date(2027, 1, 1), date(2027, 12, 31))
 MAX_RATIO = 2.0  # a page may cost at most twice its API call: same queries, plus HTML instead of JSON
-
-
-def unhq_rooms(database: ThrowawayDatabase) -> list[tuple[int, str]]:
-    with database.app.app_context():
-        rows = db.session.execute(text(
-            "SELECT rooms.id, rooms.code, rooms.capacity, rooms.features FROM rooms JOIN venues "
-            "ON venues.id = rooms.venue_id WHERE venues.code = 'UNHQ' ORDER BY rooms.id")).all()
-        db.session.remove()
-    database.rooms = {row.id: {"code": row.code, "capacity": row.capacity, "features": row.features}
-                      for row in rows}
-    return [(row.id, row.code) for row in rows]
 
 
 def signed_in_client(database: ThrowawayDatabase):
@@ -61,7 +48,7 @@ def main(argv=None) -> int:
 
     with ThrowawayDatabase(url) as database:
         database.setup()
-        rooms = unhq_rooms(database)
+        rooms = database.load_rooms()
         meetings = Calendar(rooms, rng, days).preload(args.meetings)
         bulk_load(database.dsn, preload_rows(meetings, database.rooms, rng))
         print(f"loaded {len(meetings):,} meetings in {len(rooms)} UNHQ rooms over {YEAR[0]}..{YEAR[1]}")

@@ -87,6 +87,14 @@ def lenient_utc(naive: datetime, tz_name: str) -> datetime:
     return naive.replace(tzinfo=zone(tz_name), fold=0).astimezone(timezone.utc)
 
 
+def local_days_utc(first: date, last: date, tz_name: str) -> tuple[datetime, datetime]:
+    """From the first local midnight of `first` to the one after `last`, in UTC. Never refused:
+    some zones skip midnight itself (America/Havana)."""
+    start = lenient_utc(datetime.combine(first, datetime.min.time()), tz_name)
+    end = lenient_utc(datetime.combine(last + timedelta(days=1), datetime.min.time()), tz_name)
+    return start, end
+
+
 def to_local(moment: datetime, tz_name: str) -> datetime:
     return moment.astimezone(zone(tz_name))
 

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..meetings.visibility import can_see
 from ..rooms.models import Room, RoomBlock
 from ..rooms.service import get_room
-from ..times import LocalTimeError, lenient_utc, to_local, to_utc
+from ..times import LocalTimeError, local_days_utc, to_local, to_utc
 from ..venues.models import Venue
 from ..venues.service import find_venue, only_venue
 
@@ -66,10 +66,7 @@ class _BusyIndex:
 
 
 def _window(venue: Venue, days: list[date]) -> tuple[datetime, datetime]:
-    # Some zones jump at midnight (America/Havana): these bounds are ours, so never refused.
-    start = lenient_utc(datetime.combine(days[0], datetime.min.time()), venue.timezone)
-    end = lenient_utc(datetime.combine(days[-1] + timedelta(days=1), datetime.min.time()), venue.timezone)
-    return start, end
+    return local_days_utc(days[0], days[-1], venue.timezone)
 
 
 # --- one room -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Absolute feed URLs, https and webcal, for the API to hand out."""
+"""Feed paths (as the routes in feeds/api.py serve them) and absolute feed URLs, https and webcal."""
 from flask import current_app, request
 
 
@@ -16,3 +16,22 @@ def webcal_url(path: str) -> str:
     """The same feed for calendar apps that subscribe on a click (webcal:// is http(s) underneath)."""
     url = feed_url(path)
     return "webcal://" + url.split("://", 1)[1]
+
+
+ALL_PATH = "all.ics"
+
+
+def room_path(code: str) -> str:
+    return f"rooms/{code}.ics"
+
+
+def body_path(slug: str) -> str:
+    return f"bodies/{slug}.ics"
+
+
+def process_path(slug: str) -> str:
+    return f"processes/{slug}.ics"
+
+
+def subscription_path(secret: str) -> str:
+    return f"subscriptions/{secret}.ics"

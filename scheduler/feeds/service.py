@@ -40,6 +40,7 @@ from ..missions.models import Mission
 from ..processes.models import Process
 from ..rooms.models import Room, RoomBlock
 from ..venues.models import TimeSlot, Venue
+from .links import ALL_PATH, body_path, process_path, room_path, subscription_path
 from .models import FeedState
 
 log = logging.getLogger(__name__)
@@ -211,7 +212,7 @@ def all_feed(base_url: str, kinds=(), statuses=()) -> FeedSpec:
     return FeedSpec(
         f"{base_url}|all{key}", "all",
         FeedInfo(uid=f"feed-all@{_uid_domain()}", name="All public meetings",
-                 description="Every public meeting of every venue", url=f"{base_url}feeds/all.ics"),
+                 description="Every public meeting of every venue", url=f"{base_url}feeds/{ALL_PATH}"),
         condition=extra)
 
 
@@ -224,7 +225,7 @@ def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
         f"{base_url}|room={room.code}{key}", room.code,
         FeedInfo(uid=f"feed-room-{room.code}@{_uid_domain()}", name=f"{room.name} ({room.venue.code})",
                  description=f"Public meetings in the {room.name}, {room.venue.name}",
-                 url=f"{base_url}feeds/rooms/{room.code}.ics"),
+                 url=f"{base_url}feeds/{room_path(room.code)}"),
         condition=[Meeting.room_id == room.id, *extra])
 
 
@@ -239,7 +240,7 @@ def body_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
     return FeedSpec(
         f"{base_url}|body={slug}{key}", slug,
         FeedInfo(uid=f"feed-body-{slug}@{_uid_domain()}", name=name, description=f"Public meetings of the {name}",
-                 url=f"{base_url}feeds/bodies/{slug}.ics"),
+                 url=f"{base_url}feeds/{body_path(slug)}"),
         condition=[Meeting.body_slug == slug, *extra])
 
 
@@ -253,7 +254,7 @@ def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
         FeedInfo(uid=f"feed-process-{slug}@{_uid_domain()}", name=process.title,
                  description=f"Public meetings of: {process.title}" + (
                      f" ({process.mandate})" if process.mandate else ""),
-                 url=f"{base_url}feeds/processes/{slug}.ics"),
+                 url=f"{base_url}feeds/{process_path(slug)}"),
         condition=[Meeting.process_id == process.id, *extra])
 
 
@@ -274,7 +275,7 @@ def subscription_feed(subscription, secret: str, base_url: str) -> FeedSpec:
         f"{base_url}|subscription={subscription.id}", "meetings",
         FeedInfo(uid=f"feed-subscription-{subscription.id}@{_uid_domain()}", name=subscription.name,
                  description=f"Meetings for the {mission.name}",
-                 url=f"{base_url}feeds/subscriptions/{secret}.ics"),
+                 url=f"{base_url}feeds/{subscription_path(secret)}"),
         condition=condition, audience=audience, private=True)
 
 

@@ -2,7 +2,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, Page
 
 from ..accounts.service import BOOKING_ROLES, current_actor, requires
-from ..feeds.links import feed_url, webcal_url
+from ..feeds.links import feed_url, subscription_path, webcal_url
 from . import service
 from .schemas import MissionSchema, MissionUpdateSchema, SubscriptionOutSchema, SubscriptionSchema
 
@@ -60,8 +60,8 @@ class Subscriptions(MethodView):
         The answer carries the secret feed URL, once; keep it like a password.
         """
         subscription, secret = service.create_subscription(data, current_actor())
-        subscription.feed_url = feed_url(f"subscriptions/{secret}.ics")
-        subscription.webcal_url = webcal_url(f"subscriptions/{secret}.ics")
+        subscription.feed_url = feed_url(subscription_path(secret))
+        subscription.webcal_url = webcal_url(subscription_path(secret))
         return subscription
 
 

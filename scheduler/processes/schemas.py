@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from ..feeds.links import feed_url, webcal_url
+from ..feeds.links import body_path, feed_url, process_path, webcal_url
 from ..schema_fields import Name, QuerySchema, StrictSchema, Text
 from .models import SLUG_MAX_LENGTH
 
@@ -37,17 +37,17 @@ class ProcessUpdateSchema(ProcessSchema):
 
 class ProcessOutSchema(ProcessSchema):
     body_slug = fields.String()
-    feed_url = fields.Function(lambda process: feed_url(f"processes/{process.slug}.ics"),
+    feed_url = fields.Function(lambda process: feed_url(process_path(process.slug)),
                                metadata={"description": "iCalendar feed of the process's public meetings"})
-    webcal_url = fields.Function(lambda process: webcal_url(f"processes/{process.slug}.ics"))
-    body_feed_url = fields.Function(lambda process: feed_url(f"bodies/{process.body_slug}.ics"))
+    webcal_url = fields.Function(lambda process: webcal_url(process_path(process.slug)))
+    body_feed_url = fields.Function(lambda process: feed_url(body_path(process.body_slug)))
 
 
 class BodySchema(StrictSchema):
     name = fields.String(metadata={"example": "General Assembly"})
     slug = fields.String(metadata={"example": "general-assembly"})
-    feed_url = fields.Function(lambda body: feed_url(f"bodies/{body['slug']}.ics"))
-    webcal_url = fields.Function(lambda body: webcal_url(f"bodies/{body['slug']}.ics"))
+    feed_url = fields.Function(lambda body: feed_url(body_path(body["slug"])))
+    webcal_url = fields.Function(lambda body: webcal_url(body_path(body["slug"])))
 
 
 class ProcessQuerySchema(QuerySchema):

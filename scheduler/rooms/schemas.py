@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates
 
 from ..schema_fields import Bool, Code, Int, Moment, Name, QuerySchema, StrictSchema
-from ..feeds.links import feed_url, webcal_url
+from ..feeds.links import feed_url, room_path, webcal_url
 from ..times import to_local
 from .models import MAX_BUFFER_MINUTES
 
@@ -39,9 +39,9 @@ class RoomOutSchema(StrictSchema):
     setup_minutes = fields.Integer()
     teardown_minutes = fields.Integer()
     active = fields.Boolean()
-    feed_url = fields.Function(lambda room: feed_url(f"rooms/{room.code}.ics"),
+    feed_url = fields.Function(lambda room: feed_url(room_path(room.code)),
                                metadata={"description": "iCalendar feed of the room's public meetings"})
-    webcal_url = fields.Function(lambda room: webcal_url(f"rooms/{room.code}.ics"))
+    webcal_url = fields.Function(lambda room: webcal_url(room_path(room.code)))
     freebusy_url = fields.Function(lambda room: feed_url(f"rooms/{room.code}.vfb"),
                                    metadata={"description": "VFREEBUSY: busy times only (Outlook Internet Free/Busy)"})
 

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..meetings.models import HOLDING_STATUSES, Meeting
 from ..meetings.visibility import visible_condition
 from ..rooms.models import Room, RoomBlock
-from ..times import lenient_utc, to_local
+from ..times import local_days_utc, to_local
 from ..venues.models import Venue
 
 GRID_STEP_MINUTES = 15
@@ -22,10 +22,7 @@ GRID_FIRST_HOUR, GRID_LAST_HOUR = 8, 20  # widened when a meeting starts earlier
 
 
 def day_bounds(venue: Venue, day: date) -> tuple[datetime, datetime]:
-    """The venue-local day as a UTC interval (never refused, even where midnight is skipped)."""
-    start = lenient_utc(datetime.combine(day, time()), venue.timezone)
-    end = lenient_utc(datetime.combine(day + timedelta(days=1), time()), venue.timezone)
-    return start, end
+    return local_days_utc(day, day, venue.timezone)
 
 
 def venue_rooms(venue: Venue) -> list[Room]:

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from flask import redirect, render_template, request, url_for
 
-from ..feeds.links import feed_url, webcal_url
+from ..feeds.links import ALL_PATH, body_path, feed_url, process_path, room_path, webcal_url
 from ..processes.service import body_slug
 from ..venues.service import list_venues
 from . import agenda
@@ -32,15 +32,15 @@ def journal_day(day):
 
 def _subscriptions(sections) -> list[dict]:
     """Feeds for the rooms, bodies and processes of the day's meetings, and the whole venue's."""
-    links, seen = [{"label": "All public meetings", "path": "all.ics"}], set()
+    links, seen = [{"label": "All public meetings", "path": ALL_PATH}], set()
     for section in sections:
         for meetings in section.bodies.values():
             for meeting in meetings:
-                candidates = [(f"Room: {meeting.room.name}", f"rooms/{meeting.room.code}.ics")]
+                candidates = [(f"Room: {meeting.room.name}", room_path(meeting.room.code))]
                 if body_slug(meeting.body):  # a body named only with signs has no feed
-                    candidates.append((f"Body: {meeting.body}", f"bodies/{body_slug(meeting.body)}.ics"))
+                    candidates.append((f"Body: {meeting.body}", body_path(body_slug(meeting.body))))
                 if meeting.process:
-                    candidates.append((f"Process: {meeting.process.title}", f"processes/{meeting.process.slug}.ics"))
+                    candidates.append((f"Process: {meeting.process.title}", process_path(meeting.process.slug)))
                 for label, path in candidates:
                     if path not in seen:
                         seen.add(path)

@@ -5,7 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed
 from ..extensions import db
-from ..feeds.links import feed_url, webcal_url
+from ..feeds.links import feed_url, subscription_path, webcal_url
 from ..meetings import service as meetings
 from ..meetings.schemas import MeetingInputSchema, WithdrawalSchema
 from ..missions import service as missions
@@ -89,7 +89,7 @@ def mission_subscribe():
     except FieldErrors as error:
         return _home(subscription_form=request.form, subscription_errors=forms.service_errors(error).errors,
                      status=422)
-    path = f"subscriptions/{secret}.ics"
+    path = subscription_path(secret)
     return _home(created={"subscription": subscription, "https": feed_url(path), "webcal": webcal_url(path)})
 
 
