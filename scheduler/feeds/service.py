@@ -7,8 +7,11 @@
   feeds, so they all agree on what is current. When it moved, a cached feed is first checked
   with one aggregate query over its own meetings (its fingerprint): a booking in one room
   does not make every other feed render again.
-- A feed is validated before it is served; if rendering or validation fails, the last good
-  bytes are served and the failure is logged.
+- When a feed does change, its render reads only its meetings' keys; the events themselves come
+  from the worker's cache of checked events (`event_cache`), and only those that changed are read
+  from the database and checked again.
+- Every part of a feed is checked before it is served; if rendering or a check fails, the last
+  good bytes are served and the failure is logged.
 """
 import gzip
 import hashlib
@@ -30,7 +33,7 @@ from ..conflicts import MAX_MEETING_DURATION
 from ..db_types import utcnow
 from ..errors import FieldErrors, NotFound, ServiceError
 from ..extensions import db
-from ..ical.calendar import FeedInfo, InvalidFeed, assemble, validate
+from ..ical.calendar import FeedInfo, InvalidFeed, assemble
 from ..ical.events import meeting_render_key, render_event, render_key, shown_content
 from ..ical.freebusy import render_freebusy
 from ..accounts.service import Actor
@@ -40,6 +43,7 @@ from ..missions.models import Mission
 from ..processes.models import Process
 from ..rooms.models import Room, RoomBlock
 from ..venues.models import TimeSlot, Venue
+from . import event_cache
 from .links import ALL_PATH, body_path, process_path, room_path, subscription_path
 from .models import FeedState
 
@@ -116,25 +120,44 @@ def store_event(meeting: Meeting) -> None:
 
 
 def _event_keys():
-    """What decides whether a stored event is current, without the event's text."""
-    return (select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event.is_(None).label("no_event"),
-                   Room.updated_at.label("room_updated_at"), Venue.updated_at.label("venue_updated_at"),
-                   Process.updated_at.label("process_updated_at"))
-            .join(Room, Meeting.room_id == Room.id).join(Venue, Room.venue_id == Venue.id)
-            .outerjoin(Process, Meeting.process_id == Process.id))
+    """What decides whether a stored event is current, without the event's text: plain columns,
+    read fast (the rooms', venues' and processes' stamps come from `Stamps`)."""
+    return select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event.is_(None).label("no_event"),
+                  Meeting.room_id, Meeting.process_id)
 
 
-def _stale_ids(rows) -> list[int]:
+@dataclass(frozen=True)
+class Stamps:
+    """When each room, venue and process last changed: a stored event shows them too. Small
+    tables, read whole once per render rather than joined into every meeting's row."""
+
+    rooms: dict  # room id -> (its updated_at, its venue's updated_at, its venue's time zone)
+    processes: dict  # process id -> updated_at
+
+    @classmethod
+    def load(cls) -> "Stamps":
+        rooms = db.session.execute(select(Room.id, Room.updated_at, Venue.updated_at, Venue.timezone)
+                                   .join(Venue, Room.venue_id == Venue.id))
+        return cls({room_id: rest for room_id, *rest in rooms},
+                   dict(db.session.execute(select(Process.id, Process.updated_at)).all()))
+
+    def of(self, row) -> tuple:
+        """(room, venue, process) updated_at for a row of `_event_keys()`."""
+        room_updated_at, venue_updated_at, _ = self.rooms[row.room_id]
+        return room_updated_at, venue_updated_at, self.processes.get(row.process_id)
+
+
+def _stale_ids(rows, stamps: Stamps) -> list[int]:
     domain = _uid_domain()
-    return [row.id for row in rows if row.no_event or row.ical_key != render_key(
-        domain, row.id, row.version, row.room_updated_at, row.venue_updated_at, row.process_updated_at)]
+    return [row.id for row in rows
+            if row.no_event or row.ical_key != render_key(domain, row.id, row.version, *stamps.of(row))]
 
 
 def render_stale_events(batch: int = 500) -> int:
     """Store the events of every meeting whose stored VEVENT is missing or out of date (after a
     bulk load, a new RENDER_VERSION or another ICAL_UID_DOMAIN). Returns how many. Only the
     keys are read to find them: a station's ten years are checked in seconds."""
-    stale = _stale_ids(db.session.execute(_event_keys().order_by(Meeting.id)).all())
+    stale = _stale_ids(db.session.execute(_event_keys().order_by(Meeting.id)).all(), Stamps.load())
     for first in range(0, len(stale), batch):
         ids = stale[first:first + batch]
         for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids))).unique():
@@ -321,6 +344,7 @@ def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
         _render_locks.clear()
+    event_cache.clear()
 
 
 def _in_feed(spec: FeedSpec) -> list:
@@ -332,9 +356,9 @@ def _in_feed(spec: FeedSpec) -> list:
 
 
 def _rows(spec: FeedSpec):
-    """The feed's meetings as plain rows: enough to join stored events and to check their keys."""
-    query = (_event_keys().add_columns(Meeting.ical_event, Meeting.start, Meeting.end, Venue.timezone)
-             .where(*_in_feed(spec)).order_by(Meeting.start, Meeting.id))
+    """The feed's meetings as plain rows, without their events' text: enough to find which events
+    this worker has already checked, and to know each one's time zone and years."""
+    query = _event_keys().add_columns(Meeting.end).where(*_in_feed(spec)).order_by(Meeting.start, Meeting.id)
     return db.session.execute(query).all()
 
 
@@ -350,34 +374,71 @@ def fingerprint(spec: FeedSpec) -> tuple:
 
 
 def render(spec: FeedSpec) -> tuple[bytes, datetime]:
-    rows = _rows(spec)
-    stale_ids = _stale_ids(rows)
-    fresh = {}
-    if stale_ids:
+    rows, stamps = _rows(spec), Stamps.load()
+    body = assemble(spec.info, _zones(rows, stamps), _checked_events(spec, rows, stamps))
+    return body, _last_modified(spec, rows, stamps)
+
+
+def _zones(rows, stamps: Stamps) -> dict[str, tuple[int, int]]:
+    """Each time zone the feed's meetings are in, with the years its VTIMEZONE must be exact for:
+    from the year before the window to the year after the last meeting ends (the same years for
+    every zone of the feed: one pass over the rows, not one per zone)."""
+    if not rows:
+        return {}
+    first = (window_start() - MAX_MEETING_DURATION).year - 1
+    last = max(row.end for row in rows).year + 1
+    return {stamps.rooms[room_id][2]: (first, last) for room_id in {row.room_id for row in rows}}
+
+
+IDS_PER_QUERY = 500
+
+
+def _checked_events(spec: FeedSpec, rows, stamps: Stamps) -> list:
+    """The checked event of each row: from this worker's cache, else read (or, if the stored one is
+    out of date, rendered) and checked now. Raises InvalidFeed for an event that fails its check."""
+    # What each event's text depends on (see render_key), and the stored event's own key.
+    states = [(row.ical_key, row.no_event, row.version, *stamps.of(row)) for row in rows]
+    parts = event_cache.known(list(zip((row.id for row in rows), states)))
+    unknown = {row.id: state for row, state, part in zip(rows, states, parts) if part is None}
+    if not unknown:
+        return parts
+    stale = set(_stale_ids((row for row in rows if row.id in unknown), stamps))
+    ids = sorted(unknown.keys() - stale)
+    texts = select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event)
+    # A few changed events by id; a worker's first render reads the feed's whole window instead
+    # (a list of thousands of ids costs more to send than the rows it would save).
+    wanted = [Meeting.id.in_(ids)] if len(ids) <= IDS_PER_QUERY else _in_feed(spec)
+    stored = {row.id: row for row in db.session.execute(texts.where(*wanted)) if row.id in unknown} if ids else {}
+    texts = {}
+    if stale:
         # Loaded in bulk without the app's writes: stored events are refreshed on the next change.
-        log.info("feed %s: rendering %d events that were not stored", spec.key, len(stale_ids))
-        for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(stale_ids))).unique():
-            fresh[meeting.id] = checked_event(meeting)
-    zones: dict[str, tuple[int, int]] = {}
-    for row in rows:
-        first, last = zones.get(row.timezone, (row.start.year, row.end.year))
-        zones[row.timezone] = (min(first, row.start.year - 1), max(last, row.end.year + 1))
-    events = [fresh.get(row.id) or row.ical_event for row in rows]
-    body = assemble(spec.info, zones, events)
-    validate(body)
-    return body, _last_modified(spec, rows)
+        log.info("rendering %d events that were not stored", len(stale))
+        texts = {meeting.id: checked_event(meeting)
+                 for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(stale))).unique()}
+    kept = set(texts)
+    for row in stored.values():
+        texts[row.id] = row.ical_event or ""
+        # A meeting changed since the rows were read is used this once and read again next time.
+        if (row.ical_key, row.version) == (unknown[row.id][0], unknown[row.id][2]):
+            kept.add(row.id)
+    checked = dict(zip(texts, event_cache.check(list(texts.values()))))
+    for meeting_id in kept:
+        event_cache.keep(meeting_id, unknown[meeting_id], checked[meeting_id])
+    return [part or checked[row.id] for row, part in zip(rows, parts) if part or row.id in checked]
 
 
 def _subject_changed(*condition) -> datetime | None:
     return db.session.scalar(select(func.max(Meeting.updated_at)).where(*condition))
 
 
-def _last_modified(spec: FeedSpec, rows) -> datetime:
+def _last_modified(spec: FeedSpec, rows, stamps: Stamps) -> datetime:
     """When the feed last changed. It must move forward also when a meeting leaves the feed
     (made non-public, or out of the window), else If-Modified-Since would keep it in calendars:
     so it looks at every meeting of the feed's subject, whatever its visibility and date."""
-    moments = [_subject_changed(*spec.condition), window_start()] + [row.room_updated_at for row in rows] + \
-        [row.venue_updated_at for row in rows] + [row.process_updated_at for row in rows]
+    moments = [_subject_changed(*spec.condition), window_start()]
+    for room_id in {row.room_id for row in rows}:
+        moments += stamps.rooms[room_id][:2]
+    moments += [stamps.processes.get(process_id) for process_id in {row.process_id for row in rows}]
     return max(moment for moment in moments if moment is not None)
 
 

@@ -1,11 +1,12 @@
 """A feed: the calendar's header, the time zones its events use, and the events, joined.
 
-Events arrive already rendered (see events.py); this module only assembles and validates,
-so a feed of thousands of meetings is built in milliseconds.
+Events arrive already rendered (see events.py) and each is checked once (`checked_parts`); this
+module only joins checked parts, so a feed of thousands of meetings is built in milliseconds.
 """
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from icalendar import Calendar, vDuration, vText
 
@@ -48,52 +49,87 @@ def header(info: FeedInfo) -> bytes:
     return text[: -len(b"END:VCALENDAR\r\n")]
 
 
-def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[str]) -> bytes:
-    """zones: each TZID the events use, with the first and last year it must be exact for."""
-    parts = [header(info)]
-    parts += [vtimezone(name, first, last) for name, (first, last) in sorted(zones.items())]
-    parts += [event.encode("utf-8") for event in events]
-    parts.append(b"END:VCALENDAR\r\n")
-    return b"".join(parts)
+@dataclass(frozen=True)
+class CheckedPart:
+    """One component of a feed (a VEVENT, a VTIMEZONE) that passed `checked_parts`."""
+
+    data: bytes
+    zones_used: frozenset[bytes]
+    zones_defined: frozenset[bytes] = frozenset()
 
 
-# Whole-feed patterns: a feed holds tens of thousands of lines, so they are read by the regex
-# engine, not line by line in Python. Every line ends with CRLF and follows a LF (the feed is
+# Patterns over a whole part: an event or a feed holds many lines, so they are read by the regex
+# engine, not line by line in Python. Every line ends with CRLF and follows a LF (the part is
 # searched with a LF in front); folded lines start with a space, so never match these.
 _COMPONENT_LINE = re.compile(rb"\n(BEGIN|END):([^\r\n]*)\r")
 _TZID_DEFINED = re.compile(rb"\nTZID:([^\r\n]*)\r")
-# A TZID parameter. ";TZID=" in a text value is escaped ("\\;"), and a fold never starts one:
-# the plain pattern is fast; the careful one only runs when the plain one finds an unknown zone.
-_TZID_PARAMETER = re.compile(rb";TZID=([^;:\r\n]+)")
-_TZID_PARAMETER_UNESCAPED = re.compile(rb"(?<![\\ ]);TZID=([^;:\r\n]+)")
+# A TZID parameter. ";TZID=" in a text value is escaped ("\\;"), and a fold never starts one. (The
+# look-behind comes after the ";" so that the regex engine can skip ahead to each ";".)
+_TZID_PARAMETER = re.compile(rb";(?<![\\ ];)TZID=([^;:\r\n]+)")
 
 
-def validate(feed: bytes) -> None:
-    """Cheap structural checks over the whole feed (the events were each checked when rendered)."""
-    if not feed.startswith(b"BEGIN:VCALENDAR\r\n") or not feed.endswith(b"END:VCALENDAR\r\n"):
-        raise InvalidFeed("not one VCALENDAR")
-    line_ends = feed.count(b"\r\n")
-    if feed.count(b"\r") != line_ends or feed.count(b"\n") != line_ends:
+def _check_lines(data: bytes) -> None:
+    line_ends = data.count(b"\r\n")
+    if data.count(b"\r") != line_ends or data.count(b"\n") != line_ends:
         raise InvalidFeed("a raw CR or LF inside a line")
-    longest = max(map(len, feed.split(b"\r\n")))
+    longest = max(map(len, data.split(b"\r\n")))
     if longest > MAX_LINE_OCTETS:
         raise InvalidFeed(f"a line of {longest} octets, over {MAX_LINE_OCTETS}")
-    searched = b"\n" + feed
-    depth = []
-    for kind, name in _COMPONENT_LINE.findall(searched):
-        if kind == b"BEGIN":
-            depth.append(name)
-        elif not depth or depth.pop() != name:
-            raise InvalidFeed(f"END:{name.decode(errors='replace')} closes nothing open")
-    if depth:
-        raise InvalidFeed("components left open")
-    defined = set(_TZID_DEFINED.findall(searched))
-    used = set(_TZID_PARAMETER.findall(feed)) - defined
-    if used:
-        used = set(_TZID_PARAMETER_UNESCAPED.findall(feed)) - defined
-    if used:
-        raise InvalidFeed(f"time zones used without VTIMEZONE: {sorted(used)}")
     try:
-        feed.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidFeed("not UTF-8") from error
+
+
+def checked_parts(parts: list[bytes], component: str) -> list[CheckedPart]:
+    """Checks components each on its own: CRLF lines of at most 75 octets, UTF-8, components
+    nested properly with `component` outermost and closed only at the end. A feed joined from
+    checked parts inside one VCALENDAR is then well formed line by line and component by
+    component; what is left to check is that it defines every time zone its parts use (see
+    `assemble`). The line checks run once over all the parts joined: they end with CRLF, so
+    joining them makes no new line."""
+    begin, end = f"BEGIN:{component}\r\n".encode(), f"END:{component}\r\n".encode()
+    if not all(part.startswith(begin) and part.endswith(end) for part in parts):
+        raise InvalidFeed(f"not one {component}")
+    _check_lines(b"".join(parts))
+    return [_checked_nesting(part, component) for part in parts]
+
+
+def _checked_nesting(data: bytes, component: str) -> CheckedPart:
+    searched = b"\n" + data
+    if searched.count(b"\nBEGIN:") > 1 or searched.count(b"\nEND:") > 1:  # nested components (not in events)
+        depth, lines = [], _COMPONENT_LINE.findall(searched)
+        for number, (kind, name) in enumerate(lines, start=1):
+            if kind == b"BEGIN":
+                depth.append(name)
+            elif not depth or depth.pop() != name:
+                raise InvalidFeed(f"END:{name.decode(errors='replace')} closes nothing open")
+            elif not depth and number < len(lines):
+                raise InvalidFeed(f"more than one {component}")
+        if depth:
+            raise InvalidFeed("components left open")
+    defined = frozenset(_TZID_DEFINED.findall(searched)) if b"\nTZID:" in searched else frozenset()
+    return CheckedPart(data, frozenset(_TZID_PARAMETER.findall(data)), defined)
+
+
+@lru_cache(maxsize=256)
+def checked_zone(name: str, first_year: int, last_year: int) -> CheckedPart:
+    [zone] = checked_parts([vtimezone(name, first_year, last_year)], "VTIMEZONE")
+    return zone
+
+
+def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[CheckedPart]) -> bytes:
+    """The feed: header, time zones and events joined. zones: each TZID the events use, with the
+    first and last year it must be exact for. Raises InvalidFeed if an event uses a zone the feed
+    does not define."""
+    head = header(info)
+    _check_lines(head)
+    if _COMPONENT_LINE.findall(b"\n" + head) != [(b"BEGIN", b"VCALENDAR")]:
+        raise InvalidFeed("the header is not one open VCALENDAR")
+    zone_parts = [checked_zone(name, first, last) for name, (first, last) in sorted(zones.items())]
+    missing = frozenset().union(*(event.zones_used for event in events)).difference(
+        *(zone.zones_defined for zone in zone_parts))
+    if missing:
+        raise InvalidFeed(f"time zones used without VTIMEZONE: {sorted(missing)}")
+    return b"".join([head, *(zone.data for zone in zone_parts), *(event.data for event in events),
+                     b"END:VCALENDAR\r\n"])
