@@ -2,7 +2,7 @@
 double-booked.
 
     .venv/bin/python bench/load.py [--url http://127.0.0.1:8000] [--seconds 60] [--warm-seconds 20]
-        [--concurrency 8] [--mix feed=85,assistant=10,booking=5]
+        [--concurrency 8] [--rate REQUESTS_PER_SECOND] [--mix feed=85,assistant=10,booking=5]
         [--database-url postgresql://postgres@127.0.0.1:5432/scheduler_scale]
         [--token OFFICER_TOKEN] [--secrets-file instance/scale-subscriptions.txt] [--server-pid GUNICORN_PID]
 
@@ -11,7 +11,11 @@ Meant for `make run`'s gunicorn on the database bench/make_data.py loaded, with 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/scheduler_scale WEB_CONCURRENCY=4 RATELIMIT_ENABLED=0 make run
 
 Without `--token`, an officer token is made with `flask --app wsgi tokens create` on `--database-url`.
-Each of `--concurrency` threads keeps one keep-alive connection and sends one request after another.
+Each of `--concurrency` threads keeps one keep-alive connection. Without `--rate` (closed loop), each sends
+its next request as soon as the last is answered: the server runs saturated, and the figures are its
+throughput and the latency of its queue. With `--rate` (open loop), requests arrive at that rate in all,
+at random (Poisson) moments, whether or not earlier ones were answered, as calendars and officers do; a
+request's time counts from the moment it was due, so a slow server is not hidden by clients waiting for it.
 
 1. Mixed, `--seconds`:
    - 85% feed polls, as calendar clients make them (gzip accepted; the body is read, not decompressed):
@@ -234,6 +238,7 @@ class Client(threading.Thread):
         self.feed_mix = FEED_MIX if phase.name == "mixed" else [(g, w) for g, w in FEED_MIX if g != "private"]
         self.session = requests.Session()
         self.auth = {"Authorization": f"Bearer {token}"}
+        self.due = None  # open loop: when the current request was due (perf_counter)
 
     def warm_up(self):
         """Each public feed once, untimed: each keep-alive connection stays with one gunicorn worker, and each
@@ -248,7 +253,15 @@ class Client(threading.Thread):
         if self.phase == "warm":
             self.warm_up()
         self.timing.ready.wait()
+        if self.args.rate:
+            self.due = time.perf_counter()
         while time.monotonic() < self.timing.stop_at:
+            if self.args.rate:
+                # Each client's share of a Poisson process: together they make --rate.
+                self.due += self.rng.expovariate(self.args.rate / self.args.concurrency)
+                time.sleep(max(0.0, self.due - time.perf_counter()))
+                if time.monotonic() >= self.timing.stop_at:
+                    break
             kind = "feed" if self.phase == "warm" else weighted(self.args.mix, self.rng)
             try:
                 getattr(self, kind)()
@@ -261,7 +274,7 @@ class Client(threading.Thread):
         self.results.add(f"{self.phase} {kind}", response.status_code, seconds, body)
 
     def timed(self, method, path, **kwargs):
-        started = time.perf_counter()
+        started = time.perf_counter() if self.due is None else self.due
         response = self.session.request(method, self.args.url + path, stream=True, timeout=60, **kwargs)
         body = response.raw.read(decode_content=False)  # what crosses the wire; calendars decompress later
         response.close()
@@ -433,6 +446,9 @@ def main(argv=None) -> int:
     parser.add_argument("--mix", type=parse_mix, default=parse_mix(MIX),
                         help=f"weights of the mixed workload (default: {MIX}); e.g. booking=1 for bookings alone")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads, each with a keep-alive connection")
+    parser.add_argument("--rate", type=float,
+                        help="open loop: requests a second in all, at random moments; latency counts from when "
+                             "each was due (default: closed loop, each client sends as soon as answered)")
     parser.add_argument("--database-url", default=os.environ.get("SCALE_DATABASE_URL", DEFAULT_DATABASE_URL),
                         help="the server's database: read before the run, checked after it")
     parser.add_argument("--token", help="an officer token (default: one is made with the app's CLI)")
@@ -469,8 +485,9 @@ def main(argv=None) -> int:
         print(line)
     for phase, (seconds, client_cores, worker_cores, backend_cores) in phases.items():
         total = len(combined(results, phase))
+        load = f"open loop, {args.rate:g} req/s offered" if args.rate else "closed loop"
         print(f"{phase}: {total:,} requests in {seconds:.1f} s = {total / seconds:.0f} req/s "
-              f"({args.concurrency} client threads; the client used {client_cores:.2f} cores)")
+              f"({load}; {args.concurrency} client threads; the client used {client_cores:.2f} cores)")
         if args.server_pid:
             per_request = seconds / max(total, 1) * 1000
             print(f"  CPU: gunicorn workers {worker_cores:.2f} cores = {worker_cores * per_request:.1f} ms a request; "
