@@ -254,18 +254,76 @@ def test_hostile_names_cannot_inject_calendar_lines(client, officer):
 
 # --- several workers, failures --------------------------------------------------------
 
-def test_a_change_made_elsewhere_reaches_every_worker(app, client, officer):
-    """Another host changed a meeting (here: plain SQL, bypassing this process) and bumped the
-    shared counter: this worker's cached feed is replaced, and the stale stored event re-rendered."""
-    created = book(client, officer, title="Before", start="2027-06-14T10:00", end="2027-06-14T12:00")
-    assert b"Before" in client.get("/feeds/all.ics").data
+# A worker that rendered the feed before (its events cached), and a worker that never did (its
+# first render), reading the changed events by id or with the feed's own condition.
+WORKERS = {"warm": None, "cold, events by id": 500, "cold, the whole window": 0}
+
+
+class Worker:
+    """Call it before the request that matters: a cold worker forgets what it had cached."""
+
+    def __init__(self, cold: bool):
+        self.cold = cold
+
+    def __call__(self):
+        if self.cold:
+            feeds.clear_cache()
+
+
+@pytest.fixture(params=WORKERS)
+def worker(request, monkeypatch):
+    ids_per_query = WORKERS[request.param]
+    if ids_per_query is not None:
+        monkeypatch.setattr(feeds, "IDS_PER_QUERY", ids_per_query)
+    return Worker(cold=ids_per_query is not None)
+
+
+def _changed_elsewhere(app, sql: str, **values) -> None:
+    """Another host changed the data (here: plain SQL, bypassing this process) and bumped the
+    shared counter."""
     with app.app_context():
-        db.session.execute(text("UPDATE meetings SET title = 'After', version = version + 1 WHERE id = :id"),
-                           {"id": created["id"]})
+        db.session.execute(text(sql), values)
         db.session.execute(text("UPDATE feed_state SET generation = generation + 1"))
         db.session.commit()
+
+
+def test_a_change_made_elsewhere_reaches_every_worker(app, client, officer, worker):
+    """The stored event is now out of date: it is rendered again, whatever the worker had."""
+    book(client, officer, title="Other", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    created = book(client, officer, title="Before", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    assert b"Before" in client.get("/feeds/all.ics").data
+    _changed_elsewhere(app, "UPDATE meetings SET title = 'After', version = version + 1 WHERE id = :id",
+                       id=created["id"])
+    worker()
     body = client.get("/feeds/all.ics").data
-    assert b"SUMMARY:After" in body and b"Before" not in body
+    assert b"SUMMARY:After" in body and b"Before" not in body and b"SUMMARY:Other" in body
+
+
+def test_a_meeting_without_a_stored_event_is_in_the_feed_and_follows_changes(app, client, officer, worker):
+    """As after a bulk load without `flask feeds render`: the feed renders the event itself, and
+    renders it again after the next change, even one that leaves the version as it was."""
+    book(client, officer, title="Other", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    created = book(client, officer, title="Bulk", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    _changed_elsewhere(app, "UPDATE meetings SET ical_event = NULL, ical_key = NULL WHERE id = :id", id=created["id"])
+    worker()
+    assert b"SUMMARY:Bulk" in client.get("/feeds/all.ics").data
+    _changed_elsewhere(app, "UPDATE meetings SET title = 'Reloaded', updated_at = :now WHERE id = :id",
+                       id=created["id"], now=datetime.now(timezone.utc))
+    worker()
+    body = client.get("/feeds/all.ics").data
+    assert b"SUMMARY:Reloaded" in body and b"Bulk" not in body and b"SUMMARY:Other" in body
+
+
+def test_a_warm_worker_and_a_cold_one_serve_the_same_bytes(client, officer):
+    book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    second = book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    client.get("/feeds/all.ics")
+    client.patch(f"/api/v1/meetings/{second['id']}", json={"title": "Second moved"},
+                 headers={**officer, "If-Match": client.get(f"/api/v1/meetings/{second['id']}").headers["ETag"]})
+    warm = client.get("/feeds/all.ics")
+    feeds.clear_cache()
+    cold = client.get("/feeds/all.ics")
+    assert b"Second moved" in warm.data and cold.data == warm.data and cold.headers["ETag"] == warm.headers["ETag"]
 
 
 def test_a_room_rename_reaches_the_stored_events(client, officer):
@@ -291,6 +349,20 @@ def test_when_rendering_fails_the_last_good_bytes_are_served(client, officer, mo
     assert never_rendered.status_code == 503 and never_rendered.headers["Retry-After"]
 
 
+def test_a_renamed_venue_and_process_reach_a_warm_worker(client, officer, admin):
+    client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
+    created = book(client, officer, process=TRAFFICKING_PROCESS["slug"], start="2027-06-14T10:00",
+                   end="2027-06-14T12:00")
+    assert b"United Nations Headquarters" in client.get("/feeds/all.ics").data  # now cached, events too
+    assert client.patch("/api/v1/venues/UNHQ", json={"name": "UN Headquarters"}, headers=admin).status_code == 200
+    assert client.patch(f"/api/v1/processes/{TRAFFICKING_PROCESS['slug']}", json={"title": "Trafficking review"},
+                        headers=officer).status_code == 200
+    for reader, events in read_everywhere(client.get("/feeds/all.ics").data).items():
+        event = events[uid(created)]
+        assert event["location"] == "Economic and Social Council Chamber, UN Headquarters", reader
+        assert "Process: Trafficking review" in event["description"], reader
+
+
 def test_a_renamed_room_without_meetings_renames_its_feed(client, officer):
     assert b"X-WR-CALNAME:Conference Room 4 (UNHQ)" in client.get("/feeds/rooms/CR-4.ics").data
     client.patch("/api/v1/rooms/CR-4", json={"name": "Conference Room Four"}, headers=officer)
@@ -305,36 +377,63 @@ def test_a_renamed_mission_renames_its_private_feeds(client, officer, mission):
     assert b"Meetings for the Permanent Mission of Belgium" in client.get(path).data.replace(b"\r\n ", b"")
 
 
+# What breaks a stored event, and what the log then says.
 CORRUPTIONS = {
-    "a raw LF inside a line": lambda event: event.replace("SUMMARY:", "SUMMARY:Broken\nline ", 1),
-    "a raw CR inside a line": lambda event: event.replace("SUMMARY:", "SUMMARY:Broken\rline ", 1),
-    "an overlong line": lambda event: event.replace("SUMMARY:", "SUMMARY:" + "x" * 80 + "\r\n SUMMARY:", 1)
-    .replace("\r\n SUMMARY:", "", 1),
-    "a component left open": lambda event: event.replace("END:VEVENT\r\n", "BEGIN:VALARM\r\nEND:VEVENT\r\n"),
-    "END of what is not open": lambda event: event.replace("END:VEVENT\r\n", "END:VALARM\r\nEND:VEVENT\r\n"),
-    "not a VEVENT": lambda event: event.replace("END:VEVENT\r\n", "END:VTODO\r\n"),
-    "two events in one": lambda event: event + event,
-    "a zone without VTIMEZONE": lambda event: event.replace("DTSTART;TZID=America/New_York",
-                                                            "DTSTART;TZID=Mars/Olympus_Mons", 1),
+    "a raw LF inside a line": (lambda event: event.replace("SUMMARY:", "SUMMARY:Broken\nline ", 1),
+                               "a raw CR or LF inside a line"),
+    "a raw CR inside a line": (lambda event: event.replace("SUMMARY:", "SUMMARY:Broken\rline ", 1),
+                               "a raw CR or LF inside a line"),
+    "an overlong line": (lambda event: event.replace("SUMMARY:", "SUMMARY:" + "x" * 80 + "\r\n SUMMARY:", 1)
+                         .replace("\r\n SUMMARY:", "", 1), "octets, over 75"),
+    "a component left open": (lambda event: event.replace("END:VEVENT\r\n", "BEGIN:VALARM\r\nEND:VEVENT\r\n"),
+                              "END:VEVENT closes nothing open"),
+    "END of what is not open": (lambda event: event.replace("END:VEVENT\r\n", "END:VALARM\r\nEND:VEVENT\r\n"),
+                                "END:VALARM closes nothing open"),
+    "not a VEVENT": (lambda event: event.replace("END:VEVENT\r\n", "END:VTODO\r\n"), "not one VEVENT"),
+    "END glued to the line before": (lambda event: event.replace("\r\nEND:VEVENT\r\n", "END:VEVENT\r\n"),
+                                     "not one VEVENT"),
+    "the calendar closed inside": (lambda event: event.replace("END:VEVENT\r\n", "END:VCALENDAR\r\nX:END:VEVENT\r\n"),
+                                   "not one VEVENT"),
+    "two events in one": (lambda event: event + event, "more than one VEVENT"),
+    "a zone without VTIMEZONE": (lambda event: event.replace("DTSTART;TZID=America/New_York",
+                                                             "DTSTART;TZID=Mars/Olympus_Mons", 1), "Mars/Olympus_Mons"),
 }
 
 
 @pytest.mark.parametrize("corruption", CORRUPTIONS)
-def test_a_feed_with_an_event_that_fails_its_checks_is_not_served(app, client, officer, corruption):
+def test_a_feed_with_an_event_that_fails_its_checks_is_not_served(app, client, officer, worker, caplog, corruption):
     """A stored event broken behind the app's back (by hand, or by a bug elsewhere): the feed
-    keeps its last good bytes rather than serve what a calendar could choke on."""
+    keeps its last good bytes rather than serve what a calendar could choke on, and says why."""
     book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
     good = client.get("/feeds/all.ics")
     second = book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
     with app.app_context():
         stored = db.session.scalar(text("SELECT ical_event FROM meetings WHERE id = :id"), {"id": second["id"]})
-        broken = CORRUPTIONS[corruption](stored)
-        assert broken != stored
-        db.session.execute(text("UPDATE meetings SET ical_event = :event WHERE id = :id"),
-                           {"event": broken, "id": second["id"]})
-        db.session.commit()
+    breaks, message = CORRUPTIONS[corruption]
+    assert breaks(stored) != stored
+    _changed_elsewhere(app, "UPDATE meetings SET ical_event = :event WHERE id = :id", event=breaks(stored),
+                       id=second["id"])
+    worker()
     served = client.get("/feeds/all.ics")
-    assert served.status_code == 200 and served.data == good.data, corruption
+    if worker.cold:  # never served this feed: nothing good to fall back on
+        assert served.status_code == 503 and served.headers["Retry-After"], corruption
+    else:
+        assert served.status_code == 200 and served.data == good.data, corruption
+    assert "could not be rendered" in caplog.text and message in caplog.text, caplog.text[-500:]
+
+
+def test_a_stored_event_put_right_is_served_again(app, client, officer, monkeypatch):
+    book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    client.get("/feeds/all.ics")
+    second = book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    with app.app_context():
+        stored = db.session.scalar(text("SELECT ical_event FROM meetings WHERE id = :id"), {"id": second["id"]})
+    _changed_elsewhere(app, "UPDATE meetings SET ical_event = :event WHERE id = :id",
+                       event=stored.replace("SUMMARY:", "SUMMARY:Broken\nline ", 1), id=second["id"])
+    assert b"SUMMARY:Second" not in client.get("/feeds/all.ics").data
+    _changed_elsewhere(app, "UPDATE meetings SET ical_event = :event WHERE id = :id", event=stored, id=second["id"])
+    monkeypatch.setattr(feeds, "RETRY_AFTER_FAILURE", 0)
+    assert b"SUMMARY:Second" in client.get("/feeds/all.ics").data
 
 
 def test_an_escaped_tzid_in_a_text_is_not_a_zone(client, officer):

@@ -7,10 +7,11 @@ database, and checks, only the events that changed since this worker last saw th
 import threading
 from collections import OrderedDict
 
-from ..ical.calendar import CheckedPart, InvalidFeed, checked_parts
+from ..ical.calendar import CheckedPart
 
-# Per worker process: a duty station's whole window of events takes about 12 MB.
-MAX_BYTES = 64 * 1024 * 1024
+# Event bytes per worker process (Python's objects about double it in memory): a busy duty
+# station's whole window of events is about 11 MB.
+MAX_BYTES = 32 * 1024 * 1024
 
 # meeting id -> (the state its event was rendered from, the checked event)
 _events: OrderedDict[int, tuple[tuple, CheckedPart]] = OrderedDict()
@@ -18,9 +19,10 @@ _size = 0
 _lock = threading.Lock()
 
 
-def known(wanted: list[tuple[int, tuple]]) -> list[CheckedPart | None]:
+def known(wanted) -> list[CheckedPart | None]:
     """The checked event of each (meeting id, state), or None where this worker has not checked
-    the event of that state yet."""
+    the event of that state yet. A state is whatever the caller keys events by (see
+    feeds.service.EventState)."""
     found = []
     with _lock:
         for meeting_id, state in wanted:
@@ -31,14 +33,6 @@ def known(wanted: list[tuple[int, tuple]]) -> list[CheckedPart | None]:
             else:
                 found.append(None)
     return found
-
-
-def check(texts: list[str]) -> list[CheckedPart]:
-    """Events checked each on its own; raises InvalidFeed if one fails."""
-    try:
-        return checked_parts([text.encode("utf-8") for text in texts], "VEVENT")
-    except UnicodeEncodeError as error:  # a lone surrogate: no calendar could read it
-        raise InvalidFeed("an event is not UTF-8") from error
 
 
 def keep(meeting_id: int, state: tuple, part: CheckedPart) -> None:

@@ -8,8 +8,8 @@
   with one aggregate query over its own meetings (its fingerprint): a booking in one room
   does not make every other feed render again.
 - When a feed does change, its render reads only its meetings' keys; the events themselves come
-  from the worker's cache of checked events (`event_cache`), and only those that changed are read
-  from the database and checked again.
+  from the worker's cache of checked events (`event_cache`): after a worker's first render, only
+  the events that changed are read from the database and checked again.
 - Every part of a feed is checked before it is served; if rendering or a check fails, the last
   good bytes are served and the failure is logged.
 """
@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 from itertools import chain
 
 from flask import current_app
@@ -33,7 +34,7 @@ from ..conflicts import MAX_MEETING_DURATION
 from ..db_types import utcnow
 from ..errors import FieldErrors, NotFound, ServiceError
 from ..extensions import db
-from ..ical.calendar import FeedInfo, InvalidFeed, assemble
+from ..ical.calendar import CheckedPart, FeedInfo, InvalidFeed, assemble, checked_events, zones_used
 from ..ical.events import meeting_render_key, render_event, render_key, shown_content
 from ..ical.freebusy import render_freebusy
 from ..accounts.service import Actor
@@ -126,25 +127,29 @@ def _event_keys():
                   Meeting.room_id, Meeting.process_id)
 
 
+class RoomStamps(NamedTuple):
+    room_updated_at: datetime
+    venue_updated_at: datetime
+
+
 @dataclass(frozen=True)
 class Stamps:
     """When each room, venue and process last changed: a stored event shows them too. Small
     tables, read whole once per render rather than joined into every meeting's row."""
 
-    rooms: dict  # room id -> (its updated_at, its venue's updated_at, its venue's time zone)
-    processes: dict  # process id -> updated_at
+    rooms: dict[int, RoomStamps]
+    processes: dict[int, datetime]
 
     @classmethod
     def load(cls) -> "Stamps":
-        rooms = db.session.execute(select(Room.id, Room.updated_at, Venue.updated_at, Venue.timezone)
+        rooms = db.session.execute(select(Room.id, Room.updated_at, Venue.updated_at)
                                    .join(Venue, Room.venue_id == Venue.id))
-        return cls({room_id: rest for room_id, *rest in rooms},
+        return cls({room_id: RoomStamps(*rest) for room_id, *rest in rooms},
                    dict(db.session.execute(select(Process.id, Process.updated_at)).all()))
 
     def of(self, row) -> tuple:
         """(room, venue, process) updated_at for a row of `_event_keys()`."""
-        room_updated_at, venue_updated_at, _ = self.rooms[row.room_id]
-        return room_updated_at, venue_updated_at, self.processes.get(row.process_id)
+        return *self.rooms[row.room_id], self.processes.get(row.process_id)
 
 
 def _stale_ids(rows, stamps: Stamps) -> list[int]:
@@ -357,7 +362,7 @@ def _in_feed(spec: FeedSpec) -> list:
 
 def _rows(spec: FeedSpec):
     """The feed's meetings as plain rows, without their events' text: enough to find which events
-    this worker has already checked, and to know each one's time zone and years."""
+    this worker has already checked, and when the last one ends."""
     query = _event_keys().add_columns(Meeting.end).where(*_in_feed(spec)).order_by(Meeting.start, Meeting.id)
     return db.session.execute(query).all()
 
@@ -375,55 +380,79 @@ def fingerprint(spec: FeedSpec) -> tuple:
 
 def render(spec: FeedSpec) -> tuple[bytes, datetime]:
     rows, stamps = _rows(spec), Stamps.load()
-    body = assemble(spec.info, _zones(rows, stamps), _checked_events(spec, rows, stamps))
-    return body, _last_modified(spec, rows, stamps)
+    events = _checked_events(spec, rows, stamps)
+    return assemble(spec.info, _zones(rows, events), events), _last_modified(spec, rows, stamps)
 
 
-def _zones(rows, stamps: Stamps) -> dict[str, tuple[int, int]]:
-    """Each time zone the feed's meetings are in, with the years its VTIMEZONE must be exact for:
-    from the year before the window to the year after the last meeting ends (the same years for
-    every zone of the feed: one pass over the rows, not one per zone)."""
-    if not rows:
+def _zones(rows, events) -> dict[str, tuple[int, int]]:
+    """Each time zone the events use, with the years its VTIMEZONE must be exact for: from the
+    year before the window to the year after the last meeting ends. Taken from the events
+    themselves: a meeting moved to another venue between the queries of a render cannot leave
+    its zone out."""
+    used = zones_used(events)
+    if not used:
         return {}
     first = (window_start() - MAX_MEETING_DURATION).year - 1
     last = max(row.end for row in rows).year + 1
-    return {stamps.rooms[room_id][2]: (first, last) for room_id in {row.room_id for row in rows}}
+    return {name.decode(): (first, last) for name in used}
 
 
+class EventState(NamedTuple):
+    """What a stored event was rendered from (the inputs of `render_key`) and its stored key: while
+    a meeting's state stays the same, so does the event this worker read and checked."""
+
+    uid_domain: str
+    ical_key: str | None
+    version: int
+    room_updated_at: datetime
+    venue_updated_at: datetime
+    process_updated_at: datetime | None
+
+
+# Up to this many changed events are read by id; more (a worker's first render of a feed) are
+# read with the feed's own condition: a list of thousands of ids costs more to send than it saves.
 IDS_PER_QUERY = 500
 
 
-def _checked_events(spec: FeedSpec, rows, stamps: Stamps) -> list:
-    """The checked event of each row: from this worker's cache, else read (or, if the stored one is
-    out of date, rendered) and checked now. Raises InvalidFeed for an event that fails its check."""
-    # What each event's text depends on (see render_key), and the stored event's own key.
-    states = [(row.ical_key, row.no_event, row.version, *stamps.of(row)) for row in rows]
-    parts = event_cache.known(list(zip((row.id for row in rows), states)))
-    unknown = {row.id: state for row, state, part in zip(rows, states, parts) if part is None}
-    if not unknown:
+def _checked_events(spec: FeedSpec, rows, stamps: Stamps) -> list[CheckedPart]:
+    """The checked event of each row, in order: from this worker's cache, else read from the
+    database and checked now (and rendered now where the stored one is missing or out of date).
+    Raises InvalidFeed for an event that fails its check."""
+    domain = _uid_domain()
+    states = [EventState(domain, row.ical_key, row.version, *stamps.of(row)) for row in rows]
+    parts = event_cache.known(zip((row.id for row in rows), states))
+    missing = {row.id: (row, state) for row, state, part in zip(rows, states, parts) if part is None}
+    if not missing:
         return parts
-    stale = set(_stale_ids((row for row in rows if row.id in unknown), stamps))
-    ids = sorted(unknown.keys() - stale)
-    texts = select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event)
-    # A few changed events by id; a worker's first render reads the feed's whole window instead
-    # (a list of thousands of ids costs more to send than the rows it would save).
-    wanted = [Meeting.id.in_(ids)] if len(ids) <= IDS_PER_QUERY else _in_feed(spec)
-    stored = {row.id: row for row in db.session.execute(texts.where(*wanted)) if row.id in unknown} if ids else {}
-    texts = {}
-    if stale:
+    to_render = set(_stale_ids((row for row, _ in missing.values()), stamps))
+    wanted = sorted(missing.keys() - to_render)
+    stored = {}
+    if wanted:
+        where = [Meeting.id.in_(wanted)] if len(wanted) <= IDS_PER_QUERY else _in_feed(spec)
+        stored = {found.id: found for found in db.session.execute(
+            select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event).where(*where))}
+    texts, cacheable = {}, []
+    for meeting_id in wanted:
+        found = stored.get(meeting_id)
+        if found is None:
+            continue  # deleted since the rows were read: not in the feed
+        if found.ical_event is None:
+            to_render.add(meeting_id)
+            continue
+        texts[meeting_id] = found.ical_event
+        row, state = missing[meeting_id]
+        # A meeting changed since its row was read is used this once and read again next time.
+        if (found.ical_key, found.version) == (row.ical_key, row.version):
+            cacheable.append(meeting_id)
+    if to_render:
         # Loaded in bulk without the app's writes: stored events are refreshed on the next change.
-        log.info("rendering %d events that were not stored", len(stale))
-        texts = {meeting.id: checked_event(meeting)
-                 for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(stale))).unique()}
-    kept = set(texts)
-    for row in stored.values():
-        texts[row.id] = row.ical_event or ""
-        # A meeting changed since the rows were read is used this once and read again next time.
-        if (row.ical_key, row.version) == (unknown[row.id][0], unknown[row.id][2]):
-            kept.add(row.id)
-    checked = dict(zip(texts, event_cache.check(list(texts.values()))))
-    for meeting_id in kept:
-        event_cache.keep(meeting_id, unknown[meeting_id], checked[meeting_id])
+        # Not cached: the state does not hold all that such an event depends on (updated_at).
+        log.info("feed %s: rendering %d events that were not stored", spec.key, len(to_render))
+        texts.update((meeting.id, checked_event(meeting))
+                     for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(to_render))).unique())
+    checked = dict(zip(texts, checked_events(list(texts.values()))))
+    for meeting_id in cacheable:
+        event_cache.keep(meeting_id, missing[meeting_id][1], checked[meeting_id])
     return [part or checked[row.id] for row, part in zip(rows, parts) if part or row.id in checked]
 
 
@@ -437,7 +466,7 @@ def _last_modified(spec: FeedSpec, rows, stamps: Stamps) -> datetime:
     so it looks at every meeting of the feed's subject, whatever its visibility and date."""
     moments = [_subject_changed(*spec.condition), window_start()]
     for room_id in {row.room_id for row in rows}:
-        moments += stamps.rooms[room_id][:2]
+        moments += stamps.rooms[room_id]
     moments += [stamps.processes.get(process_id) for process_id in {row.process_id for row in rows}]
     return max(moment for moment in moments if moment is not None)
 

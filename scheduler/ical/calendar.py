@@ -83,21 +83,32 @@ def _check_lines(data: bytes) -> None:
 
 def checked_parts(parts: list[bytes], component: str) -> list[CheckedPart]:
     """Checks components each on its own: CRLF lines of at most 75 octets, UTF-8, components
-    nested properly with `component` outermost and closed only at the end. A feed joined from
-    checked parts inside one VCALENDAR is then well formed line by line and component by
-    component; what is left to check is that it defines every time zone its parts use (see
-    `assemble`). The line checks run once over all the parts joined: they end with CRLF, so
-    joining them makes no new line."""
-    begin, end = f"BEGIN:{component}\r\n".encode(), f"END:{component}\r\n".encode()
+    nested properly with `component` outermost, opened on the first line and closed on the last.
+    A feed joined from checked parts inside one VCALENDAR is then well formed line by line and
+    component by component; what is left to check is that it defines every time zone its parts
+    use (see `assemble`). The line checks run once over all the parts joined: each ends with
+    CRLF, so joining them makes no new line."""
+    begin, end = f"BEGIN:{component}\r\n".encode(), f"\nEND:{component}\r\n".encode()
     if not all(part.startswith(begin) and part.endswith(end) for part in parts):
         raise InvalidFeed(f"not one {component}")
     _check_lines(b"".join(parts))
     return [_checked_nesting(part, component) for part in parts]
 
 
+def checked_events(texts: list[str]) -> list[CheckedPart]:
+    """Rendered VEVENTs, checked each on its own (see `checked_parts`)."""
+    try:
+        parts = [text.encode("utf-8") for text in texts]
+    except UnicodeEncodeError as error:  # a lone surrogate: no calendar could read it
+        raise InvalidFeed("an event is not UTF-8") from error
+    return checked_parts(parts, "VEVENT")
+
+
 def _checked_nesting(data: bytes, component: str) -> CheckedPart:
     searched = b"\n" + data
-    if searched.count(b"\nBEGIN:") > 1 or searched.count(b"\nEND:") > 1:  # nested components (not in events)
+    # One BEGIN line and one END line (the first and the last, as checked): nothing nested, so
+    # nothing to walk. A VALARM in an event, say, takes the walk.
+    if searched.count(b"\nBEGIN:") > 1 or searched.count(b"\nEND:") > 1:
         depth, lines = [], _COMPONENT_LINE.findall(searched)
         for number, (kind, name) in enumerate(lines, start=1):
             if kind == b"BEGIN":
@@ -127,9 +138,12 @@ def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[Che
     if _COMPONENT_LINE.findall(b"\n" + head) != [(b"BEGIN", b"VCALENDAR")]:
         raise InvalidFeed("the header is not one open VCALENDAR")
     zone_parts = [checked_zone(name, first, last) for name, (first, last) in sorted(zones.items())]
-    missing = frozenset().union(*(event.zones_used for event in events)).difference(
-        *(zone.zones_defined for zone in zone_parts))
+    missing = zones_used(events).difference(*(zone.zones_defined for zone in zone_parts))
     if missing:
         raise InvalidFeed(f"time zones used without VTIMEZONE: {sorted(missing)}")
     return b"".join([head, *(zone.data for zone in zone_parts), *(event.data for event in events),
                      b"END:VCALENDAR\r\n"])
+
+
+def zones_used(parts: list[CheckedPart]) -> frozenset[bytes]:
+    return frozenset().union(*(part.zones_used for part in parts))
