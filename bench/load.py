@@ -5,6 +5,7 @@ double-booked.
         [--concurrency 8] [--rate REQUESTS_PER_SECOND] [--mix feed=85,assistant=10,booking=5]
         [--database-url postgresql://postgres@127.0.0.1:5432/scheduler_scale]
         [--token OFFICER_TOKEN] [--secrets-file instance/scale-subscriptions.txt] [--server-pid GUNICORN_PID]
+        [--feeds-url http://127.0.0.1:8001 --server-pid FEEDS_GUNICORN_PID]
 
 Meant for `make run`'s gunicorn on the database bench/make_data.py loaded, with rate limits off:
 
@@ -14,8 +15,9 @@ Without `--token`, an officer token is made with `flask --app wsgi tokens create
 Each of `--concurrency` threads keeps one keep-alive connection. Without `--rate` (closed loop), each sends
 its next request as soon as the last is answered: the server runs saturated, and the figures are its
 throughput and the latency of its queue. With `--rate` (open loop), requests arrive at that rate in all,
-at random (Poisson) moments, whether or not earlier ones were answered, as calendars and officers do; a
-request's time counts from the moment it was due, so a slow server is not hidden by clients waiting for it.
+at random (Poisson) moments, whether or not earlier ones were answered, as calendars and officers do; the
+next request due goes to whichever client is free, and its time counts from the moment it was due, so a slow
+server is not hidden by clients waiting for it. Give enough clients that some are always free (16 for 20/s).
 
 1. Mixed, `--seconds`:
    - 85% feed polls, as calendar clients make them (gzip accepted; the body is read, not decompressed):
@@ -216,16 +218,28 @@ class Phase:
     name: str  # "mixed", or "warm": public feeds only, after each client polled each of them once
     seconds: float
     clients: int
+    rate: float | None = None  # open loop: requests a second in all
+    seed: int = 1
     stop_at: float = 0.0
     timing_started: float = 0.0
 
     def __post_init__(self):
         # The clock starts once every client is ready (for "warm": once every client has warmed up).
         self.ready = threading.Barrier(self.clients, action=self.start_clock)
+        self.arrivals = random.Random(self.seed)
+        self.arrivals_lock = threading.Lock()
+        self.last_arrival = 0.0
 
     def start_clock(self):
-        self.timing_started = time.perf_counter()
+        self.timing_started = self.last_arrival = time.perf_counter()
         self.stop_at = time.monotonic() + self.seconds
+
+    def next_arrival(self) -> float:
+        """Open loop: when the next request of one Poisson process is due. Whichever client is free
+        takes it, so a request waits for the client only when every client is busy."""
+        with self.arrivals_lock:
+            self.last_arrival += self.arrivals.expovariate(self.rate)
+            return self.last_arrival
 
 
 class Client(threading.Thread):
@@ -253,12 +267,9 @@ class Client(threading.Thread):
         if self.phase == "warm":
             self.warm_up()
         self.timing.ready.wait()
-        if self.args.rate:
-            self.due = time.perf_counter()
         while time.monotonic() < self.timing.stop_at:
             if self.args.rate:
-                # Each client's share of a Poisson process: together they make --rate.
-                self.due += self.rng.expovariate(self.args.rate / self.args.concurrency)
+                self.due = self.timing.next_arrival()
                 time.sleep(max(0.0, self.due - time.perf_counter()))
                 if time.monotonic() >= self.timing.stop_at:
                     break
@@ -275,7 +286,8 @@ class Client(threading.Thread):
 
     def timed(self, method, path, **kwargs):
         started = time.perf_counter() if self.due is None else self.due
-        response = self.session.request(method, self.args.url + path, stream=True, timeout=60, **kwargs)
+        url = (self.args.feeds_url if path.startswith("/feeds/") else self.args.url) + path
+        response = self.session.request(method, url, stream=True, timeout=60, **kwargs)
         body = response.raw.read(decode_content=False)  # what crosses the wire; calendars decompress later
         response.close()
         return response, body, time.perf_counter() - started
@@ -355,12 +367,14 @@ def cpu_seconds(pids) -> float:
     return total
 
 
-def server_processes(master_pid: int | None, dsn: str) -> tuple[list[str], list[int]]:
-    """The gunicorn master's workers, and the PostgreSQL backends serving the database (the app's pools)."""
-    if not master_pid:
+def server_processes(master_pids: list[int] | None, dsn: str) -> tuple[list[str], list[int]]:
+    """The gunicorn masters' workers, and the PostgreSQL backends serving the database (the app's pools)."""
+    if not master_pids:
         return [], []
-    with contextlib.suppress(OSError):
-        workers = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    workers = []
+    for master_pid in master_pids:
+        with contextlib.suppress(OSError):
+            workers += Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     with psycopg.connect(dsn, connect_timeout=5) as conn:
         backends = [row[0] for row in conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
@@ -370,7 +384,7 @@ def server_processes(master_pid: int | None, dsn: str) -> tuple[list[str], list[
 def run_phase(name, seconds, args, world, token, results, etags, dsn) -> tuple[float, float, float, float]:
     """Runs the clients; returns the timed seconds, and the cores that the client process, the server's
     workers and its PostgreSQL backends used meanwhile (the last two with --server-pid; else 0)."""
-    phase = Phase(name, seconds, args.concurrency)
+    phase = Phase(name, seconds, args.concurrency, rate=args.rate, seed=args.seed)
     clients = [Client(n, args, world, token, results, etags, phase) for n in range(args.concurrency)]
     for client in clients:
         client.start()
@@ -454,16 +468,21 @@ def main(argv=None) -> int:
     parser.add_argument("--token", help="an officer token (default: one is made with the app's CLI)")
     parser.add_argument("--secrets-file", type=Path, default=DEFAULT_SECRETS_FILE)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--server-pid", type=int,
+    parser.add_argument("--server-pid", type=int, action="append",
                         help="gunicorn's master process id, on this machine: prints the CPU that its workers and "
-                             "their PostgreSQL backends used")
+                             "their PostgreSQL backends used (once per server with --feeds-url)")
+    parser.add_argument("--feeds-url",
+                        help="send the feed polls (/feeds/...) to this server instead of --url: a separate pool, as "
+                             "docs/DEPLOY.md suggests")
     args = parser.parse_args(argv)
     args.url = args.url.rstrip("/")
+    args.feeds_url = (args.feeds_url or args.url).rstrip("/")
     dsn = make_url(args.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
-    ready = requests.get(f"{args.url}/readyz", timeout=10)
-    if ready.status_code != 200:
-        raise SystemExit(f"{args.url}/readyz answered {ready.status_code}: is the server up on this database?")
+    for url in {args.url, args.feeds_url}:
+        ready = requests.get(f"{url}/readyz", timeout=10)
+        if ready.status_code != 200:
+            raise SystemExit(f"{url}/readyz answered {ready.status_code}: is the server up on this database?")
     world = read_world(dsn, args.secrets_file)
     token = args.token or officer_token(args.database_url)
     print(f"{args.url}: {len(world.rooms)} rooms; feeds: " + ", ".join(f"{len(v)} {k}" for k, v in world.feeds.items())
