@@ -268,7 +268,7 @@ class Client(threading.Thread):
             self.warm_up()
         self.timing.ready.wait()
         while time.monotonic() < self.timing.stop_at:
-            if self.args.rate:
+            if self.timing.rate:
                 self.due = self.timing.next_arrival()
                 time.sleep(max(0.0, self.due - time.perf_counter()))
                 if time.monotonic() >= self.timing.stop_at:

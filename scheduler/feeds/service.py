@@ -21,8 +21,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import NamedTuple
 from itertools import chain
+from typing import NamedTuple
 
 from flask import current_app
 from icalendar import Event
