@@ -54,6 +54,8 @@ def load_settings(environ=os.environ) -> dict:
         "ICAL_UID_DOMAIN": environ.get("ICAL_UID_DOMAIN", "scheduler.invalid"),
         # Feeds hold meetings that ended at most this many days ago, and everything ahead.
         "FEED_PAST_DAYS": int(environ.get("FEED_PAST_DAYS", "90")),
+        # Feeds render at this much lower CPU priority than bookings (as `nice -n`; 0: the same).
+        "FEED_RENDER_NICE": int(environ.get("FEED_RENDER_NICE", "10")),
         # Logs on standard error: "json" (one object a line, for collectors) or "text"; JSON in production.
         "LOG_FORMAT": environ.get("LOG_FORMAT") or ("json" if env == "production" else "text"),
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO").upper(),

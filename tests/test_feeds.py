@@ -1,6 +1,8 @@
 """Calendar feeds, read back by three independent parsers, over HTTP, on both databases."""
 import gzip
+import os
 import re
+import sys
 import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -347,6 +349,26 @@ def test_when_rendering_fails_the_last_good_bytes_are_served(client, officer, mo
     assert "could not be rendered" in caplog.text
     never_rendered = client.get("/feeds/rooms/CR-1.ics")
     assert never_rendered.status_code == 503 and never_rendered.headers["Retry-After"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice value is Linux's")
+def test_feeds_render_at_a_lower_cpu_priority_than_requests(app, client, officer, monkeypatch):
+    # Bookings get the CPU first: a render runs in a thread FEED_RENDER_NICE less urgent than the request's.
+    niceness_of_renders = []
+    real_render = feeds.render
+
+    def render_noting_its_niceness(spec):
+        niceness_of_renders.append(os.getpriority(os.PRIO_PROCESS, 0))  # 0: this thread, on Linux
+        return real_render(spec)
+
+    monkeypatch.setattr(feeds, "render", render_noting_its_niceness)
+    requests_niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    assert "First" in client.get("/feeds/all.ics").text
+    monkeypatch.setitem(app.config, "FEED_RENDER_NICE", 0)
+    book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    assert "Second" in client.get("/feeds/all.ics").text
+    assert niceness_of_renders == [min(19, requests_niceness + 10), requests_niceness]
 
 
 def test_a_renamed_venue_and_process_reach_a_warm_worker(client, officer, admin):

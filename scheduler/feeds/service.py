@@ -10,6 +10,7 @@
 - When a feed does change, its render reads only its meetings' keys; the events themselves come
   from the worker's cache of checked events (`event_cache`): after a worker's first render, only
   the events that changed are read from the database and checked again.
+- A render runs at a lower CPU priority than bookings (`low_priority`); the request waits for it.
 - Every part of a feed is checked before it is served; if rendering or a check fails, the last
   good bytes are served and the failure is logged.
 """
@@ -44,7 +45,7 @@ from ..missions.models import Mission
 from ..processes.models import Process
 from ..rooms.models import Room, RoomBlock
 from ..venues.models import TimeSlot, Venue
-from . import event_cache
+from . import event_cache, low_priority
 from .links import ALL_PATH, body_path, process_path, room_path, subscription_path
 from .models import FeedState
 
@@ -497,7 +498,7 @@ def feed(spec: FeedSpec) -> RenderedFeed:
             and time.monotonic() - cached.rendered_at < MAX_CACHE_AGE:
         return cached
     with _render_lock(spec.key):
-        return _refreshed(spec, current, day)
+        return low_priority.run(_refreshed, spec, current, day)
 
 
 def _refreshed(spec: FeedSpec, current: int, day: str) -> RenderedFeed:
