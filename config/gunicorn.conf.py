@@ -7,7 +7,10 @@ import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# One thread: gunicorn's sync worker, which takes a connection only when it is free, so a booking goes to an idle
+# worker instead of queueing behind a feed render in a busy one (threaded workers accept eagerly, and a worker's
+# threads share one interpreter lock). It needs a buffering proxy (nginx) in front of slow clients: docs/DEPLOY.md.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # Off unless asked for: the app writes one line per request itself, with its request id and without
