@@ -388,7 +388,7 @@ def through_gunicorn(db_url: str, uid_domain: str, args) -> dict:
         out["304"] = load(server, {"Accept-Encoding": "identity", "If-None-Match": etag}, 304,
                           args.clients, args.duration)
         out["304_gzip_etag"] = gzip_etag
-        out["threads"] = os.environ.get("GUNICORN_THREADS", "2")
+        out["threads"] = os.environ.get("GUNICORN_THREADS", "1")  # config/gunicorn.conf.py's default
     return out
 
 

@@ -12,7 +12,8 @@ Meant for `make run`'s gunicorn on the database bench/make_data.py loaded, with 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/scheduler_scale WEB_CONCURRENCY=4 RATELIMIT_ENABLED=0 make run
 
 Without `--token`, an officer token is made with `flask --app wsgi tokens create` on `--database-url`.
-Each of `--concurrency` threads keeps one keep-alive connection. Without `--rate` (closed loop), each sends
+Each of `--concurrency` threads keeps one keep-alive connection (the sync worker, `make run`'s default, closes
+it after each answer, so each request goes to whichever worker is free). Without `--rate` (closed loop), each sends
 its next request as soon as the last is answered: the server runs saturated, and the figures are its
 throughput and the latency of its queue. With `--rate` (open loop), requests arrive at that rate in all,
 at random (Poisson) moments, whether or not earlier ones were answered, as calendars and officers do; the
@@ -255,8 +256,8 @@ class Client(threading.Thread):
         self.due = None  # open loop: when the current request was due (perf_counter)
 
     def warm_up(self):
-        """Each public feed once, untimed: each keep-alive connection stays with one gunicorn worker, and each
-        worker keeps its own cache."""
+        """Each public feed once, untimed, from every client, so that every worker has it cached: a threaded
+        worker keeps a client's keep-alive connection; a sync worker closes it, and requests land at random."""
         paths = [path for group, _ in self.feed_mix for path in self.world.feeds[group]]
         self.rng.shuffle(paths)
         for path in paths:
