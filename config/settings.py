@@ -28,6 +28,12 @@ def default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'scheduler.sqlite3'}"
 
 
+def _nice_increment(text: str) -> int:
+    if not text.strip().isdigit() or int(text) > 19:
+        raise ConfigurationError(f"FEED_RENDER_NICE must be a whole number from 0 to 19, not {text!r}")
+    return int(text)
+
+
 def load_settings(environ=os.environ) -> dict:
     env = environ.get("SCHEDULER_ENV", "development")
     secret_key = environ.get("SECRET_KEY", "")
@@ -55,7 +61,7 @@ def load_settings(environ=os.environ) -> dict:
         # Feeds hold meetings that ended at most this many days ago, and everything ahead.
         "FEED_PAST_DAYS": int(environ.get("FEED_PAST_DAYS", "90")),
         # Feeds render at this much lower CPU priority than bookings (as `nice -n`; 0: the same).
-        "FEED_RENDER_NICE": int(environ.get("FEED_RENDER_NICE", "10")),
+        "FEED_RENDER_NICE": _nice_increment(environ.get("FEED_RENDER_NICE", "10")),
         # Logs on standard error: "json" (one object a line, for collectors) or "text"; JSON in production.
         "LOG_FORMAT": environ.get("LOG_FORMAT") or ("json" if env == "production" else "text"),
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO").upper(),

@@ -2,6 +2,7 @@
 import gzip
 import os
 import re
+import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ import icalendar
 import pytest
 from sqlalchemy import text
 
+from config.settings import PROJECT_ROOT
 from scheduler.extensions import db
 from scheduler.feeds import service as feeds
 
@@ -363,12 +365,38 @@ def test_feeds_render_at_a_lower_cpu_priority_than_requests(app, client, officer
 
     monkeypatch.setattr(feeds, "render", render_noting_its_niceness)
     requests_niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    if requests_niceness == 19:
+        pytest.skip("the tests run at the lowest priority already: nothing to lower")
     book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
     assert "First" in client.get("/feeds/all.ics").text
     monkeypatch.setitem(app.config, "FEED_RENDER_NICE", 0)
     book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
     assert "Second" in client.get("/feeds/all.ics").text
     assert niceness_of_renders == [min(19, requests_niceness + 10), requests_niceness]
+
+
+ENDED_MID_RENDER = """
+import signal, sys, time
+from scheduler import create_app
+from scheduler.feeds import low_priority
+
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+signal.signal(signal.SIGALRM, lambda *_: sys.exit(1))  # as gunicorn's worker ends on its timeout's SIGABRT
+signal.alarm(1)
+with app.app_context():
+    low_priority.run(time.sleep, 60)  # a render far longer than the worker has left
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renders run apart on Linux only")
+def test_a_worker_ended_mid_render_exits_at_once():
+    # Else the render thread would go on beside the request's teardown and keep the worker alive until SIGKILL.
+    started = time.monotonic()
+    ended = subprocess.run([sys.executable, "-c", ENDED_MID_RENDER], cwd=PROJECT_ROOT, capture_output=True,
+                           text=True, timeout=45)
+    assert ended.returncode == 1, ended.stderr
+    assert "worker ending while a feed render runs" in ended.stderr
+    assert time.monotonic() - started < 30
 
 
 def test_a_renamed_venue_and_process_reach_a_warm_worker(client, officer, admin):

@@ -191,3 +191,14 @@ def test_app_does_not_start_in_production_without_a_secret_key(monkeypatch, tmp_
     app = create_app()
     assert app.config["SCHEDULER_ENV"] == "production"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'x.sqlite3'}"
+
+
+@pytest.mark.parametrize("value", ["-1", "20", "ten", "", "2.5"])
+def test_a_feed_render_nice_out_of_range_is_refused_by_name(value):
+    with pytest.raises(ConfigurationError, match="FEED_RENDER_NICE"):
+        load_settings({"FEED_RENDER_NICE": value})
+
+
+def test_feed_render_nice_takes_0_to_19():
+    assert [load_settings({"FEED_RENDER_NICE": v})["FEED_RENDER_NICE"] for v in ("0", "19")] == [0, 19]
+    assert load_settings({})["FEED_RENDER_NICE"] == 10

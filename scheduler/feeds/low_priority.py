@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 THREADS = 4
 
 _pool: ThreadPoolExecutor | None = None
-_pool_pid: int | None = None  # threads do not survive a fork: gunicorn's workers each make their own
+# Threads do not survive a fork (gunicorn's workers each make their own), and keep the nice value they began with.
+_pool_made_for: tuple[int, int] | None = None  # (process id, increment)
 _pool_lock = threading.Lock()
 
 
@@ -33,17 +34,28 @@ def run(function, *args):
     increment = current_app.config["FEED_RENDER_NICE"]
     if increment <= 0 or not sys.platform.startswith("linux"):
         return function(*args)
-    context = contextvars.copy_context()
-    return _render_pool(increment).submit(context.run, function, *args).result()
+    render = _render_pool(increment).submit(contextvars.copy_context().run, function, *args)
+    try:
+        return render.result()
+    except BaseException:
+        if not render.done():
+            # Only a signal gets here mid-render: gunicorn ending this worker (its timeout's SIGABRT, a quick
+            # shutdown). The render would go on beside the request's teardown, on the same session, and keep the
+            # process from exiting until the master killed it; the request is lost either way.
+            log.error("worker ending while a feed render runs: exiting at once")
+            os._exit(1)
+        raise
 
 
 def _render_pool(increment: int) -> ThreadPoolExecutor:
-    global _pool, _pool_pid
+    global _pool, _pool_made_for
     with _pool_lock:
-        if _pool is None or _pool_pid != os.getpid():
+        if _pool is None or _pool_made_for != (os.getpid(), increment):
+            if _pool is not None and _pool_made_for[0] == os.getpid():
+                _pool.shutdown(wait=False)  # another app in this process, with another FEED_RENDER_NICE
             _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="feed-render",
                                        initializer=_lower_priority, initargs=(increment,))
-            _pool_pid = os.getpid()
+            _pool_made_for = (os.getpid(), increment)
         return _pool
 
 
