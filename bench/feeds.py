@@ -17,7 +17,7 @@ Then, with the Flask test client in-process, each request timed with `time.perf_
   app.config), so that the feed renders all of them itself; no target, shown for what it costs;
 - a cProfile of one more cold render, split into its parts.
 
-Then through gunicorn (config/gunicorn.conf.py: WEB_CONCURRENCY=2 workers, 2 threads each, access log
+Then through gunicorn (config/gunicorn.conf.py: WEB_CONCURRENCY=2 workers, its default threads, access log
 off, 127.0.0.1 on a free port): requests per second for warm 200s (identity and gzip) and for 304s,
 from `--clients` client processes (requests.Session, one connection each) for `--duration` seconds each,
 with the CPU time the server workers and the clients used (they share the machine's 2 cores).
