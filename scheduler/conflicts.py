@@ -150,8 +150,7 @@ def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
             Meeting.start > proposal.start - MAX_MEETING_DURATION,
             Meeting.end > proposal.start,
         )) if row.id != proposal.meeting_id and any(o.strip().casefold() in wanted for o in row.organizers)]
-        others = select(Meeting).where(Meeting.id.in_(sharing)).order_by(Meeting.id)
-        for other in db.session.scalars(others) if sharing else []:
+        for other in db.session.scalars(select(Meeting).where(Meeting.id.in_(sharing)).order_by(Meeting.id)):
             shared = sorted(o for o in other.organizers if o.strip().casefold() in wanted)
             # Said only of meetings the caller may see: else asking would reveal who organizes what.
             if shared and can_see(actor, other):
