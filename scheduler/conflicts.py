@@ -143,14 +143,15 @@ def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
 
     if proposal.organizers:
         wanted = {o.strip().casefold() for o in proposal.organizers}
-        # Every venue's meetings at that time, as plain rows: only those sharing an organizer are loaded whole.
-        sharing = [row.id for row in db.session.execute(select(Meeting.id, Meeting.organizers).where(
+        overlapping = db.session.scalars(select(Meeting).where(
             Meeting.status.in_(HOLDING_STATUSES),
             Meeting.start < proposal.end,
             Meeting.start > proposal.start - MAX_MEETING_DURATION,
             Meeting.end > proposal.start,
-        )) if row.id != proposal.meeting_id and any(o.strip().casefold() in wanted for o in row.organizers)]
-        for other in db.session.scalars(select(Meeting).where(Meeting.id.in_(sharing)).order_by(Meeting.id)):
+        ))
+        for other in overlapping:
+            if other.id == proposal.meeting_id:
+                continue
             shared = sorted(o for o in other.organizers if o.strip().casefold() in wanted)
             # Said only of meetings the caller may see: else asking would reveal who organizes what.
             if shared and can_see(actor, other):
