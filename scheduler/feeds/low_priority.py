@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 THREADS = 4
 
 _pool: ThreadPoolExecutor | None = None
-# Threads do not survive a fork (gunicorn's workers each make their own), and keep the nice value they began with.
-_pool_made_for: tuple[int, int] | None = None  # (process id, increment)
+# Threads do not survive a fork: gunicorn's workers each make their own pool, at their first render, with the
+# FEED_RENDER_NICE of that moment (settings come from the environment at start and do not change).
+_pool_pid: int | None = None
 _pool_lock = threading.Lock()
 
 
@@ -48,14 +49,12 @@ def run(function, *args):
 
 
 def _render_pool(increment: int) -> ThreadPoolExecutor:
-    global _pool, _pool_made_for
+    global _pool, _pool_pid
     with _pool_lock:
-        if _pool is None or _pool_made_for != (os.getpid(), increment):
-            if _pool is not None and _pool_made_for[0] == os.getpid():
-                _pool.shutdown(wait=False)  # another app in this process, with another FEED_RENDER_NICE
+        if _pool is None or _pool_pid != os.getpid():
             _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="feed-render",
                                        initializer=_lower_priority, initargs=(increment,))
-            _pool_made_for = (os.getpid(), increment)
+            _pool_pid = os.getpid()
         return _pool
 
 
