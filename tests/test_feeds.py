@@ -359,9 +359,9 @@ def test_feeds_render_at_a_lower_cpu_priority_than_requests(app, client, officer
     niceness_of_renders = []
     real_render = feeds.render
 
-    def render_noting_its_niceness(spec):
+    def render_noting_its_niceness(*args):
         niceness_of_renders.append(os.getpriority(os.PRIO_PROCESS, 0))  # 0: this thread, on Linux
-        return real_render(spec)
+        return real_render(*args)
 
     monkeypatch.setattr(feeds, "render", render_noting_its_niceness)
     requests_niceness = os.getpriority(os.PRIO_PROCESS, 0)
