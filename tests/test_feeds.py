@@ -318,6 +318,20 @@ def test_a_meeting_without_a_stored_event_is_in_the_feed_and_follows_changes(app
     assert b"SUMMARY:Reloaded" in body and b"Bulk" not in body and b"SUMMARY:Other" in body
 
 
+def test_a_change_elsewhere_does_not_render_a_feed_again(client, officer, monkeypatch):
+    # The fingerprint: a booking in another room moves the generation but leaves this room's feed as it was.
+    renders = []
+    real_render = feeds.render
+    monkeypatch.setattr(feeds, "render", lambda spec, *rest: renders.append(spec.filename) or real_render(spec, *rest))
+    book(client, officer, title="Here", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    first = client.get("/feeds/rooms/ECOSOC.ics")
+    book(client, officer, title="Elsewhere", room="CR-4", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    again = client.get("/feeds/rooms/ECOSOC.ics")
+    assert renders == ["ECOSOC"] and again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    book(client, officer, title="Here too", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    assert b"SUMMARY:Here too" in client.get("/feeds/rooms/ECOSOC.ics").data and renders == ["ECOSOC", "ECOSOC"]
+
+
 def test_a_warm_worker_and_a_cold_one_serve_the_same_bytes(client, officer):
     book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
     second = book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
