@@ -427,6 +427,30 @@ def test_a_renamed_venue_and_process_reach_a_warm_worker(client, officer, admin)
         assert "Process: Trafficking review" in event["description"], reader
 
 
+# Changed by plain SQL on another host: only the table's own updated_at moves, no stored event
+# is rendered again, so only the stamps in the fingerprint can tell a warm worker.
+CHANGED_BESIDE_MEETINGS = {
+    "room": ("UPDATE rooms SET name = 'Chamber renamed', updated_at = :now WHERE code = 'ECOSOC'",
+             "location", "Chamber renamed, United Nations Headquarters"),
+    "venue": ("UPDATE venues SET name = 'Venue renamed', updated_at = :now WHERE code = 'UNHQ'",
+              "location", "Economic and Social Council Chamber, Venue renamed"),
+    "process": ("UPDATE processes SET title = 'Process renamed', updated_at = :now", "description",
+                "Process: Process renamed"),
+}
+
+
+@pytest.mark.parametrize("changed", CHANGED_BESIDE_MEETINGS)
+def test_a_room_venue_or_process_changed_elsewhere_reaches_a_warm_worker(app, client, officer, changed):
+    sql, field, expected = CHANGED_BESIDE_MEETINGS[changed]
+    client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
+    created = book(client, officer, process=TRAFFICKING_PROCESS["slug"], start="2027-06-14T10:00",
+                   end="2027-06-14T12:00")
+    assert b"United Nations Headquarters" in client.get("/feeds/all.ics").data  # now cached, events too
+    _changed_elsewhere(app, sql, now=datetime.now(timezone.utc))
+    for reader, events in read_everywhere(client.get("/feeds/all.ics").data).items():
+        assert expected in events[uid(created)][field], reader
+
+
 def test_a_renamed_room_without_meetings_renames_its_feed(client, officer):
     assert b"X-WR-CALNAME:Conference Room 4 (UNHQ)" in client.get("/feeds/rooms/CR-4.ics").data
     client.patch("/api/v1/rooms/CR-4", json={"name": "Conference Room Four"}, headers=officer)

@@ -2,11 +2,11 @@
 
 - Each meeting's VEVENT is rendered when the meeting changes and stored with it
   (`store_event`); a feed joins the stored events, so it costs milliseconds, not seconds.
-- A counter in the database (`feed_state.generation`) is bumped after every committed change
-  that feeds show. Every worker on every host compares it with the generation of its cached
+- A counter in the database (`feed_state.generation`) is bumped in every transaction that
+  changes something feeds show. Every worker on every host compares it with the generation of its cached
   feeds, so they all agree on what is current. When it moved, a cached feed reads its meetings'
-  keys (id, version, stored event's key: no event text) and compares their summary (its
-  fingerprint) with the cached one: a booking in one room does not make every other feed render
+  keys (ids, versions, stored events' keys, last changes: no event text) and compares their
+  summary (its fingerprint) with the cached one: a booking in one room does not make every other feed render
   again.
 - When a feed does change, its render goes on from those keys; the events themselves come
   from the worker's cache of checked events (`event_cache`): after a worker's first render, only
@@ -29,7 +29,6 @@ from typing import NamedTuple
 from flask import current_app
 from icalendar import Event
 from sqlalchemy import event, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 
 from ..conflicts import MAX_MEETING_DURATION
@@ -69,7 +68,7 @@ _tracking = False
 
 
 def track_changes() -> None:
-    """Bump the feed generation after every commit that changed something feeds show."""
+    """Bump the feed generation in every transaction that changes something feeds show."""
     global _tracking
     if _tracking:  # the listeners are global (on Session); one set is enough for every app
         return
@@ -80,17 +79,15 @@ def track_changes() -> None:
         if any(isinstance(obj, FEED_MODELS) for obj in chain(session.new, session.dirty, session.deleted)):
             session.info["feeds_changed"] = True
 
-    @event.listens_for(Session, "after_commit")
+    @event.listens_for(Session, "before_commit")
     def bump_generation(session):
+        session.flush()  # the changes still pending: note_changes sees them now
         if session.info.pop("feeds_changed", False):
-            # After the commit, so that a reader who sees the new generation also sees the data.
-            # The change itself is committed: a failure here must not fail the request. Cached
-            # feeds then catch up at the next change, or when they reach MAX_CACHE_AGE.
-            try:
-                with session.get_bind().begin() as connection:
-                    connection.execute(update(FeedState).values(generation=FeedState.generation + 1))
-            except SQLAlchemyError:
-                log.exception("could not bump the feed generation")
+            # In the change's own transaction, its last statement: a reader who sees the new
+            # generation sees the data, and no change is committed without its bump. The row
+            # stays locked only while the commit runs.
+            state = FeedState.__table__
+            session.connection().execute(update(state).values(generation=state.c.generation + 1))
 
     @event.listens_for(Session, "after_rollback")
     def forget_changes(session):
@@ -293,12 +290,15 @@ def subscription_feed(subscription, secret: str, base_url: str) -> FeedSpec:
     mission = subscription.mission
     audience = visible_condition(Actor(name=mission.name, role="mission", mission_code=mission.code))
     filters, condition = subscription.filters, []
+    # Ids, not subqueries: the database then knows from its statistics how busy each room or process is.
     if filters.get("rooms"):
-        condition.append(Meeting.room_id.in_(select(Room.id).where(Room.code.in_(filters["rooms"]))))
+        condition.append(Meeting.room_id.in_(
+            db.session.scalars(select(Room.id).where(Room.code.in_(filters["rooms"]))).all()))
     if filters.get("bodies"):
         condition.append(Meeting.body_slug.in_(filters["bodies"]))
     if filters.get("processes"):
-        condition.append(Meeting.process_id.in_(select(Process.id).where(Process.slug.in_(filters["processes"]))))
+        condition.append(Meeting.process_id.in_(
+            db.session.scalars(select(Process.id).where(Process.slug.in_(filters["processes"]))).all()))
     if filters.get("kinds"):
         condition.append(Meeting.kind.in_(filters["kinds"]))
     return FeedSpec(
@@ -362,7 +362,7 @@ def _in_feed(spec: FeedSpec) -> list:
             Meeting.start > since - MAX_MEETING_DURATION, *spec.condition]
 
 
-@dataclass(frozen=True)
+@dataclass
 class FeedRows:
     """A feed's meetings as one check or render reads them: rows of `_event_keys()`, `updated_at`
     (a meeting without a stored event changes without a new version) and `end`, without the
@@ -379,7 +379,8 @@ class FeedRows:
     def load(cls, spec: FeedSpec) -> "FeedRows":
         query = (_event_keys().add_columns(Meeting.updated_at, Meeting.end).where(*_in_feed(spec))
                  .order_by(Meeting.start, Meeting.id))
-        # On the session's connection, not through the ORM: plain columns, a fifth faster.
+        # On the session's connection, not through the ORM: plain columns, a fifth faster (and no
+        # autoflush, which a feed, writing nothing, does not need).
         rows = db.session.connection().execute(query).all()
         stamps, domain = Stamps.load(), _uid_domain()
         places = {(room_id, process_id) for _, _, _, _, room_id, process_id, _, _ in rows}
@@ -387,10 +388,11 @@ class FeedRows:
                                   for place in places})
 
     def fingerprint(self) -> tuple:
-        """A summary of everything the feed's bytes depend on: which meetings, in which order, their
+        """A summary of what the feed's events depend on: which meetings, in which order, their
         versions, stored events' keys and last changes, and when their rooms, venues and processes
-        last changed. Hashed: compared only within this worker, and made from the rows a render
-        needs anyway (no query of its own)."""
+        last changed (the calendar's own name and the window's day are compared beside it).
+        Hashed: compared only within this worker, and made from the rows a render needs anyway
+        (no query of its own)."""
         return len(self.rows), hash(tuple(self.rows)), hash(frozenset(self.contexts.items()))
 
 
@@ -473,8 +475,9 @@ def _checked_events(spec: FeedSpec, feed_rows: FeedRows) -> list[CheckedPart]:
 
 
 def _subject_changed(*condition) -> datetime | None:
-    # Not max(): beside a join (a subscription's rooms) PostgreSQL reads every meeting of the subject
-    # for it; newest first and one row, it reads the index on updated_at until the first match.
+    # Not max(): beside a join PostgreSQL reads every meeting of the subject for it. Newest first and
+    # one row, it reads the index on updated_at until the first match where the subject is busy, and
+    # the subject's own index where its statistics say it is quiet (hence plain ids in conditions).
     return db.session.scalar(select(Meeting.updated_at).where(*condition)
                              .order_by(Meeting.updated_at.desc()).limit(1))
 
