@@ -368,6 +368,24 @@ def cpu_seconds(pids) -> float:
     return total
 
 
+def machine_ticks() -> list[int]:
+    """The whole machine's CPU time so far, by kind (/proc/stat: user, nice, system, idle, iowait, irq,
+    softirq, steal), or [] off Linux."""
+    try:
+        return [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def steal_share(before: list[int], after: list[int]) -> float | None:
+    """Of the CPU time that passed, the share the hypervisor gave to other machines (steal): the
+    cores this machine had were that much slower, whatever the server did."""
+    if len(before) < 8 or len(after) < 8:
+        return None
+    spent = [b - a for a, b in zip(before, after)]
+    return spent[7] / sum(spent) if sum(spent) else None
+
+
 def server_processes(master_pids: list[int] | None, dsn: str) -> tuple[list[str], list[int]]:
     """The gunicorn masters' workers, and the PostgreSQL backends serving the database (the app's pools)."""
     if not master_pids:
@@ -382,9 +400,11 @@ def server_processes(master_pids: list[int] | None, dsn: str) -> tuple[list[str]
     return workers, backends
 
 
-def run_phase(name, seconds, args, world, token, results, etags, dsn) -> tuple[float, float, float, float]:
-    """Runs the clients; returns the timed seconds, and the cores that the client process, the server's
-    workers and its PostgreSQL backends used meanwhile (the last two with --server-pid; else 0)."""
+def run_phase(name, seconds, args, world, token, results, etags, dsn) -> tuple[float, float, float, float,
+                                                                               float | None]:
+    """Runs the clients; returns the timed seconds, the cores that the client process, the server's
+    workers and its PostgreSQL backends used meanwhile (the last two with --server-pid; else 0), and the
+    machine's steal share (None off Linux)."""
     phase = Phase(name, seconds, args.concurrency, rate=args.rate, seed=args.seed)
     clients = [Client(n, args, world, token, results, etags, phase) for n in range(args.concurrency)]
     for client in clients:
@@ -393,12 +413,14 @@ def run_phase(name, seconds, args, world, token, results, etags, dsn) -> tuple[f
         time.sleep(0.05)
     workers, backends = server_processes(args.server_pid, dsn)  # the pools are open by now
     cpu, worker_cpu, backend_cpu = resource.getrusage(resource.RUSAGE_SELF), cpu_seconds(workers), cpu_seconds(backends)
+    ticks = machine_ticks()
     for client in clients:
         client.join()
     after = resource.getrusage(resource.RUSAGE_SELF)
     elapsed = time.perf_counter() - phase.timing_started
     return (elapsed, (after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime) / elapsed,
-            (cpu_seconds(workers) - worker_cpu) / elapsed, (cpu_seconds(backends) - backend_cpu) / elapsed)
+            (cpu_seconds(workers) - worker_cpu) / elapsed, (cpu_seconds(backends) - backend_cpu) / elapsed,
+            steal_share(ticks, machine_ticks()))
 
 
 # --- the checks ------------------------------------------------------------------------
@@ -503,11 +525,13 @@ def main(argv=None) -> int:
     print()
     for line in machine(make_url(args.database_url)):
         print(line)
-    for phase, (seconds, client_cores, worker_cores, backend_cores) in phases.items():
+    for phase, (seconds, client_cores, worker_cores, backend_cores, steal) in phases.items():
         total = len(combined(results, phase))
         load = f"open loop, {args.rate:g} req/s offered" if args.rate else "closed loop"
         print(f"{phase}: {total:,} requests in {seconds:.1f} s = {total / seconds:.0f} req/s "
               f"({load}; {args.concurrency} client threads; the client used {client_cores:.2f} cores)")
+        if steal is not None:
+            print(f"  machine: {steal:.0%} of its CPU time stolen by the hypervisor (other machines' work)")
         if args.server_pid:
             per_request = seconds / max(total, 1) * 1000
             print(f"  CPU: gunicorn workers {worker_cores:.2f} cores = {worker_cores * per_request:.1f} ms a request; "
