@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import sqlalchemy
 from sqlalchemy import text
 
 from config.settings import PROJECT_ROOT
@@ -330,6 +331,32 @@ def test_a_change_elsewhere_does_not_render_a_feed_again(client, officer, monkey
     assert renders == ["ECOSOC"] and again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
     book(client, officer, title="Here too", start="2027-06-15T10:00", end="2027-06-15T12:00")
     assert b"SUMMARY:Here too" in client.get("/feeds/rooms/ECOSOC.ics").data and renders == ["ECOSOC", "ECOSOC"]
+
+
+def test_a_cached_private_feed_reads_no_rooms_or_processes(app, client, officer, mission):
+    # A subscription's rooms and processes are resolved to ids for a check or a render only.
+    client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
+    made = client.post("/api/v1/subscriptions", headers=mission, json={
+        "name": "ECOSOC and a process", "rooms": ["ECOSOC"], "processes": [TRAFFICKING_PROCESS["slug"]]}).json
+    book(client, officer, title="Here", process=TRAFFICKING_PROCESS["slug"], start="2027-06-14T10:00",
+         end="2027-06-14T12:00")
+    path = made["feed_url"].removeprefix("http://localhost")
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listen = lambda *args: statements.append(args[2])  # noqa: E731 (conn, cursor, statement, ...)
+    sqlalchemy.event.listen(engine, "before_cursor_execute", listen)
+    try:
+        assert b"SUMMARY:Here" in client.get(path).data
+        rendering = list(statements)
+        statements.clear()
+        assert b"SUMMARY:Here" in client.get(path).data
+    finally:
+        sqlalchemy.event.remove(engine, "before_cursor_execute", listen)
+    def resolving(sql):
+        return "rooms.code IN" in sql or "processes.slug IN" in sql
+
+    assert len([sql for sql in rendering if resolving(sql)]) == 2 and not [sql for sql in statements if resolving(sql)]
 
 
 def test_a_warm_worker_and_a_cold_one_serve_the_same_bytes(client, officer):

@@ -22,9 +22,10 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 from itertools import chain
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from flask import current_app
 from icalendar import Event
@@ -169,7 +170,11 @@ class Stamps:
 
     def of(self, row) -> tuple:
         """(room, venue, process) updated_at for a row of `_event_keys()`."""
-        return *self.rooms[row.room_id], self.processes.get(row.process_id)
+        return self.of_place(row.room_id, row.process_id)
+
+    def of_place(self, room_id: int, process_id: int | None) -> tuple:
+        """(room, venue, process) updated_at for a meeting in that room and process."""
+        return *self.rooms[room_id], self.processes.get(process_id)
 
 
 _last_stamps: tuple[tuple, Stamps] | None = None  # ((engine, generation), stamps)
@@ -222,14 +227,20 @@ PUBLIC = public_condition()
 @dataclass(frozen=True)
 class FeedSpec:
     """One feed: its cache key, its calendar-level text, and which meetings it holds: those its
-    audience may see (the public, or a subscribing mission) that meet its condition."""
+    audience may see (the public, or a subscribing mission) that meet its subject's conditions."""
 
     key: str
     filename: str
     info: FeedInfo
-    condition: object = field(compare=False)
+    subject: Callable[[], list] = field(compare=False)  # gives the conditions: see `condition`
     audience: object = field(compare=False, default=PUBLIC)
     private: bool = False
+
+    @cached_property
+    def condition(self) -> list:
+        """The subject's conditions, made once, and only when the feed is checked or rendered: a
+        cached answer reads nothing for them (a subscription's rooms and processes)."""
+        return self.subject()
 
 
 def window_start() -> datetime:
@@ -265,7 +276,7 @@ def all_feed(base_url: str, kinds=(), statuses=()) -> FeedSpec:
         f"{base_url}|all{key}", "all",
         FeedInfo(uid=f"feed-all@{_uid_domain()}", name="All public meetings",
                  description="Every public meeting of every venue", url=f"{base_url}feeds/{ALL_PATH}"),
-        condition=extra)
+        subject=lambda: extra)
 
 
 def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
@@ -273,12 +284,13 @@ def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
     if room is None:
         raise NotFound(f"No room {code!r}")
     extra, key = _query_filters(list(kinds), list(statuses))
+    room_id = room.id
     return FeedSpec(
         f"{base_url}|room={room.code}{key}", room.code,
         FeedInfo(uid=f"feed-room-{room.code}@{_uid_domain()}", name=f"{room.name} ({room.venue.code})",
                  description=f"Public meetings in the {room.name}, {room.venue.name}",
                  url=f"{base_url}feeds/{room_path(room.code)}"),
-        condition=[Meeting.room_id == room.id, *extra])
+        subject=lambda: [Meeting.room_id == room_id, *extra])
 
 
 def body_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
@@ -293,7 +305,7 @@ def body_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
         f"{base_url}|body={slug}{key}", slug,
         FeedInfo(uid=f"feed-body-{slug}@{_uid_domain()}", name=name, description=f"Public meetings of the {name}",
                  url=f"{base_url}feeds/{body_path(slug)}"),
-        condition=[Meeting.body_slug == slug, *extra])
+        subject=lambda: [Meeting.body_slug == slug, *extra])
 
 
 def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
@@ -301,37 +313,43 @@ def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
     if process is None:
         raise NotFound(f"No process {slug!r}")
     extra, key = _query_filters(list(kinds), list(statuses))
+    process_id = process.id
     return FeedSpec(
         f"{base_url}|process={slug}{key}", slug,
         FeedInfo(uid=f"feed-process-{slug}@{_uid_domain()}", name=process.title,
                  description=f"Public meetings of: {process.title}" + (
                      f" ({process.mandate})" if process.mandate else ""),
                  url=f"{base_url}feeds/{process_path(slug)}"),
-        condition=[Meeting.process_id == process.id, *extra])
+        subject=lambda: [Meeting.process_id == process_id, *extra])
 
 
 def subscription_feed(subscription, secret: str, base_url: str) -> FeedSpec:
     """A mission's private feed: every meeting the mission may see, narrowed by its filters."""
     mission = subscription.mission
     audience = visible_condition(Actor(name=mission.name, role="mission", mission_code=mission.code))
-    filters, condition = subscription.filters, []
-    # Ids, not subqueries: the database then knows from its statistics how busy each room or process is.
-    if filters.get("rooms"):
-        condition.append(Meeting.room_id.in_(
-            db.session.scalars(select(Room.id).where(Room.code.in_(filters["rooms"]))).all()))
-    if filters.get("bodies"):
-        condition.append(Meeting.body_slug.in_(filters["bodies"]))
-    if filters.get("processes"):
-        condition.append(Meeting.process_id.in_(
-            db.session.scalars(select(Process.id).where(Process.slug.in_(filters["processes"]))).all()))
-    if filters.get("kinds"):
-        condition.append(Meeting.kind.in_(filters["kinds"]))
+    filters = subscription.filters
+
+    def subject() -> list:
+        # Ids, not subqueries: the database then knows from its statistics how busy each room or process is.
+        condition = []
+        if filters.get("rooms"):
+            condition.append(Meeting.room_id.in_(
+                db.session.scalars(select(Room.id).where(Room.code.in_(filters["rooms"]))).all()))
+        if filters.get("bodies"):
+            condition.append(Meeting.body_slug.in_(filters["bodies"]))
+        if filters.get("processes"):
+            condition.append(Meeting.process_id.in_(
+                db.session.scalars(select(Process.id).where(Process.slug.in_(filters["processes"]))).all()))
+        if filters.get("kinds"):
+            condition.append(Meeting.kind.in_(filters["kinds"]))
+        return condition
+
     return FeedSpec(
         f"{base_url}|subscription={subscription.id}", "meetings",
         FeedInfo(uid=f"feed-subscription-{subscription.id}@{_uid_domain()}", name=subscription.name,
                  description=f"Meetings for the {mission.name}",
                  url=f"{base_url}feeds/{subscription_path(secret)}"),
-        condition=condition, audience=audience, private=True)
+        subject=subject, audience=audience, private=True)
 
 
 # --- rendering and caching ------------------------------------------------------------
@@ -417,8 +435,7 @@ class FeedRows:
         stamps, domain = Stamps.at(generation), _uid_domain()
         if not stamps.cover(places):
             stamps = Stamps.load()
-        return cls(rows, stamps, {place: (domain, *stamps.rooms[place[0]], stamps.processes.get(place[1]))
-                                  for place in places})
+        return cls(rows, stamps, {place: (domain, *stamps.of_place(*place)) for place in places})
 
     def fingerprint(self) -> tuple:
         """A summary of what the feed's events depend on: which meetings, in which order, their
