@@ -86,6 +86,28 @@ def test_every_reader_gives_each_meeting_at_the_moment_zoneinfo_gives(client, of
     assert not re.search(r"^DT(START|END):\d{8}T\d{6}\r$", events, re.M)  # never floating
 
 
+def test_a_meeting_booked_centuries_ahead_reads_at_the_moment_zoneinfo_gives(client, officer, admin):
+    # The zones are built and checked up to 2100 only (beyond, zoneinfo repeats a yearly rule and so
+    # do the VTIMEZONEs' open RRULEs): readers that apply the VTIMEZONE must still get summer time right.
+    add_venue(client, admin, officer, "GVA", "Europe/Zurich", "XX")
+    # In 2998 summer time runs from 11 March to 4 November in New York and from 25 March in Zurich: days
+    # next to the changes, where a rule that stopped repeating (or the wrong rule) would show.
+    meetings = [("ECOSOC", "America/New_York", "2998-03-12T10:00", "2998-03-12T12:00"),
+                ("ECOSOC", "America/New_York", "2998-11-01T10:00", "2998-11-01T12:00"),
+                ("ECOSOC", "America/New_York", "2998-12-14T10:00", "2998-12-14T12:00"),
+                ("XX", "Europe/Zurich", "2998-03-26T10:00", "2998-03-26T13:00")]
+    expected = {}
+    for room, zone, start, end in meetings:
+        created = book(client, officer, room=room, start=start, end=end, title=f"{room} {start}")
+        expected[uid(created)] = (utc(start, zone), utc(end, zone))
+    assert expected[uid(created)][0].hour == 8  # Zurich, 26 March 2998: UTC+2, as zoneinfo says
+
+    feed = client.get("/feeds/all.ics")
+    assert feed.status_code == 200
+    for reader, events in read_everywhere(feed.data).items():
+        assert {u: (e["start"], e["end"]) for u, e in events.items()} == expected, reader
+
+
 # --- text -----------------------------------------------------------------------------
 
 def test_hostile_text_comes_back_unchanged_from_every_reader(client, officer):

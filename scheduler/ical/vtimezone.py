@@ -16,6 +16,11 @@ from ..times import zone
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FIRST_YEAR = 1970  # DTSTART of the first observance, as clients expect
+# The tz database lists each zone's changes up to a year (2037 for most zones, 2087 for Morocco's
+# predicted ones in tzdata 2026); after that, zoneinfo repeats a yearly rule, which the last
+# observances' open RRULEs repeat too. So a zone is built and checked up to this year at most: a
+# meeting booked for 2999 would otherwise cost seconds of checks a zone.
+RULES_REPEAT_AFTER = 2100
 
 
 class TimezoneMismatch(RuntimeError):
@@ -129,6 +134,7 @@ def _standard_only(tz_name: str, year: int, start: datetime, offset_from: timede
 @lru_cache(maxsize=256)
 def vtimezone(tz_name: str, first_year: int, last_year: int) -> bytes:
     """The VTIMEZONE of a zone, exact for every moment from first_year to last_year."""
+    last_year = min(last_year, max(first_year, RULES_REPEAT_AFTER))
     component = Timezone()
     component.add("tzid", tz_name)
     segments = _segments(tz_name, first_year, last_year)
