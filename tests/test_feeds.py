@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from config.settings import PROJECT_ROOT
 from scheduler.extensions import db
+from scheduler.feeds import compression
 from scheduler.feeds import service as feeds
 
 from .feed_readers import ical_js_calendar_properties, read_everywhere
@@ -186,6 +187,40 @@ def test_http_headers_conditional_requests_and_head(client, officer):
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(zipped.data) == response.data
     assert zipped.headers["ETag"] != etag
+
+
+def gunzip_independently(data: bytes) -> bytes:
+    """GNU gzip's own inflate (not zlib, which Python's gzip module uses)."""
+    return subprocess.run(["gzip", "-dc"], input=data, capture_output=True, check=True).stdout
+
+
+def test_a_gzipped_feed_stays_the_plain_feed_as_its_middle_changes(client, officer, monkeypatch):
+    # Feeds are compressed in groups of events that a worker keeps and reuses; small groups here,
+    # so that this small feed has several and the changes below fall between reused ones.
+    monkeypatch.setattr(compression, "GROUP_EVERY", 2)
+    booked = [book(client, officer, title=f"Meeting {day}", start=f"2027-06-{day}T10:00", end=f"2027-06-{day}T12:00")
+              for day in range(14, 19)] + \
+             [book(client, officer, title=f"Meeting {day}", start=f"2027-06-{day}T10:00", end=f"2027-06-{day}T12:00")
+              for day in range(21, 26)]
+
+    def both():
+        zipped = client.get("/feeds/all.ics", headers={"Accept-Encoding": "gzip"})
+        plain = client.get("/feeds/all.ics", headers={"Accept-Encoding": "identity"})
+        assert zipped.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+        assert gunzip_independently(zipped.data) == gzip.decompress(zipped.data) == plain.data
+        return zipped.data, plain.data
+
+    before, _ = both()
+    assert client.patch(f"/api/v1/meetings/{booked[3]['id']}", json={"title": "Renamed"},
+                        headers=officer).status_code == 200
+    assert client.post(f"/api/v1/meetings/{booked[6]['id']}/cancel", json={"reason": "No quorum"},
+                       headers=officer).status_code == 200
+    book(client, officer, title="Added", start="2027-06-18T15:00", end="2027-06-18T17:00")
+    after, plain = both()
+    assert after != before
+    assert plain.count(b"BEGIN:VEVENT") == 11 and b"SUMMARY:Renamed" in plain and b"Cancelled: Meeting 22" in plain
+    feeds.clear_cache()  # a worker that kept nothing compresses the same feed to the same bytes
+    assert both()[0] == after
 
 
 # --- which meetings -------------------------------------------------------------------

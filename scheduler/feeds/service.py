@@ -46,7 +46,7 @@ from ..missions.models import Mission
 from ..processes.models import Process
 from ..rooms.models import Room, RoomBlock
 from ..venues.models import TimeSlot, Venue
-from . import event_cache, low_priority
+from . import compression, event_cache, low_priority
 from .links import ALL_PATH, body_path, process_path, room_path, subscription_path
 from .models import FeedState
 
@@ -370,10 +370,9 @@ class RenderedFeed:
     failed_at: float | None = None
 
     @classmethod
-    def of(cls, body: bytes, **fields) -> "RenderedFeed":
-        # Level 3: a third of level 6's time for a duty station's feed, a few percent larger.
-        return cls(gzipped=gzip.compress(body, compresslevel=3, mtime=0),
-                   etag=hashlib.sha256(body).hexdigest()[:32], **fields)
+    def of(cls, pieces: list[bytes], **fields) -> "RenderedFeed":
+        body = b"".join(pieces)
+        return cls(gzipped=compression.gzipped(pieces, body), etag=hashlib.sha256(body).hexdigest()[:32], **fields)
 
     @property
     def body(self) -> bytes:
@@ -398,6 +397,7 @@ def clear_cache() -> None:
     with _stamps_lock:
         _last_stamps = None
     event_cache.clear()
+    compression.clear()
 
 
 def _in_feed(spec: FeedSpec) -> list:
@@ -446,8 +446,8 @@ class FeedRows:
         return len(self.rows), hash(tuple(self.rows)), hash(frozenset(self.contexts.items()))
 
 
-def render(spec: FeedSpec, feed_rows: FeedRows) -> tuple[bytes, datetime]:
-    """The feed's bytes and Last-Modified."""
+def render(spec: FeedSpec, feed_rows: FeedRows) -> tuple[list[bytes], datetime]:
+    """The feed's pieces (its bytes, to be joined) and Last-Modified."""
     events = _checked_events(spec, feed_rows)
     return (assemble(spec.info, _zones(feed_rows.rows, events), events),
             _last_modified(spec, feed_rows))
@@ -585,7 +585,7 @@ def _refreshed(spec: FeedSpec, current: int, day: str) -> RenderedFeed:
         cached.generation, cached.rendered_at = current, now
         return cached
     try:
-        body, last_modified = render(spec, feed_rows)
+        pieces, last_modified = render(spec, feed_rows)
     except Exception:
         log.exception("feed %s could not be rendered", spec.key)
         if cached is not None:
@@ -593,7 +593,7 @@ def _refreshed(spec: FeedSpec, current: int, day: str) -> RenderedFeed:
             return cached  # the last good bytes
         raise FeedUnavailable("The feed cannot be produced right now; try again later",
                               headers={"Retry-After": str(RETRY_AFTER_FAILURE)})
-    rendered = RenderedFeed.of(body, generation=current, window_day=day, rendered_at=time.monotonic(),
+    rendered = RenderedFeed.of(pieces, generation=current, window_day=day, rendered_at=time.monotonic(),
                                last_modified=last_modified, info=spec.info, fingerprint=summary)
     with _cache_lock:
         _cache[spec.key] = rendered

@@ -129,8 +129,9 @@ def checked_zone(name: str, first_year: int, last_year: int) -> CheckedPart:
     return zone
 
 
-def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[CheckedPart]) -> bytes:
-    """The feed: header, time zones and events joined. zones: each TZID the events use, with the
+def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[CheckedPart]) -> list[bytes]:
+    """The feed's pieces, in order, to be joined: header, time zones, events and the end (kept apart
+    so that feeds can be compressed piece by piece). zones: each TZID the events use, with the
     first and last year it must be exact for. Raises InvalidFeed if an event uses a zone the feed
     does not define."""
     head = header(info)
@@ -141,8 +142,7 @@ def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[Che
     missing = zones_used(events).difference(*(zone.zones_defined for zone in zone_parts))
     if missing:
         raise InvalidFeed(f"time zones used without VTIMEZONE: {sorted(missing)}")
-    return b"".join([head, *(zone.data for zone in zone_parts), *(event.data for event in events),
-                     b"END:VCALENDAR\r\n"])
+    return [head, *(zone.data for zone in zone_parts), *(event.data for event in events), b"END:VCALENDAR\r\n"]
 
 
 def zones_used(parts: list[CheckedPart]) -> frozenset[bytes]:
