@@ -512,7 +512,7 @@ def main(argv=None) -> int:
     phase = time.perf_counter()
     with psycopg.connect(dsn, autocommit=True) as conn:
         # Every worker's cached feeds are out of date now.
-        conn.execute("UPDATE feed_state SET generation = generation + 1")
+        conn.execute("UPDATE feed_state SET generation = generation + 1, changed_at = now()")
         conn.execute("VACUUM (ANALYZE)")
         with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
             conn.execute("CHECKPOINT")

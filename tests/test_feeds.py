@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -692,6 +693,25 @@ def test_a_meeting_leaving_the_feed_moves_last_modified_forward(client, officer)
     client.patch(f"/api/v1/meetings/{leaving['id']}", json={"visibility": "closed"}, headers=officer)
     after = client.get("/feeds/all.ics", headers={"If-Modified-Since": before.headers["Last-Modified"]})
     assert after.status_code == 200 and b"Leaves" not in after.data
+
+
+@pytest.mark.parametrize("cold", [False, True], ids=["same worker", "another worker"])
+def test_a_meeting_moved_to_another_room_moves_its_old_rooms_last_modified_forward(client, officer, cold):
+    # The room's newest meeting leaves it: what the room's meetings say of their last change goes
+    # back in time, the feed's Last-Modified must not, or a client sending only If-Modified-Since
+    # would keep the meeting in the old room. A worker that never served the feed must know too.
+    book(client, officer, title="Stays", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    moving = book(client, officer, title="Moves", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    time.sleep(1.1)
+    before = client.get("/feeds/rooms/ECOSOC.ics")
+    assert b"SUMMARY:Moves" in before.data
+    assert client.patch(f"/api/v1/meetings/{moving['id']}", json={"room": "CR-4"}, headers=officer).status_code == 200
+    if cold:
+        feeds.clear_cache()
+    time.sleep(1.1)  # Last-Modified is sent once the second of the last change is over
+    after = client.get("/feeds/rooms/ECOSOC.ics", headers={"If-Modified-Since": before.headers["Last-Modified"]})
+    assert after.status_code == 200 and b"SUMMARY:Stays" in after.data and b"Moves" not in after.data
+    assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(before.headers["Last-Modified"])
 
 
 def test_a_forged_host_does_not_reach_other_clients(client, officer):

@@ -2,8 +2,8 @@
 
 - Each meeting's VEVENT is rendered when the meeting changes and stored with it
   (`store_event`); a feed joins the stored events, so it costs milliseconds, not seconds.
-- A counter in the database (`feed_state.generation`) is bumped in every transaction that
-  changes something feeds show. Every worker on every host compares it with the generation of its cached
+- A counter in the database (`feed_state.generation`) is bumped, and the moment noted, in every
+  transaction that changes something feeds show. Every worker on every host compares it with the generation of its cached
   feeds, so they all agree on what is current. When it moved, a cached feed reads its meetings'
   keys (ids, versions, stored events' keys, last changes: no event text) and compares their
   summary (its fingerprint) with the cached one: a booking in one room does not make every other feed render
@@ -88,15 +88,21 @@ def track_changes() -> None:
             # generation sees the data, and no change is committed without its bump. The row
             # stays locked only while the commit runs.
             state = FeedState.__table__
-            session.connection().execute(update(state).values(generation=state.c.generation + 1))
+            session.connection().execute(update(state).values(generation=state.c.generation + 1, changed_at=utcnow()))
 
     @event.listens_for(Session, "after_rollback")
     def forget_changes(session):
         session.info.pop("feeds_changed", None)
 
 
-def generation() -> int:
-    return db.session.scalar(select(FeedState.generation).where(FeedState.id == 1)) or 0
+class Generation(NamedTuple):
+    number: int
+    changed_at: datetime | None  # when it last moved (None before the first change since migration 0007)
+
+
+def generation() -> Generation:
+    found = db.session.execute(select(FeedState.generation, FeedState.changed_at).where(FeedState.id == 1)).first()
+    return Generation(*found) if found else Generation(0, None)
 
 
 # --- stored events --------------------------------------------------------------------
@@ -368,6 +374,7 @@ class RenderedFeed:
     info: FeedInfo | None = None  # the calendar's own name and description, from the room, mission, ...
     fingerprint: tuple = ()
     failed_at: float | None = None
+    settled: bool = True  # see _refreshed: False while last_modified may be older than a change the bytes hold
 
     @classmethod
     def of(cls, pieces: list[bytes], **fields) -> "RenderedFeed":
@@ -447,11 +454,11 @@ class FeedRows:
         return len(self.rows), hash(tuple(self.rows)), hash(frozenset(self.contexts.items()))
 
 
-def render(spec: FeedSpec, feed_rows: FeedRows) -> tuple[list[bytes], datetime]:
+def render(spec: FeedSpec, feed_rows: FeedRows, current: Generation) -> tuple[list[bytes], datetime]:
     """The feed's pieces (its bytes, to be joined) and Last-Modified."""
     events = _checked_events(spec, feed_rows)
     return (assemble(spec.info, _zones(feed_rows.rows, events), events),
-            _last_modified(spec, feed_rows))
+            _last_modified(spec, feed_rows, current))
 
 
 def _zones(rows, events) -> dict[str, tuple[int, int]]:
@@ -535,11 +542,14 @@ def _subject_changed(*condition) -> datetime | None:
                              .order_by(Meeting.updated_at.desc()).limit(1))
 
 
-def _last_modified(spec: FeedSpec, feed_rows: FeedRows) -> datetime:
-    """When the feed last changed. It must move forward also when a meeting leaves the feed
-    (made non-public, or out of the window), else If-Modified-Since would keep it in calendars:
-    so it looks at every meeting of the feed's subject, whatever its visibility and date."""
-    moments = [_subject_changed(*spec.condition), window_start()]
+def _last_modified(spec: FeedSpec, feed_rows: FeedRows, current: Generation) -> datetime:
+    """When the feed last changed, at the latest: it must move forward also when a meeting leaves
+    the feed (to another room, made non-public, out of the window), else If-Modified-Since would
+    keep it in calendars. The moment of the generation the rows were read at is after every
+    change made through the app; the newest change among every meeting of the feed's subject
+    (whatever its visibility and date) and the stamps cover changes that bumped the generation
+    without its moment (plain SQL)."""
+    moments = [current.changed_at, _subject_changed(*spec.condition), window_start()]
     for _, room_updated_at, venue_updated_at, process_updated_at in feed_rows.contexts.values():
         moments += [room_updated_at, venue_updated_at, process_updated_at]
     return max(moment for moment in moments if moment is not None)
@@ -567,28 +577,34 @@ def feed(spec: FeedSpec) -> RenderedFeed:
     current = generation()
     day = window_start().date().isoformat()
     cached = _cached(spec.key)
-    if cached is not None and cached.generation == current and cached.window_day == day \
+    if cached is not None and cached.generation == current.number and cached.window_day == day \
             and time.monotonic() - cached.rendered_at < MAX_CACHE_AGE:
         return cached
     with _render_lock(spec.key):
         return low_priority.run(_refreshed, spec, current, day)
 
 
-def _refreshed(spec: FeedSpec, current: int, day: str) -> RenderedFeed:
+def _refreshed(spec: FeedSpec, current: Generation, day: str) -> RenderedFeed:
     cached, now = _cached(spec.key), time.monotonic()
-    if cached is not None and cached.generation == current and cached.window_day == day \
+    if cached is not None and cached.generation == current.number and cached.window_day == day \
             and now - cached.rendered_at < MAX_CACHE_AGE:
         return cached  # rendered by another request while this one waited
     if cached is not None and cached.failed_at is not None and now - cached.failed_at < RETRY_AFTER_FAILURE:
         return cached  # rendering failed a moment ago: do not retry on every request
-    feed_rows = FeedRows.load(spec, current)
+    feed_rows = FeedRows.load(spec, current.number)
+    # Unmoved since, the generation's moment is at or after every change the rows hold; moved, the
+    # rows may hold a later change than it, so a Last-Modified taken from it holds only until a
+    # check where it did not move (`settled`).
+    settled = generation().number == current.number
     summary = feed_rows.fingerprint()
     if cached is not None and (cached.window_day, cached.fingerprint, cached.info) == (day, summary, spec.info):
         # Something changed somewhere, not in this feed: its bytes stand.
-        cached.generation, cached.rendered_at = current, now
+        cached.generation, cached.rendered_at = current.number, now
+        if settled and not cached.settled:
+            cached.last_modified, cached.settled = _last_modified(spec, feed_rows, current), True
         return cached
     try:
-        pieces, last_modified = render(spec, feed_rows)
+        pieces, last_modified = render(spec, feed_rows, current)
     except Exception:
         log.exception("feed %s could not be rendered", spec.key)
         if cached is not None:
@@ -596,8 +612,8 @@ def _refreshed(spec: FeedSpec, current: int, day: str) -> RenderedFeed:
             return cached  # the last good bytes
         raise FeedUnavailable("The feed cannot be produced right now; try again later",
                               headers={"Retry-After": str(RETRY_AFTER_FAILURE)})
-    rendered = RenderedFeed.of(pieces, generation=current, window_day=day, rendered_at=time.monotonic(),
-                               last_modified=last_modified, info=spec.info, fingerprint=summary)
+    rendered = RenderedFeed.of(pieces, generation=current.number, window_day=day, rendered_at=time.monotonic(),
+                               last_modified=last_modified, info=spec.info, fingerprint=summary, settled=settled)
     with _cache_lock:
         _cache[spec.key] = rendered
         _cache.move_to_end(spec.key)
