@@ -714,6 +714,31 @@ def test_a_meeting_moved_to_another_room_moves_its_old_rooms_last_modified_forwa
     assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(before.headers["Last-Modified"])
 
 
+@pytest.mark.parametrize("moved_during_check", [False, True])
+def test_last_modified_read_while_the_generation_moved_is_raised_at_the_next_check(client, officer, monkeypatch,
+                                                                                     moved_during_check):
+    # A change committed while a feed's rows were read may be in them yet later than the generation
+    # read before; its Last-Modified then holds only until a check where the generation stood still.
+    book(client, officer, title="Here", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    time.sleep(1.1)
+    if moved_during_check:
+        real_generation, calls = feeds.generation, []
+
+        def moving():  # the check's second reading sees a later generation
+            calls.append(1)
+            found = real_generation()
+            return found._replace(number=found.number + 1) if len(calls) == 2 else found
+        monkeypatch.setattr(feeds, "generation", moving)
+    first = client.get("/feeds/rooms/ECOSOC.ics")
+    monkeypatch.undo()
+    book(client, officer, title="Elsewhere", room="CR-4", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    time.sleep(1.1)
+    second = client.get("/feeds/rooms/ECOSOC.ics")
+    assert second.headers["ETag"] == first.headers["ETag"]
+    moved = parsedate_to_datetime(second.headers["Last-Modified"]) > parsedate_to_datetime(first.headers["Last-Modified"])
+    assert moved == moved_during_check
+
+
 def test_a_forged_host_does_not_reach_other_clients(client, officer):
     book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
     client.get("/feeds/all.ics", headers={"Host": "evil.example"})
