@@ -128,10 +128,8 @@ def store_event(meeting: Meeting) -> None:
 
 def _event_keys():
     """What decides whether a stored event is current, without the event's text: plain columns,
-    read fast, from the index alone on PostgreSQL (ix_meetings_feed_window; the rooms', venues' and
-    processes' stamps come from `Stamps`). No key, no stored event: `store_event` writes both (an
-    event gone without its key is rendered where it is read, see `_checked_events`)."""
-    return select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_key.is_(None).label("no_event"),
+    read fast (the rooms', venues' and processes' stamps come from `Stamps`)."""
+    return select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event.is_(None).label("no_event"),
                   Meeting.room_id, Meeting.process_id)
 
 
@@ -434,9 +432,8 @@ class FeedRows:
     @classmethod
     def load(cls, spec: FeedSpec, generation: int) -> "FeedRows":
         # No timestamps: the driver's work on two of them a row was a third of the all-meetings
-        # feed's query (the fingerprint only compares updated_at; `_zones` only needs a year). Every
-        # column read or filtered on is in ix_meetings_feed_window.
-        changed_without_event = case((Meeting.ical_key.is_(None), cast(Meeting.updated_at, String)))
+        # feed's query (the fingerprint only compares updated_at; `_zones` only needs a year).
+        changed_without_event = case((Meeting.ical_event.is_(None), cast(Meeting.updated_at, String)))
         query = (_event_keys().add_columns(changed_without_event, cast(extract("year", Meeting.end), Integer))
                  .where(*_in_feed(spec)).order_by(Meeting.start, Meeting.id))
         # On the session's connection, not through the ORM: plain columns, a fifth faster (and no

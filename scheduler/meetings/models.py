@@ -20,12 +20,6 @@ def _in_list(column: str, values: tuple) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-# What a feed's check reads of each meeting in its window and filters on (scheduler.feeds.service.FeedRows,
-# meetings.visibility, feed subjects), besides start and id.
-FEED_WINDOW_INCLUDE = ["end", "status", "visibility", "requested_by", "approved_at", "room_id", "process_id",
-                       "body_slug", "kind", "version", "ical_key", "updated_at"]
-
-
 class Meeting(db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
@@ -35,8 +29,7 @@ class Meeting(db.Model):
         CheckConstraint('"end" > start', name="end_after_start"),
         # The conflict check looks up a room's meetings by held interval.
         Index("ix_meetings_room_id_held_start", "room_id", "held_start"),
-        # Feeds read their window's meetings in this order, from the index alone on PostgreSQL.
-        Index("ix_meetings_feed_window", "start", "id", postgresql_include=FEED_WINDOW_INCLUDE),
+        Index("ix_meetings_start", "start"),
         Index("ix_meetings_updated_at", "updated_at"),  # feeds' Last-Modified
     )
 
