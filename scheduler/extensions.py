@@ -23,6 +23,19 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 
 
+def commit_as_written() -> None:
+    """Commit, keeping what the session holds as it was written rather than expiring it: for an
+    answer that shows what was just written, when nothing but this request's own statements (no
+    trigger, no server default) set it. Reloading a booked meeting, its room and venue after the
+    commit was three round trips and about a tenth of a booking's time."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 class SchedulerApi(Api):
     """flask-smorest's Api, documenting what this service really sends."""
 

@@ -65,6 +65,9 @@ class Meeting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The meeting's VEVENT, rendered when it changes (feeds join these), and the key of what it
     # was rendered from (scheduler.ical.events.render_key): a stale key means render again.
+    # Never index either: a booking stores its event by an UPDATE right after its INSERT, which must
+    # stay a HOT update; indexed, it checks the room's exclusion constraint again while other
+    # bookings of the slot are being inserted, and simultaneous bookings deadlock (tests/test_concurrency.py).
     ical_event: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     ical_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
 

@@ -14,7 +14,7 @@ from .. import conflicts
 from ..accounts.service import Actor
 from ..db_types import is_possible_id, utcnow
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound, PreconditionFailed, is_overlap_violation
-from ..extensions import db
+from ..extensions import commit_as_written, db
 from ..feeds.service import store_event
 from ..processes.models import Process
 from ..processes.service import body_slug
@@ -270,7 +270,7 @@ def create_meeting(data: dict, actor: Actor) -> Meeting:
     if found and not requesting:
         _refuse(proposal, found, actor)
     meeting = insert_meeting(data, room, process, proposal, actor)
-    db.session.commit()
+    commit_as_written()
     if requesting:
         meeting.conflicts = found
         meeting.alternatives = conflicts.alternatives(proposal, _search_days()) if found else None
