@@ -89,14 +89,19 @@ def test_every_reader_gives_each_meeting_at_the_moment_zoneinfo_gives(client, of
 
 
 def test_a_meeting_booked_centuries_ahead_reads_at_the_moment_zoneinfo_gives(client, officer, admin):
-    # The zones are built and checked up to 2100 only (beyond, zoneinfo repeats a yearly rule and so
-    # do the VTIMEZONEs' open RRULEs): readers that apply the VTIMEZONE must still get summer time right.
+    # A zone whose yearly rules have held for a whole calendar cycle is built and checked only up
+    # to RULES_SETTLED_BY (beyond, zoneinfo repeats the rule and so do the open RRULEs); Santiago's rule
+    # ("Sunday after the first Saturday") is no RRULE and is built up to the year asked for. Readers
+    # that apply the VTIMEZONE must still get summer time right.
     add_venue(client, admin, officer, "GVA", "Europe/Zurich", "XX")
-    # In 2998 summer time runs from 11 March to 4 November in New York and from 25 March in Zurich: days
-    # next to the changes, where a rule that stopped repeating (or the wrong rule) would show.
+    add_venue(client, admin, officer, "SCL", "America/Santiago", "CR-SCL")
+    # In 2998 summer time runs from 11 March to 4 November in New York and from 25 March in Zurich; in
+    # 2103 Santiago's winter time starts on 8 April: days next to the changes, where a rule that stopped
+    # repeating (or the wrong rule) would show.
     meetings = [("ECOSOC", "America/New_York", "2998-03-12T10:00", "2998-03-12T12:00"),
                 ("ECOSOC", "America/New_York", "2998-11-01T10:00", "2998-11-01T12:00"),
                 ("ECOSOC", "America/New_York", "2998-12-14T10:00", "2998-12-14T12:00"),
+                ("CR-SCL", "America/Santiago", "2103-04-03T10:00", "2103-04-03T12:00"),
                 ("XX", "Europe/Zurich", "2998-03-26T10:00", "2998-03-26T13:00")]
     expected = {}
     for room, zone, start, end in meetings:
@@ -106,6 +111,22 @@ def test_a_meeting_booked_centuries_ahead_reads_at_the_moment_zoneinfo_gives(cli
 
     feed = client.get("/feeds/all.ics")
     assert feed.status_code == 200
+    for reader, events in read_everywhere(feed.data).items():
+        assert {u: (e["start"], e["end"]) for u, e in events.items()} == expected, reader
+
+
+def test_a_zone_east_of_utc_whose_rules_changed_reads_right_in_the_year_of_the_change(client, officer, admin):
+    # Jerusalem's summer time starts on the Friday before the last Sunday of March: as yearly rules,
+    # runs of years end (UNTIL) in 2027, when its summer time starts on 26 March. An UNTIL at the very
+    # moment of that change was dropped by icalendar's reader of VTIMEZONEs, which the app's own check
+    # of each zone uses; the UNTIL is now a day later, and every reader must still agree.
+    add_venue(client, admin, officer, "JRS", "Asia/Jerusalem", "CR-JRS")
+    expected = {}
+    for start, end in [("2027-03-26T10:00", "2027-03-26T12:00"), ("2027-06-14T10:00", "2027-06-14T12:00"),
+                       ("2027-10-29T10:00", "2027-10-29T12:00"), ("2027-11-01T10:00", "2027-11-01T12:00")]:
+        created = book(client, officer, room="CR-JRS", start=start, end=end, title=f"Jerusalem {start}")
+        expected[uid(created)] = (utc(start, "Asia/Jerusalem"), utc(end, "Asia/Jerusalem"))
+    feed = client.get("/feeds/all.ics")
     for reader, events in read_everywhere(feed.data).items():
         assert {u: (e["start"], e["end"]) for u, e in events.items()} == expected, reader
 

@@ -463,17 +463,23 @@ def render(spec: FeedSpec, feed_rows: FeedRows, current: Generation) -> tuple[li
 
 def _zones(rows, events) -> dict[str, tuple[int, int]]:
     """Each time zone the events use, with the years its VTIMEZONE must be exact for: from the
-    year before the window to the year after the last meeting ends. Taken from the events
-    themselves: a meeting moved to another venue between the queries of a render cannot leave
-    its zone out."""
+    year before the window to the year after the zone's last meeting ends (a zone whose rules are
+    no RRULE is built year by year: a meeting booked far ahead in another zone must not make it
+    cost seconds). Taken from the events themselves: a meeting moved to another venue between
+    the queries of a render cannot leave its zone out."""
     used = zones_used(events)
     if not used:
         return {}
     first = (window_start() - MAX_MEETING_DURATION).year - 1
-    # The year as the database gives it (in its session's time zone: hours off at most, which the
-    # year added covers).
-    last = max(end_year for *_, end_year in rows) + 1
-    return {name.decode(): (first, last) for name in used}
+    # Years as the database gives them (in its session's time zone: hours off at most, which the
+    # year added covers). Events and rows pair up unless a meeting went between the queries.
+    last = dict.fromkeys(used, max(end_year for *_, end_year in rows))
+    if len(events) == len(rows):
+        last = dict.fromkeys(used, first)
+        for event, (*_, end_year) in zip(events, rows):
+            for name in event.zones_used:
+                last[name] = max(last[name], end_year)
+    return {name.decode(): (first, year + 1) for name, year in last.items()}
 
 
 # What a stored event was rendered from (the inputs of `render_key`) and its stored key: while a

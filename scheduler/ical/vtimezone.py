@@ -6,6 +6,7 @@ one DAYLIGHT observance with `RRULE:FREQ=YEARLY;BYMONTH=m;BYDAY=nDD`, the shape 
 Google, Apple and Thunderbird all read.
 """
 import calendar
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -14,13 +15,24 @@ from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 from ..times import zone
 
+log = logging.getLogger(__name__)
+
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FIRST_YEAR = 1970  # DTSTART of the first observance, as clients expect
-# The tz database lists each zone's changes up to a year (2037 for most zones, 2087 for Morocco's
-# predicted ones in tzdata 2026); after that, zoneinfo repeats a yearly rule, which the last
-# observances' open RRULEs repeat too. So a zone is built and checked up to this year at most: a
-# meeting booked for 2999 would otherwise cost seconds of checks a zone.
-RULES_REPEAT_AFTER = 2100
+# A run of years ends in an RRULE's UNTIL this long after its last change: readers that compare
+# UNTIL with the change's wall-clock time instead of its UTC moment drop an UNTIL equal to it in
+# zones east of UTC (icalendar did, in Jerusalem's, Cairo's and Casablanca's rules), and the next
+# change of the same observance is a year later.
+UNTIL_MARGIN = timedelta(days=1)
+# The tz database lists each zone's changes up to a year (2037 for most zones; 2087 for Morocco's
+# predicted ones); after them zoneinfo follows the zone's yearly rule, which depends only on the
+# year's calendar (its first weekday, leap or not), and 28 years in a row hold every calendar. So when
+# a zone's last run of years reaches RULES_SETTLED_BY and spans 28 years, its open RRULEs agree with
+# zoneinfo for ever, and the zone is built and checked no further: a meeting booked for 2999 would
+# cost seconds of checks a zone. A rule no RRULE can write (Santiago's "Sunday after the first
+# Saturday") makes short runs: those zones are built up to the year asked for.
+RULES_SETTLED_BY = 2087 + 28
+CALENDAR_CYCLE = 28
 
 
 class TimezoneMismatch(RuntimeError):
@@ -131,10 +143,60 @@ def _standard_only(tz_name: str, year: int, start: datetime, offset_from: timede
     return component
 
 
-@lru_cache(maxsize=256)
 def vtimezone(tz_name: str, first_year: int, last_year: int) -> bytes:
     """The VTIMEZONE of a zone, exact for every moment from first_year to last_year."""
-    last_year = min(last_year, max(first_year, RULES_REPEAT_AFTER))
+    if last_year > RULES_SETTLED_BY and _settled(tz_name, first_year):
+        last_year = RULES_SETTLED_BY
+    return _vtimezone(tz_name, first_year, last_year)
+
+
+@lru_cache(maxsize=256)
+def _settled(tz_name: str, first_year: int) -> bool:
+    """Whether the zone's last run of years up to RULES_SETTLED_BY spans a calendar cycle."""
+    last = _segments(tz_name, first_year, RULES_SETTLED_BY)[-1]
+    return last.last_year == RULES_SETTLED_BY and last.last_year - last.first_year + 1 >= CALENDAR_CYCLE
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tz_name: str, first_year: int, last_year: int) -> bytes:
+    by_rules = _by_rules(tz_name, first_year, last_year)
+    try:
+        _check(by_rules, tz_name, first_year, last_year)
+        return by_rules.to_ical()
+    except TimezoneMismatch as mismatch:
+        found = mismatch
+    # Changes that yearly rules do not describe (a one-off change of offset, Morocco's Ramadan
+    # suspensions): each change on its own.
+    one_by_one = _change_by_change(tz_name, first_year, last_year)
+    try:
+        _check(one_by_one, tz_name, first_year, last_year)
+        return one_by_one.to_ical()
+    except TimezoneMismatch:
+        # Served all the same (what calendars do with it is theirs; a feed without it would fail),
+        # and said: in tzdata 2025 Casablanca, El Aaiun, Almaty, Qostanay and Dublin, as icalendar reads them.
+        log.warning("%s; serving the yearly rules unchecked", found)
+        return by_rules.to_ical()
+
+
+def _change_by_change(tz_name: str, first_year: int, last_year: int) -> Timezone:
+    """One observance per change of offset from first_year to last_year, without RRULEs, after
+    one for the offset in force before them."""
+    component = Timezone()
+    component.add("tzid", tz_name)
+    changes = [change for year in range(first_year, last_year + 1) for change in transitions(tz_name, year)]
+    before = datetime(first_year, 1, 1, tzinfo=timezone.utc).astimezone(zone(tz_name))
+    leading = TimezoneStandard()
+    leading.add("dtstart", datetime(FIRST_YEAR, 1, 1))
+    leading.add("tzoffsetfrom", before.utcoffset())
+    leading.add("tzoffsetto", before.utcoffset())
+    leading.add("tzname", before.tzname())
+    component.add_component(leading)
+    for change in changes:
+        component.add_component(_observance(change, change.local, None))
+    return component
+
+
+def _by_rules(tz_name: str, first_year: int, last_year: int) -> Timezone:
     component = Timezone()
     component.add("tzid", tz_name)
     segments = _segments(tz_name, first_year, last_year)
@@ -152,17 +214,16 @@ def vtimezone(tz_name: str, first_year: int, last_year: int) -> bytes:
             start = datetime.combine(_rule_date(start_year, change.local.month, byday), change.local.time())
             rrule = {"freq": "yearly", "bymonth": change.local.month, "byday": byday}
             if not is_last:
-                rrule["until"] = last_change.utc
+                rrule["until"] = last_change.utc + UNTIL_MARGIN
             component.add_component(_observance(change, start, rrule))
             previous_offset = change.offset_to
-    _check(component, tz_name, first_year, last_year)
-    return component.to_ical()
+    return component
 
 
 def _check(component: Timezone, tz_name: str, first_year: int, last_year: int) -> None:
     """Compare the offsets the component implies (read by icalendar, an independent reader of
     RRULEs) with zoneinfo's, around every change and twice a month, over the whole range."""
-    implied = component.to_tz()
+    implied = component.to_tz(lookup_tzid=False)  # the rules as written, not zoneinfo's zone of that name
     actual = zone(tz_name)
     moments = []
     for year in range(first_year, last_year + 1):
