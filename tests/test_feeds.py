@@ -1,5 +1,6 @@
 """Calendar feeds, read back by three independent parsers, over HTTP, on both databases."""
 import gzip
+import hashlib
 import os
 import re
 import subprocess
@@ -230,6 +231,9 @@ def test_a_gzipped_feed_stays_the_plain_feed_as_its_middle_changes(client, offic
         plain = client.get("/feeds/all.ics", headers={"Accept-Encoding": "identity"})
         assert zipped.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
         assert gunzip_independently(zipped.data) == gzip.decompress(zipped.data) == plain.data
+        # The ETag is the hash of the bytes as rendered, before compression: the plain bytes served
+        # (decompressed from the cache) are those.
+        assert plain.headers["ETag"] == f'"{hashlib.sha256(plain.data).hexdigest()[:32]}"'
         return zipped.data, plain.data
 
     before, _ = both()

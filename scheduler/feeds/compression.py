@@ -16,14 +16,15 @@ from collections import OrderedDict
 LEVEL = 3  # a third of level 6's time for a duty station's feed, a few percent larger
 # A group ends after a piece whose length is a multiple of this (so about this many events a
 # group), or once it holds GROUP_MAX_BYTES: where groups end depends only on the pieces, so an
-# event added to a feed changes its own group only.
+# event added to a feed or changed changes its own group (and may join it to the next), not the others.
 GROUP_EVERY = 128
 GROUP_MAX_BYTES = 512 * 1024
-# Compressed groups kept per worker process: a duty station's window of events is about 1.5 MB
-# compressed, and each feed's own pieces (header, the groups its filter makes) add to that.
+# Compressed groups kept per worker process (their keys, about 5 KB a group, come on top): the
+# all-meetings feed of a duty station is about 0.85 MB compressed, and each feed's own pieces (header,
+# the groups its filter makes) add to that.
 MAX_BYTES = 32 * 1024 * 1024
 
-# ID1 ID2, deflate, no flags, no modification time, no extra flags, unknown OS: as gzip.compress(mtime=0).
+# ID1 ID2, deflate, no flags, no modification time, no extra flags, unknown OS (RFC 1952).
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _FINAL_BLOCK = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS).flush()  # an empty last block
 

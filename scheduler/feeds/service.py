@@ -87,8 +87,10 @@ def track_changes() -> None:
             # In the change's own transaction, its last statement: a reader who sees the new
             # generation sees the data, and no change is committed without its bump. The row
             # stays locked only while the commit runs.
-            state = FeedState.__table__
-            session.connection().execute(update(state).values(generation=state.c.generation + 1, changed_at=utcnow()))
+            # The moment never goes back (a transaction that read the clock first may commit last).
+            state, now = FeedState.__table__, utcnow()
+            moment = case((state.c.changed_at > now, state.c.changed_at), else_=now)
+            session.connection().execute(update(state).values(generation=state.c.generation + 1, changed_at=moment))
 
     @event.listens_for(Session, "after_rollback")
     def forget_changes(session):
@@ -605,7 +607,8 @@ def _refreshed(spec: FeedSpec, current: Generation, day: str) -> RenderedFeed:
         # Something changed somewhere, not in this feed: its bytes stand.
         cached.generation, cached.rendered_at = current.number, now
         if settled and not cached.settled:
-            cached.last_modified, cached.settled = _last_modified(spec, feed_rows, current), True
+            cached.last_modified = max(cached.last_modified, _last_modified(spec, feed_rows, current))
+            cached.settled = True
         return cached
     try:
         pieces, last_modified = render(spec, feed_rows, current)
