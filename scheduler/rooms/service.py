@@ -15,16 +15,20 @@ from ..venues.service import find_venue
 from .models import Room, RoomBlock
 
 
-def lock_rooms(room_ids: list[int], exclusive: bool = False) -> None:
-    """Serialize bookings against changes of the rooms themselves (blocks, deactivation).
+def lock_rooms(room_ids: list[int]) -> None:
+    """Make the writes to these rooms' calendars take turns: bookings, moves, blocks, deactivation.
 
-    On PostgreSQL bookings take a shared row lock (so they still run side by side, and the
-    exclusion constraint decides between them) and blocks take an exclusive one. SQLite
-    needs nothing here: every write request already holds the database's write lock.
+    On PostgreSQL each writer takes the rooms' rows FOR UPDATE, in id order. Writers of different
+    rooms still run side by side; two writers of one room never have overlapping meetings in
+    progress at once, so the exclusion constraint (still the guarantee against double booking)
+    never waits for another transaction. With shared locks it did, and simultaneous bookings of a
+    slot could deadlock (a 503) whenever a booking's second write of its row was not a HOT update
+    (tests/test_concurrency.py). SQLite needs nothing here: every write request already holds
+    the database's write lock.
     """
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    query = select(Room).where(Room.id.in_(room_ids)).order_by(Room.id).with_for_update(read=not exclusive, of=Room)
+    query = select(Room).where(Room.id.in_(room_ids)).order_by(Room.id).with_for_update(of=Room)
     # Reload the locked rows: what the caller read before the lock (active, buffers) may be stale.
     db.session.scalars(query.execution_options(populate_existing=True)).unique().all()
 
@@ -76,7 +80,7 @@ def create_room(data: dict) -> Room:
 
 def update_room(code: str, data: dict) -> Room:
     room = get_room(code)
-    lock_rooms([room.id], exclusive=True)
+    lock_rooms([room.id])
     if "venue" in data:
         room.venue = _venue(data["venue"])
     for field in ROOM_FIELDS:
@@ -113,7 +117,7 @@ def create_block(code: str, data: dict, actor: Actor) -> RoomBlock:
     """Block a room; refused while meetings hold it then (move or cancel them first)."""
     room = get_room(code)
     start, end = _block_times(data, room.venue.timezone)
-    lock_rooms([room.id], exclusive=True)
+    lock_rooms([room.id])
     held = conflicts.meetings_in_interval(room, start, end, actor)
     if held:
         raise Conflict(f"Meetings hold {room.code} during that time; move or cancel them first", conflicts=held)
