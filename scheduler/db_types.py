@@ -1,5 +1,5 @@
 """Column types that behave the same on SQLite and PostgreSQL."""
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -29,10 +29,6 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # Ids are 32-bit integers on PostgreSQL; a larger one names no row (and must not reach a query,

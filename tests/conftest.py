@@ -1,23 +1,39 @@
 """Fixtures: every test runs against SQLite, and against PostgreSQL when TEST_DATABASE_URL is set.
 
-Each backend gets a fresh database built by the migrations (not create_all), so the tests
-exercise the schema that production gets. Between tests every table is emptied and the
-default venue and rooms are loaded again through the `seed` command.
+Each backend gets one database for the whole session, built by the migrations (not create_all), so the
+tests exercise the schema that production gets, and loaded once with the default venues and rooms by the
+`seed` command, as `make run` loads them.
+
+Every test starts from that seeded state (ids included: the next meeting is meeting 1) and leaves it so:
+- A test runs inside one database transaction, rolled back at its end. Every session the app opens
+  meanwhile (each request's, each CLI command's) is bound to that transaction's connection, and its
+  commit releases a SAVEPOINT instead of committing (SQLAlchemy's join_transaction_mode="create_savepoint").
+- A test whose data other threads or processes must see (a live server, a database killed under it) is
+  marked `committed`, or uses `live_server`: it commits for real, and the seeded state is put back after it.
+After every test the database is compared with the seeded state; a test that left anything behind fails.
 """
 import os
+import re
+import threading
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
 
+import flask_sqlalchemy.session
 import psycopg
 import pytest
+import sqlalchemy
 from flask_migrate import upgrade
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from config.settings import normalise_database_url
+from scheduler import clock as service_clock
 from scheduler import create_app
 from scheduler.extensions import db
 from scheduler.feeds.service import clear_cache
+
+from .database_state import DatabaseState
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -79,36 +95,140 @@ def app(database_url):
                       "RATELIMIT_SIGN_IN": "100000 per minute"})
     with app.app_context():
         upgrade()
+        result = app.test_cli_runner().invoke(args=["seed"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+    app.extensions["seeded_state"] = DatabaseState(app)
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
-def empty_all_tables():
-    # feed_state keeps its one row (made by the migrations); its counter only goes up.
-    tables = [table.name for table in reversed(db.metadata.sorted_tables) if table.name != "feed_state"]
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(text(f"DELETE FROM {table}"))
-    db.session.commit()
+class _JoinedSession(flask_sqlalchemy.session.Session):
+    """A session on the test's own connection (Flask-SQLAlchemy's would take one from the engine)."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@contextmanager
+def _rolled_back(app):
+    """Every session opened meanwhile joins one transaction, rolled back at the end."""
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    joined = db._make_scoped_session({"class_": _JoinedSession, "bind": connection,
+                                      "join_transaction_mode": "create_savepoint"})
+    real_session, db.session = db.session, joined
+    try:
+        with app.app_context():
+            app.extensions["seeded_state"].restart_ids()
+            db.session.commit()
+        yield
+    finally:
+        db.session = real_session
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture(autouse=True)
-def fresh_data(request):
-    """Empty the database and load the default venue and rooms before each test that uses it."""
+def isolated(request):
+    """Each test that uses the app starts from the seeded state and leaves it as it found it."""
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
+    seeded = app.extensions["seeded_state"]
+    committed = request.node.get_closest_marker("committed") or "live_server" in request.fixturenames
+    clear_cache()
+    if committed:
+        with app.app_context():
+            seeded.restart_ids()
+            db.session.commit()
+        yield
+        with app.app_context():
+            seeded.restore()
+    else:
+        with _rolled_back(app):
+            yield
+    clear_cache()
     with app.app_context():
-        empty_all_tables()
-        clear_cache()
-        result = app.test_cli_runner().invoke(args=["seed"])
-        assert result.exit_code == 0, result.output
-        db.session.remove()
-    yield
+        left = seeded.differences()
+        if left:
+            seeded.restore()
+    if left:
+        pytest.fail(f"the test left the database changed ({'; '.join(left)}): mark it `committed` if "
+                    "other threads or processes must see its writes", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app behind a real multi-threaded HTTP server on a free loopback port: its base URL.
+    Tests using it write for real (see `isolated`), as the server's threads have connections of their own."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+class Clock:
+    """The service's clock (scheduler/clock.py), moved forward by the test instead of sleeping."""
+
+    def __init__(self):
+        self.offset = timedelta()
+        self._system = service_clock.read
+
+    def now(self):
+        return self._system() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock():
+    moved = Clock()
+    with pytest.MonkeyPatch.context() as patch:  # its own: a test's monkeypatch.undo() leaves the clock moved
+        patch.setattr(service_clock, "read", moved.now)
+        yield moved
+
+
+class QueryCounter:
+    """The SQL statements the app sends meanwhile, transaction control (BEGIN, SAVEPOINT, COMMIT...) left out:
+    those depend on how the test isolates its data, not on the code under test."""
+
+    CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
+
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def _seen(self, _connection, _cursor, statement, *_):
+        if not self.CONTROL.match(statement):
+            self.statements.append(statement)
+
+    def __enter__(self):
+        sqlalchemy.event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_):
+        sqlalchemy.event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def __len__(self):
+        return len(self.statements)
+
+    def __repr__(self):
+        return f"{len(self)} statements:\n" + "\n".join(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries: ...`, then `len(queries)`: to pin how many statements a path costs."""
+    with app.app_context():
+        engine = db.engine
+    return lambda: QueryCounter(engine)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from scheduler.db_types import utcnow
+from scheduler.clock import utcnow
 
 from .conftest import bearer
 from .helpers import meeting

@@ -4,7 +4,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from sqlalchemy import text
 
@@ -14,17 +13,6 @@ from scheduler.extensions import db
 from .helpers import meeting
 
 SIMULTANEOUS = 24
-
-
-@pytest.fixture
-def live_server(app):
-    """The app behind a real multi-threaded HTTP server on a free loopback port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 def _fire_at_once(url: str, headers: dict, bodies: list[dict]) -> list[requests.Response]:

@@ -220,6 +220,7 @@ def test_a_worker_killed_mid_booking_leaves_no_partial_meeting(private_postgres,
     assert_every_201_stored_with_history(load.answers, stored)
 
 
+@pytest.mark.committed  # its connection is ended: a test's transaction would go with it
 def test_a_connection_postgresql_ends_after_the_commit_still_answers_201(app, client, officer, backend, monkeypatch):
     """What the restart test meets now and then, made certain: PostgreSQL ends the connection after
     the booking is committed, while the request reads the meeting again for its answer. The booking

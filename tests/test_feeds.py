@@ -187,9 +187,9 @@ def test_a_change_bumps_sequence_and_etag_and_the_same_data_gives_the_same_bytes
 
 # --- HTTP -----------------------------------------------------------------------------
 
-def test_http_headers_conditional_requests_and_head(client, officer):
+def test_http_headers_conditional_requests_and_head(clock, client, officer):
     book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
-    time.sleep(1.1)  # Last-Modified is sent once the second of the last change is over
+    clock.advance(1.1)  # Last-Modified is sent once the second of the last change is over
     response = client.get("/feeds/all.ics", headers={})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -710,10 +710,10 @@ def test_text_that_looks_like_a_parameter_does_not_break_the_feed(client, office
         assert events[uid(created)]["summary"] == created["title"], reader
 
 
-def test_a_meeting_leaving_the_feed_moves_last_modified_forward(client, officer):
+def test_a_meeting_leaving_the_feed_moves_last_modified_forward(clock, client, officer):
     book(client, officer, title="Stays", start="2027-06-14T10:00", end="2027-06-14T12:00")
     leaving = book(client, officer, title="Leaves", start="2027-06-15T10:00", end="2027-06-15T12:00")
-    time.sleep(1.1)
+    clock.advance(1.1)
     before = client.get("/feeds/all.ics")
     client.patch(f"/api/v1/meetings/{leaving['id']}", json={"visibility": "closed"}, headers=officer)
     after = client.get("/feeds/all.ics", headers={"If-Modified-Since": before.headers["Last-Modified"]})
@@ -721,31 +721,31 @@ def test_a_meeting_leaving_the_feed_moves_last_modified_forward(client, officer)
 
 
 @pytest.mark.parametrize("cold", [False, True], ids=["same worker", "another worker"])
-def test_a_meeting_moved_to_another_room_moves_its_old_rooms_last_modified_forward(client, officer, cold):
+def test_a_meeting_moved_to_another_room_moves_its_old_rooms_last_modified_forward(clock, client, officer, cold):
     # The room's newest meeting leaves it: what the room's meetings say of their last change goes
     # back in time, the feed's Last-Modified must not, or a client sending only If-Modified-Since
     # would keep the meeting in the old room. A worker that never served the feed must know too.
     book(client, officer, title="Stays", start="2027-06-14T10:00", end="2027-06-14T12:00")
     moving = book(client, officer, title="Moves", start="2027-06-15T10:00", end="2027-06-15T12:00")
-    time.sleep(1.1)
+    clock.advance(1.1)
     before = client.get("/feeds/rooms/ECOSOC.ics")
     assert b"SUMMARY:Moves" in before.data
     assert client.patch(f"/api/v1/meetings/{moving['id']}", json={"room": "CR-4"}, headers=officer).status_code == 200
     if cold:
         feeds.clear_cache()
-    time.sleep(1.1)  # Last-Modified is sent once the second of the last change is over
+    clock.advance(1.1)  # Last-Modified is sent once the second of the last change is over
     after = client.get("/feeds/rooms/ECOSOC.ics", headers={"If-Modified-Since": before.headers["Last-Modified"]})
     assert after.status_code == 200 and b"SUMMARY:Stays" in after.data and b"Moves" not in after.data
     assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(before.headers["Last-Modified"])
 
 
 @pytest.mark.parametrize("moved_during_check", [False, True])
-def test_last_modified_read_while_the_generation_moved_is_raised_at_the_next_check(client, officer, monkeypatch,
+def test_last_modified_read_while_the_generation_moved_is_raised_at_the_next_check(clock, client, officer, monkeypatch,
                                                                                      moved_during_check):
     # A change committed while a feed's rows were read may be in them yet later than the generation
     # read before; its Last-Modified then holds only until a check where the generation stood still.
     book(client, officer, title="Here", start="2027-06-14T10:00", end="2027-06-14T12:00")
-    time.sleep(1.1)
+    clock.advance(1.1)
     if moved_during_check:
         real_generation, calls = feeds.generation, []
 
@@ -757,7 +757,7 @@ def test_last_modified_read_while_the_generation_moved_is_raised_at_the_next_che
     first = client.get("/feeds/rooms/ECOSOC.ics")
     monkeypatch.undo()
     book(client, officer, title="Elsewhere", room="CR-4", start="2027-06-14T10:00", end="2027-06-14T12:00")
-    time.sleep(1.1)
+    clock.advance(1.1)
     second = client.get("/feeds/rooms/ECOSOC.ics")
     assert second.headers["ETag"] == first.headers["ETag"]
     moved = parsedate_to_datetime(second.headers["Last-Modified"]) > parsedate_to_datetime(first.headers["Last-Modified"])

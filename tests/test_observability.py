@@ -207,6 +207,7 @@ def test_a_read_runs_again_when_its_connection_dropped_but_a_write_does_not(tmp_
         db.engine.dispose()
 
 
+@pytest.mark.committed  # its connection is killed: a test's transaction would go with it
 def test_a_read_survives_the_database_killing_its_connection(app, client, backend):
     """A real PostgreSQL backend terminated between the request's pre-ping and its query."""
     if backend != "postgresql":

@@ -4,7 +4,7 @@ from datetime import timedelta
 import click
 from flask.cli import AppGroup
 
-from ..db_types import utcnow
+from ..clock import utcnow
 from ..errors import FieldErrors, NotFound
 from .models import ROLES
 from .service import create_token, list_tokens, revoke_token, token_state

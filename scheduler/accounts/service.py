@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import g, request
 from sqlalchemy import select
 
-from ..db_types import utcnow
+from ..clock import utcnow
 from ..errors import FieldErrors, Forbidden, NotFound, Unauthorized
 from ..extensions import db
 from ..missions.models import Mission

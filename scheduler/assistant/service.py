@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from .. import conflicts
 from ..accounts.service import Actor
-from ..db_types import utcnow
+from ..clock import utcnow
 from ..errors import FieldErrors
 from ..extensions import db
 from ..meetings.visibility import can_see

@@ -1,8 +1,9 @@
 """Feed URLs: iCalendar bytes for calendar clients (no JSON, no credentials)."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, request
 
+from ..clock import utcnow
 from ..errors import NotFound
 from ..extensions import limiter
 from ..missions.service import subscription_for_token
@@ -36,7 +37,7 @@ def _respond(body, etag: str, last_modified, filename: str, gzipped: bytes | Non
         # HTTP dates count whole seconds. Rounded up, and sent only once that second is over, a
         # Last-Modified can never hide a later change made within the same second.
         rounded = last_modified.replace(microsecond=0) + timedelta(seconds=1 if last_modified.microsecond else 0)
-        if rounded <= datetime.now(timezone.utc):
+        if rounded <= utcnow():
             response.last_modified = rounded
     # 304 on a matching If-None-Match (or, without one, an If-Modified-Since); HEAD gets no body.
     return response.make_conditional(request)

@@ -33,7 +33,7 @@ from sqlalchemy import Integer, String, case, cast, event, extract, func, select
 from sqlalchemy.orm import Session, undefer
 
 from ..conflicts import MAX_MEETING_DURATION
-from ..db_types import utcnow
+from ..clock import utcnow
 from ..errors import FieldErrors, NotFound, ServiceError
 from ..extensions import db
 from ..ical.calendar import CheckedPart, FeedInfo, InvalidFeed, assemble, checked_events, zones_used

@@ -12,7 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import conflicts
 from ..accounts.service import Actor
-from ..db_types import is_possible_id, utcnow
+from ..clock import utcnow
+from ..db_types import is_possible_id
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound, PreconditionFailed, is_overlap_violation
 from ..extensions import commit_as_written, db
 from ..feeds.service import store_event

@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..db_types import UTCDateTime
 from ..extensions import db
 
 

@@ -6,7 +6,8 @@ import secrets
 from sqlalchemy import select
 
 from ..accounts.service import Actor
-from ..db_types import is_possible_id, utcnow
+from ..clock import utcnow
+from ..db_types import is_possible_id
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound
 from ..extensions import db
 from ..meetings.models import KINDS

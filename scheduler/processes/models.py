@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db_types import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..db_types import UTCDateTime
 from ..extensions import db
 
 SLUG_MAX_LENGTH = 100

@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..db_types import UTCDateTime
 from ..extensions import db
 from ..venues.models import Venue
 

@@ -3,7 +3,8 @@ from datetime import date, datetime, time
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..db_types import UTCDateTime
 from ..extensions import db
 from ..times import WEEKDAYS, Slot
 

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, current_app, request
 
-from ..db_types import utcnow
+from ..clock import utcnow
 from ..errors import NotFound
 from ..times import MAX_YEAR, MIN_YEAR, to_local
 from ..venues.models import Venue

@@ -1,8 +1,7 @@
 """Browser tests: Debian's Chromium, driven by the `playwright` package, against the app over real HTTP.
 
-Fixtures (the `app`, `database_url` and data reset come from tests/conftest.py, so every browser test
-runs on SQLite and on PostgreSQL):
-- `live_server`: the base URL of the test `app` served on a free loopback port, one server per backend.
+Fixtures (the `app`, `database_url`, `live_server` and the data reset come from tests/conftest.py, so every
+browser test runs on SQLite and on PostgreSQL, its writes committed for the server's threads to see):
 - `browser`: one headless Chromium (/usr/bin/chromium, or $CHROMIUM_PATH) for the session.
 - `page`: a new browser context and page per test, its base URL the live server, so
   `page.goto("/journal/2017-06-16")` works.
@@ -15,11 +14,9 @@ pytest-playwright plugin (it wants those browsers). Without Chromium the tests s
 says how to install it, or fail where REQUIRE_BROWSER=1 or REQUIRE_POSTGRES=1 (CI sets both).
 """
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1" or os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -39,18 +36,6 @@ def _no_browser(reason: str):
         pytest.fail(f"REQUIRE_BROWSER=1 (or REQUIRE_POSTGRES=1) but {reason}", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}. Install Debian's Chromium: 'sudo apt-get install chromium' "
                 "(as root, 'make browser' does), or set CHROMIUM_PATH to a Chromium")
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The test app behind a real multi-threaded HTTP server on a free loopback port: its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
