@@ -1,4 +1,4 @@
-# `make run` and `make test` do all set-up on a fresh machine (see README.md).
+# `make run`, `make test` and `make test-all` do all set-up on a fresh machine (see README.md).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -6,7 +6,7 @@ PORT ?= 8000
 # The browser the end-to-end tests (tests/e2e) drive; Playwright's own download does not work here.
 CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test browser migrate seed clean
+.PHONY: run test test-all lint format browser migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,26 @@ browser:
 			"REQUIRE_BROWSER=1 or REQUIRE_POSTGRES=1. Install it: 'sudo apt-get install chromium'." >&2; \
 	fi
 
-test: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json browser
-	$(BIN)/python -m pytest
+# Tests run in parallel, one process a core (at most 4: each holds PostgreSQL connections of its own).
+PYTEST = $(BIN)/python -m pytest -n auto --maxprocesses 4
+
+# The fast lane: every test that is not slow by nature, on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+test: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json
+	$(PYTEST) -m "not slow"
+
+# The full lane (CI): the fast lane plus the slow tests (the fuzzers, the browser, servers started and killed).
+test-all: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json browser
+	$(PYTEST)
+
+# ruff (pyproject.toml): the linter's rules, and the formatter's layout checked, not applied.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Apply the formatter and the linter's safe fixes.
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,5 +1,8 @@
 """The browser set-up works: Debian's Chromium reaches the app over HTTP and sees this test's data."""
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.slow  # drives a browser: `make test-all`
 
 
 def test_the_browser_sees_the_live_app_and_its_seeded_rooms(page, screenshot, live_server):

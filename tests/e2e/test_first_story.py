@@ -1,12 +1,15 @@
 """The first story in a browser: an officer signs in, books the first informal meeting in the ECOSOC
 Chamber, is refused a second booking with its alternatives and takes one; the public Journal of
 16 June 2017 shows the public meetings and not the closed one."""
+import pytest
 import re
 
 from playwright.sync_api import expect
 
 from ..conftest import bearer, make_token
 from ..helpers import FIRST_INFORMAL_MEETING, TRAFFICKING_PROCESS, book
+
+pytestmark = pytest.mark.slow  # drives a browser: `make test-all`
 
 
 def sign_in(page, token: str) -> None:

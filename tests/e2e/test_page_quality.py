@@ -1,10 +1,13 @@
 """What a person notices: a phone screen, the keyboard alone, a mission's subscription address."""
+import pytest
 import re
 
 from playwright.sync_api import expect
 
 from ..conftest import bearer, make_token
 from ..helpers import FIRST_INFORMAL_MEETING, book
+
+pytestmark = pytest.mark.slow  # drives a browser: `make test-all`
 
 PHONE = {"width": 390, "height": 844}
 
