@@ -249,6 +249,8 @@ def _record(meeting: Meeting, actor: Actor, action: str, changes: dict, reason: 
 def _invitations(codes: list[str]) -> list[MeetingInvitation]:
     """Invitations to a closed meeting, for missions that exist."""
     codes = sorted({code.upper() for code in codes})
+    if not codes:
+        return []
     known = set(db.session.scalars(select(Mission.code).where(Mission.code.in_(codes))))
     unknown = [code for code in codes if code not in known]
     if unknown:
