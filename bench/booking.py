@@ -20,6 +20,7 @@ docs/PERFORMANCE.md). The databases are dropped at the end.
 This is not a test: it prints figures. The requirement it measures (docs/PERFORMANCE.md):
 p50(100,000) / p50(1,000) <= 1.5, because the conflict check is index-backed.
 """
+
 import argparse
 import contextlib
 import random
@@ -33,8 +34,19 @@ from datetime import date
 import psycopg
 from sqlalchemy import event, text
 
-from common import (BODIES, TEMPLATES, Calendar, ThrowawayDatabase, add_database_argument, admin_url,
-                    bulk_load, machine, preload_rows, summary, working_days)
+from common import (
+    BODIES,
+    TEMPLATES,
+    Calendar,
+    ThrowawayDatabase,
+    add_database_argument,
+    admin_url,
+    bulk_load,
+    machine,
+    preload_rows,
+    summary,
+    working_days,
+)
 from scheduler.extensions import db
 
 FIRST_DAY, LAST_DAY = date(2020, 1, 1), date(2029, 12, 31)  # ten years of calendar
@@ -43,6 +55,7 @@ PROFILE_SAMPLES = 60  # bookings with per-statement timing, after the timed ones
 
 
 # --- requests --------------------------------------------------------------------------
+
 
 def payload(room, day, name, n, rng) -> dict:
     start_hhmm, end_hhmm, _ = TEMPLATES[name]
@@ -70,6 +83,7 @@ def book(client, headers, body) -> float:
 
 
 # --- statement profile -----------------------------------------------------------------
+
 
 def label(sql: str) -> str:
     flat = " ".join(sql.split())
@@ -161,13 +175,13 @@ def explain(dsn: str, statement: str, parameters: dict) -> dict:
 
 
 def plan_summary(lines: list[str]) -> str:
-    nodes = [re.sub(r"\s+\(cost=.*", "", line.strip().lstrip("-> ").strip()) for line in lines
-             if "(cost=" in line]
+    nodes = [re.sub(r"\s+\(cost=.*", "", line.strip().lstrip("-> ").strip()) for line in lines if "(cost=" in line]
     timing = next((line.strip() for line in lines if line.startswith("Execution Time")), "")
     return "; ".join(nodes) + (f"; {timing}" if timing else "")
 
 
 # --- one size --------------------------------------------------------------------------
+
 
 class Bench(ThrowawayDatabase):
     """One throwaway database with `size` meetings booked, and the app on it."""
@@ -182,8 +196,9 @@ class Bench(ThrowawayDatabase):
     def prepare(self) -> None:
         """Migrate, seed, make a token (all as operators do), preload, warm up."""
         self.setup()
-        self.calendar = Calendar([(room_id, r["code"]) for room_id, r in self.rooms.items()], self.rng,
-                                 working_days(FIRST_DAY, LAST_DAY))
+        self.calendar = Calendar(
+            [(room_id, r["code"]) for room_id, r in self.rooms.items()], self.rng, working_days(FIRST_DAY, LAST_DAY)
+        )
         started = time.perf_counter()
         bulk_load(self.dsn, preload_rows(self.calendar.preload(self.size), self.rooms, self.rng))
         self.load_seconds = time.perf_counter() - started
@@ -212,27 +227,40 @@ class Bench(ThrowawayDatabase):
             # may then switch it to a generic plan. Did that happen on the app's own connection?
             prepared = {
                 label(row.statement): (row.generic_plans, row.custom_plans)
-                for row in db.session.execute(text(
-                    "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"))
+                for row in db.session.execute(
+                    text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+                )
             }
             db.session.remove()
         statements = {
-            key: {"count": len(values) / PROFILE_SAMPLES, "p50": statistics.median(values) * 1000,
-                  "rows": statistics.median(timer.rows[key])}
+            key: {
+                "count": len(values) / PROFILE_SAMPLES,
+                "p50": statistics.median(values) * 1000,
+                "rows": statistics.median(timer.rows[key]),
+            }
             for key, values in timer.times.items()
         }
-        plans = {key: explain(self.dsn, statement, parameters)
-                 for key, (statement, parameters) in timer.last.items()
-                 if statement.lstrip().upper().startswith("SELECT")}
+        plans = {
+            key: explain(self.dsn, statement, parameters)
+            for key, (statement, parameters) in timer.last.items()
+            if statement.lstrip().upper().startswith("SELECT")
+        }
         with psycopg.connect(self.dsn, autocommit=True) as conn:
             rows = conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
             holding = conn.execute(
-                "SELECT count(*) FROM meetings WHERE status IN ('tentative', 'confirmed')").fetchone()[0]
+                "SELECT count(*) FROM meetings WHERE status IN ('tentative', 'confirmed')"
+            ).fetchone()[0]
         return {
-            "size": self.size, "load_seconds": self.load_seconds, "timings": summary(self.timings),
-            "profile_booking": summary(profile_timings), "statements": statements, "plans": plans,
+            "size": self.size,
+            "load_seconds": self.load_seconds,
+            "timings": summary(self.timings),
+            "profile_booking": summary(profile_timings),
+            "statements": statements,
+            "plans": plans,
             "busy_share": sum(1 for c in self.chosen if c[3]) / len(self.chosen),
-            "rows": rows, "holding": holding, "prepared": prepared,
+            "rows": rows,
+            "holding": holding,
+            "prepared": prepared,
             "statement": timer.last.get(CONFLICT_KEY, ("", {}))[0],
         }
 
@@ -241,6 +269,7 @@ CONFLICT_KEY = "SELECT meetings (hard: conflict check _held_meetings)"
 
 
 # --- report ----------------------------------------------------------------------------
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -257,8 +286,10 @@ def main(argv=None) -> int:
     print("Booking benchmark: POST /api/v1/meetings through the Flask test client, PostgreSQL")
     for line in machine(server):
         print("  " + line)
-    print(f"  {args.samples} timed bookings per size, sizes alternating, after {WARMUP} untimed ones; "
-          f"preload spread over {FIRST_DAY}..{LAST_DAY} in the seeded rooms")
+    print(
+        f"  {args.samples} timed bookings per size, sizes alternating, after {WARMUP} untimed ones; "
+        f"preload spread over {FIRST_DAY}..{LAST_DAY} in the seeded rooms"
+    )
     with contextlib.ExitStack() as stack:
         benches = []
         for size in sizes:
@@ -282,24 +313,34 @@ def main(argv=None) -> int:
     for result in results:
         size, t = result["size"], result["timings"]
         print(f"\n== {size:,} meetings booked ==")
-        print(f"  preload: {size:,} rows by COPY + VACUUM ANALYZE + CHECKPOINT in {result['load_seconds']:.1f} s "
-              f"({result['holding']:,} of {result['rows']:,} rows hold their room at the end)")
-        print(f"  timed bookings: {t['n']}, all 201; {result['busy_share']:.0%} on a room-day that already had "
-              "a meeting")
+        print(
+            f"  preload: {size:,} rows by COPY + VACUUM ANALYZE + CHECKPOINT in {result['load_seconds']:.1f} s "
+            f"({result['holding']:,} of {result['rows']:,} rows hold their room at the end)"
+        )
+        print(
+            f"  timed bookings: {t['n']}, all 201; {result['busy_share']:.0%} on a room-day that already had a meeting"
+        )
         print(f"  p50 {t['p50']:.2f} ms   p99 {t['p99']:.2f} ms   mean {t['mean']:.2f} ms   max {t['max']:.2f} ms")
         p = result["profile_booking"]
-        print(f"  SQL per booking, from {PROFILE_SAMPLES} further bookings with statement timing "
-              f"(booking p50 {p['p50']:.2f} ms there): p50 ms of execute + fetch, runs per booking, p50 rows:")
+        print(
+            f"  SQL per booking, from {PROFILE_SAMPLES} further bookings with statement timing "
+            f"(booking p50 {p['p50']:.2f} ms there): p50 ms of execute + fetch, runs per booking, p50 rows:"
+        )
         sql_total = 0.0
         for key, stats in sorted(result["statements"].items(), key=lambda kv: -kv[1]["p50"] * kv[1]["count"]):
             sql_total += stats["p50"] * stats["count"]
             generic, custom = result["prepared"].get(key, (None, None))
-            plans = f"server-prepared: {generic} generic / {custom} custom plans" if generic is not None \
+            plans = (
+                f"server-prepared: {generic} generic / {custom} custom plans"
+                if generic is not None
                 else "not server-prepared"
+            )
             print(f"    {stats['p50']:7.3f} ms  x{stats['count']:.2f}  {stats['rows']:4.0f} rows  {key}  [{plans}]")
         print(f"    {sql_total:7.3f} ms  in SQL per booking; the rest is Python (Flask, marshmallow, SQLAlchemy)")
-        print("  plans (EXPLAIN ANALYZE with the booking's own values; generic = prepared with "
-              "plan_cache_mode=force_generic_plan, which the app does not use):")
+        print(
+            "  plans (EXPLAIN ANALYZE with the booking's own values; generic = prepared with "
+            "plan_cache_mode=force_generic_plan, which the app does not use):"
+        )
         for key, plans in result["plans"].items():
             print(f"    {key}:")
             print(f"      custom : {plan_summary(plans['custom'])}")

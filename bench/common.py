@@ -3,6 +3,7 @@ meetings that never overlap in a room, loading them with COPY, percentiles and t
 
 Used by bench/booking.py and bench/feeds.py (each run as `.venv/bin/python bench/<name>.py`).
 """
+
 import contextlib
 import io
 import logging
@@ -46,17 +47,44 @@ TEMPLATES = {
     "lunchtime": ("13:15", "14:45", ("L",)),
     "evening": ("18:15", "19:45", ("E",)),
 }
-TEMPLATE_WEIGHTS = {"morning": 30, "afternoon": 30, "morning-1": 8, "morning-2": 8, "afternoon-1": 8,
-                    "afternoon-2": 8, "lunchtime": 5, "evening": 3}
+TEMPLATE_WEIGHTS = {
+    "morning": 30,
+    "afternoon": 30,
+    "morning-1": 8,
+    "morning-2": 8,
+    "afternoon-1": 8,
+    "afternoon-2": 8,
+    "lunchtime": 5,
+    "evening": 3,
+}
 SINGLE_UNIT = {t[2][0]: name for name, t in TEMPLATES.items() if len(t[2]) == 1}
 STATUSES = [("confirmed", 86), ("tentative", 5), ("cancelled", 5), ("postponed", 2), ("requested", 2)]
-KINDS = [("informal_consultations", 35), ("plenary", 15), ("informal_informal", 15), ("briefing", 12),
-         ("side_event", 12), ("bilateral", 6), ("other", 5)]
+KINDS = [
+    ("informal_consultations", 35),
+    ("plenary", 15),
+    ("informal_informal", 15),
+    ("briefing", 12),
+    ("side_event", 12),
+    ("bilateral", 6),
+    ("other", 5),
+]
 VISIBILITIES = [("public", 70), ("missions", 20), ("closed", 10)]
-BODIES = ["General Assembly", "First Committee", "Second Committee", "Third Committee", "Fourth Committee",
-          "Fifth Committee", "Sixth Committee", "Security Council", "Economic and Social Council",
-          "Commission on the Status of Women", "UNICEF Executive Board", "Peacebuilding Commission",
-          "Committee on Information", "Special Committee on Peacekeeping Operations"]
+BODIES = [
+    "General Assembly",
+    "First Committee",
+    "Second Committee",
+    "Third Committee",
+    "Fourth Committee",
+    "Fifth Committee",
+    "Sixth Committee",
+    "Security Council",
+    "Economic and Social Council",
+    "Commission on the Status of Women",
+    "UNICEF Executive Board",
+    "Peacebuilding Commission",
+    "Committee on Information",
+    "Special Committee on Peacekeeping Operations",
+]
 
 
 def weighted(pairs, rng):
@@ -85,11 +113,11 @@ def working_days(first: date, last: date) -> list[date]:
 
 def local_moment(day: date, hhmm: str) -> datetime:
     hours, minutes = map(int, hhmm.split(":"))
-    return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=ZoneInfo(VENUE_ZONE)).astimezone(
-        timezone.utc)
+    return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=ZoneInfo(VENUE_ZONE)).astimezone(timezone.utc)
 
 
 # --- the calendar ----------------------------------------------------------------------
+
 
 class Calendar:
     """Which units of which room-days are taken: by the preload, then by the timed bookings."""
@@ -113,8 +141,9 @@ class Calendar:
         while len(meetings) < count:
             attempts += 10_000
             if attempts > 100 * count + 100_000:
-                raise SystemExit(f"cannot place {count} meetings in {len(self.days)} working days "
-                                 f"of {len(self.rooms)} rooms")
+                raise SystemExit(
+                    f"cannot place {count} meetings in {len(self.days)} working days of {len(self.rooms)} rooms"
+                )
             picks = self.rng.choices(population, cum_weights=cumulative, k=10_000)
             templates = self.rng.choices(names, weights=weights, k=10_000)
             for key, name in zip(picks, templates):
@@ -164,18 +193,57 @@ def preload_rows(meetings, rooms_by_id, rng, visibilities=VISIBILITIES):
         stamp = min(start - timedelta(days=rng.randint(1, 120)), datetime(2026, 1, 1, tzinfo=timezone.utc))
         stamp = max(stamp, created)
         yield (
-            f"{body}: {kind.replace('_', ' ')} {n}", kind, body, slugify(body), room_id,
-            start, end, start, end,  # held = start/end: the seeded rooms have no setup or teardown
-            status, "" if status in ("tentative", "confirmed", "requested") else "Rescheduled by the bureau",
-            weighted(visibilities, rng), "[]", rng.randint(10, capacity), "[]", rng.random() < 0.3, "", "",
-            0, 1, "Meetings Management Section (officer)", stamp, stamp,
+            f"{body}: {kind.replace('_', ' ')} {n}",
+            kind,
+            body,
+            slugify(body),
+            room_id,
+            start,
+            end,
+            start,
+            end,  # held = start/end: the seeded rooms have no setup or teardown
+            status,
+            "" if status in ("tentative", "confirmed", "requested") else "Rescheduled by the bureau",
+            weighted(visibilities, rng),
+            "[]",
+            rng.randint(10, capacity),
+            "[]",
+            rng.random() < 0.3,
+            "",
+            "",
+            0,
+            1,
+            "Meetings Management Section (officer)",
+            stamp,
+            stamp,
         )
 
 
-PRELOAD_COLUMNS = ("title", "kind", "body", "body_slug", "room_id", "start", "end", "held_start", "held_end",
-                   "status", "status_reason", "visibility", "organizers", "expected_participants", "languages",
-                   "webcast", "description", "notes", "sequence", "version", "created_by", "created_at",
-                   "updated_at")
+PRELOAD_COLUMNS = (
+    "title",
+    "kind",
+    "body",
+    "body_slug",
+    "room_id",
+    "start",
+    "end",
+    "held_start",
+    "held_end",
+    "status",
+    "status_reason",
+    "visibility",
+    "organizers",
+    "expected_participants",
+    "languages",
+    "webcast",
+    "description",
+    "notes",
+    "sequence",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
 
 
 def vacuum(dsn: str, table: str = "meetings") -> None:
@@ -202,15 +270,19 @@ def bulk_load(dsn: str, rows) -> None:
 
 # --- the database ----------------------------------------------------------------------
 
+
 def admin_url(database_url: str):
     """The SQLAlchemy URL of an existing database, used only to create and drop the bench's own."""
     return make_url(normalise_database_url(database_url))
 
 
 def add_database_argument(parser) -> None:
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_ADMIN_URL),
-                        help="an existing database on the server, used to create and drop the bench databases "
-                             f"(default: $BENCH_DATABASE_URL or {DEFAULT_ADMIN_URL})")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_ADMIN_URL),
+        help="an existing database on the server, used to create and drop the bench databases "
+        f"(default: $BENCH_DATABASE_URL or {DEFAULT_ADMIN_URL})",
+    )
 
 
 class ThrowawayDatabase:
@@ -245,7 +317,9 @@ class ThrowawayDatabase:
 
     def setup(self) -> None:
         """Migrate, seed, make an officer token; `rooms`: id -> code, capacity, features."""
-        self.app = create_app({"SQLALCHEMY_DATABASE_URI": self.url, "RATELIMIT_ENABLED": False})  # measure bookings, not the limiter
+        self.app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": self.url, "RATELIMIT_ENABLED": False}
+        )  # measure bookings, not the limiter
         logging.getLogger().setLevel(logging.WARNING)
         with self.app.app_context():
             with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
@@ -253,7 +327,8 @@ class ThrowawayDatabase:
             result = self.app.test_cli_runner().invoke(args=["seed"])
             assert result.exit_code == 0, result.output
             result = self.app.test_cli_runner().invoke(
-                args=["tokens", "create", "--role", "officer", "--name", "bench"])
+                args=["tokens", "create", "--role", "officer", "--name", "bench"]
+            )
             assert result.exit_code == 0, result.output
             self.token = result.stdout.strip()
             self.rooms = {
@@ -265,15 +340,20 @@ class ThrowawayDatabase:
     def load_rooms(self, venue: str = "UNHQ") -> list[tuple[int, str]]:
         """Narrow `rooms` to one venue's, as they are now (after rooms added through the API): (id, code) pairs."""
         with self.app.app_context():
-            rows = db.session.execute(text(
-                "SELECT rooms.id, rooms.code, rooms.capacity, rooms.features FROM rooms JOIN venues "
-                "ON venues.id = rooms.venue_id WHERE venues.code = :venue ORDER BY rooms.id"), {"venue": venue}).all()
+            rows = db.session.execute(
+                text(
+                    "SELECT rooms.id, rooms.code, rooms.capacity, rooms.features FROM rooms JOIN venues "
+                    "ON venues.id = rooms.venue_id WHERE venues.code = :venue ORDER BY rooms.id"
+                ),
+                {"venue": venue},
+            ).all()
             db.session.remove()
         self.rooms = {row.id: {"code": row.code, "capacity": row.capacity, "features": row.features} for row in rows}
         return [(row.id, row.code) for row in rows]
 
 
 # --- figures ---------------------------------------------------------------------------
+
 
 def timed(call) -> float:
     """Seconds one request through the test client takes; anything but a 200 stops the benchmark."""
@@ -301,8 +381,14 @@ def machine(admin_url) -> list[str]:
         server = conn.execute("SELECT version()").fetchone()[0]
     cpu = ""
     try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
     except OSError:
         pass
     load = ""

@@ -26,6 +26,7 @@ gunicorn is stopped and the database dropped at the end.
 This is not a test: it prints figures. The requirement (issue 3, docs/PERFORMANCE.md): for 10,000
 meetings, first render under 1.5 s, warm response under 50 ms, 304 under 5 ms.
 """
+
 import argparse
 import contextlib
 import cProfile
@@ -47,8 +48,18 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from common import (Calendar, ThrowawayDatabase, add_database_argument, admin_url, bulk_load, machine,
-                    preload_rows, summary, vacuum, working_days)
+from common import (
+    Calendar,
+    ThrowawayDatabase,
+    add_database_argument,
+    admin_url,
+    bulk_load,
+    machine,
+    preload_rows,
+    summary,
+    vacuum,
+    working_days,
+)
 from scheduler.extensions import db
 from scheduler.feeds import service
 from scheduler.meetings.models import Meeting
@@ -63,6 +74,7 @@ STALE_DOMAIN = "stale.bench.invalid"
 
 
 # --- counting what the feed renders itself ------------------------------------------
+
 
 class FeedLog(logging.Handler):
     """Counts the events a feed had to render because they were not stored (service.render logs
@@ -89,6 +101,7 @@ def watch_feed_log() -> FeedLog:
 
 
 # --- in-process measurements ------------------------------------------------------
+
 
 def timed_get(client, headers=None) -> tuple[float, object]:
     started = time.perf_counter()
@@ -183,8 +196,7 @@ PROFILED_304 = 200
 PROFILE_304_PARTS = [
     ("whole request (Flask test client)", "get", "werkzeug/test.py"),
     ("  service.feed", "feed", "scheduler/feeds/service.py"),
-    ("    generation(): SELECT feed_state (connection checkout included)", "generation",
-     "scheduler/feeds/service.py"),
+    ("    generation(): SELECT feed_state (connection checkout included)", "generation", "scheduler/feeds/service.py"),
     ("      pool pre-ping (SELECT 1 at checkout: pool_pre_ping=True)", "do_ping", "sqlalchemy/"),
     ("      psycopg execute (both statements, round trips)", "execute", "psycopg/cursor.py"),
     ("  make_conditional (ETag, 304 check)", "make_conditional", "werkzeug/"),
@@ -225,8 +237,9 @@ def profile_lines(stats: pstats.Stats) -> list[str]:
         seconds, calls = cumulative(stats, function, file_part)
         if calls:
             lines.append(f"    {label:<62} {seconds * 1000:8.1f} ms  ({calls:,} call{'s' if calls > 1 else ''})")
-    hashing = sum(ct for (f, _, name), (_, _, _, ct, _) in stats.stats.items()
-                  if "sha256" in name and "render_key" not in name)
+    hashing = sum(
+        ct for (f, _, name), (_, _, _, ct, _) in stats.stats.items() if "sha256" in name and "render_key" not in name
+    )
     lines.append(f"    {'  sha256 (ETag of the feed bytes, render keys)':<62} {hashing * 1000:8.1f} ms")
     return lines
 
@@ -244,6 +257,7 @@ def top_lines(stats: pstats.Stats, count: int = 12) -> list[str]:
 
 
 # --- gunicorn -----------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -282,16 +296,28 @@ class Gunicorn:
     def __init__(self, database_url: str, uid_domain: str, workers: int = 2):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, DATABASE_URL=database_url, HOST="127.0.0.1", PORT=str(self.port),
-                        WEB_CONCURRENCY=str(workers), GUNICORN_ACCESSLOG="/dev/null", ICAL_UID_DOMAIN=uid_domain)
+        self.env = dict(
+            os.environ,
+            DATABASE_URL=database_url,
+            HOST="127.0.0.1",
+            PORT=str(self.port),
+            WEB_CONCURRENCY=str(workers),
+            GUNICORN_ACCESSLOG="/dev/null",
+            ICAL_UID_DOMAIN=uid_domain,
+        )
         self.env.pop("GUNICORN_BIND", None)
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
         self.proc = None
 
     def __enter__(self):
         gunicorn = Path(sys.executable).parent / "gunicorn"
-        self.proc = subprocess.Popen([str(gunicorn), "--config", "config/gunicorn.conf.py", "wsgi:app"],
-                                     cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [str(gunicorn), "--config", "config/gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while True:
             if self.proc.poll() is not None:
@@ -346,9 +372,10 @@ def load(server: Gunicorn, headers: dict, expect: int, clients: int, duration: f
     context = multiprocessing.get_context("spawn")  # fresh processes: nothing of the parent's app or pool
     queue = context.Queue()
     start_at = time.time() + 3.0  # time for the clients to start
-    processes = [context.Process(target=client_loop,
-                                 args=(server.base + FEED, headers, expect, raw, start_at, duration, queue))
-                 for _ in range(clients)]
+    processes = [
+        context.Process(target=client_loop, args=(server.base + FEED, headers, expect, raw, start_at, duration, queue))
+        for _ in range(clients)
+    ]
     for process in processes:
         process.start()
     while time.time() < start_at:
@@ -361,9 +388,13 @@ def load(server: Gunicorn, headers: dict, expect: int, clients: int, duration: f
     latencies = [s for r in results for s in r["latencies"]]
     count = len(latencies)
     return {
-        "requests": count, "rps": count / duration, "errors": sum(r["errors"] for r in results),
-        "bytes": sum(r["bytes"] for r in results), "latency": summary(latencies),
-        "server_cpu": server_cpu / duration, "client_cpu": sum(r["cpu"] for r in results) / duration,
+        "requests": count,
+        "rps": count / duration,
+        "errors": sum(r["errors"] for r in results),
+        "bytes": sum(r["bytes"] for r in results),
+        "latency": summary(latencies),
+        "server_cpu": server_cpu / duration,
+        "client_cpu": sum(r["cpu"] for r in results) / duration,
         "machine_cpu": busy / duration,  # a little more than the load's duration: the clients report late
     }
 
@@ -378,21 +409,24 @@ def through_gunicorn(db_url: str, uid_domain: str, args) -> dict:
         out["first"] = time.perf_counter() - started  # one worker renders the feed into its own cache
         assert response.status_code == 200, response.status_code
         etag = response.headers["ETag"]
-        gzip_etag = session.get(server.base + FEED, headers={"Accept-Encoding": "gzip"}, stream=True,
-                                timeout=60).headers["ETag"]
+        gzip_etag = session.get(
+            server.base + FEED, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=60
+        ).headers["ETag"]
         # Every worker has its own cache: warm them all before anything is counted.
         load(server, identity, 200, args.clients, 3.0)
         load(server, {"Accept-Encoding": "gzip"}, 200, args.clients, 2.0, raw=True)
         out["200"] = load(server, identity, 200, args.clients, args.duration)
         out["gzip"] = load(server, {"Accept-Encoding": "gzip"}, 200, args.clients, args.duration, raw=True)
-        out["304"] = load(server, {"Accept-Encoding": "identity", "If-None-Match": etag}, 304,
-                          args.clients, args.duration)
+        out["304"] = load(
+            server, {"Accept-Encoding": "identity", "If-None-Match": etag}, 304, args.clients, args.duration
+        )
         out["304_gzip_etag"] = gzip_etag
         out["threads"] = os.environ.get("GUNICORN_THREADS", "1")  # config/gunicorn.conf.py's default
     return out
 
 
 # --- main ---------------------------------------------------------------------------
+
 
 def fmt(ms: float) -> str:
     return f"{ms:,.1f} ms" if ms >= 10 else f"{ms:.2f} ms"
@@ -404,14 +438,23 @@ def verdict(value_ms: float, target_ms: float) -> str:
 
 def git_state() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "scheduler", "migrations", "config", "wsgi.py"],
-                               cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "scheduler", "migrations", "config", "wsgi.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
     except (OSError, subprocess.CalledProcessError):
         return "not a git checkout"
-    return f"{head}" + (f" with uncommitted changes in {', '.join(line[3:] for line in dirty)}" if dirty else
-                        ", clean (scheduler/, migrations/, config/)")
+    return f"{head}" + (
+        f" with uncommitted changes in {', '.join(line[3:] for line in dirty)}"
+        if dirty
+        else ", clean (scheduler/, migrations/, config/)"
+    )
 
 
 def main(argv=None) -> int:
@@ -446,14 +489,19 @@ def main(argv=None) -> int:
         meetings = calendar.preload(args.meetings, statuses=FEED_STATUS_MIX)
         bulk_load(database.dsn, preload_rows(meetings, database.rooms, rng, visibilities=PUBLIC))
         load_seconds = time.perf_counter() - started
-        print(f"  {args.meetings:,} public meetings, {days[0]}..{days[-1]}, {len(database.rooms)} rooms, "
-              f"no overlaps: COPY + VACUUM ANALYZE + CHECKPOINT in {load_seconds:.1f} s")
+        print(
+            f"  {args.meetings:,} public meetings, {days[0]}..{days[-1]}, {len(database.rooms)} rooms, "
+            f"no overlaps: COPY + VACUUM ANALYZE + CHECKPOINT in {load_seconds:.1f} s"
+        )
 
         # The stored VEVENTs, rendered as the app renders them when a meeting is written.
         with app.app_context():
             started = time.perf_counter()
-            loaded = db.session.scalars(
-                select(Meeting).options(undefer(Meeting.ical_event)).order_by(Meeting.id)).unique().all()
+            loaded = (
+                db.session.scalars(select(Meeting).options(undefer(Meeting.ical_event)).order_by(Meeting.id))
+                .unique()
+                .all()
+            )
             loaded_at = time.perf_counter()
             for meeting in loaded:
                 service.store_event(meeting)
@@ -463,19 +511,27 @@ def main(argv=None) -> int:
             uid_domain = app.config["ICAL_UID_DOMAIN"]
             db.session.remove()
         vacuum(database.dsn)
-        write_time = {"load": loaded_at - started, "render": rendered_at - loaded_at,
-                      "commit": committed_at - rendered_at, "count": len(loaded)}
-        print(f"  write-time rendering (store_event, what each booking pays when it is written): "
-              f"{write_time['count']:,} events in {write_time['render']:.1f} s = "
-              f"{write_time['render'] / write_time['count'] * 1000:.2f} ms per meeting "
-              f"(+ {write_time['load']:.1f} s loading the meetings, {write_time['commit']:.1f} s commit)")
+        write_time = {
+            "load": loaded_at - started,
+            "render": rendered_at - loaded_at,
+            "commit": committed_at - rendered_at,
+            "count": len(loaded),
+        }
+        print(
+            f"  write-time rendering (store_event, what each booking pays when it is written): "
+            f"{write_time['count']:,} events in {write_time['render']:.1f} s = "
+            f"{write_time['render'] / write_time['count'] * 1000:.2f} ms per meeting "
+            f"(+ {write_time['load']:.1f} s loading the meetings, {write_time['commit']:.1f} s commit)"
+        )
 
         print("  in-process (Flask test client) ...", flush=True)
         local = in_process(app, args, feed_log)
         remote = None
         if not args.no_gunicorn:
-            print(f"  through gunicorn ({args.clients} client processes, {args.duration:.0f} s per figure) ...",
-                  flush=True)
+            print(
+                f"  through gunicorn ({args.clients} client processes, {args.duration:.0f} s per figure) ...",
+                flush=True,
+            )
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()  # nothing of the parent's pool left open while gunicorn runs
@@ -487,21 +543,32 @@ def main(argv=None) -> int:
 
 def report(args, local: dict, remote: dict | None) -> None:
     cold, warm, gz, nm = (summary(local[k]) for k in ("cold", "warm", "gzip", "304"))
-    print(f"\nFeed: {local['events']:,} VEVENTs, {local['bytes'] / 1e6:.2f} MB "
-          f"({local['gzip_bytes'] / 1e3:,.0f} KB gzipped)")
-    print(f"  first render, cache emptied before each: {', '.join(fmt(s * 1000) for s in local['cold'])}; "
-          f"events the feed rendered itself: {local['cold_fallback_events']}")
-    print(f"  warm 200 (identity): p50 {fmt(warm['p50'])}, p99 {fmt(warm['p99'])}, max {fmt(warm['max'])} "
-          f"of {warm['n']}")
-    print(f"  warm 200 (gzip): first (compresses once) {fmt(local['gzip_first'] * 1000)}; then p50 "
-          f"{fmt(gz['p50'])}, p99 {fmt(gz['p99'])} of {gz['n']}")
+    print(
+        f"\nFeed: {local['events']:,} VEVENTs, {local['bytes'] / 1e6:.2f} MB "
+        f"({local['gzip_bytes'] / 1e3:,.0f} KB gzipped)"
+    )
+    print(
+        f"  first render, cache emptied before each: {', '.join(fmt(s * 1000) for s in local['cold'])}; "
+        f"events the feed rendered itself: {local['cold_fallback_events']}"
+    )
+    print(
+        f"  warm 200 (identity): p50 {fmt(warm['p50'])}, p99 {fmt(warm['p99'])}, max {fmt(warm['max'])} of {warm['n']}"
+    )
+    print(
+        f"  warm 200 (gzip): first (compresses once) {fmt(local['gzip_first'] * 1000)}; then p50 "
+        f"{fmt(gz['p50'])}, p99 {fmt(gz['p99'])} of {gz['n']}"
+    )
     print(f"  304 (If-None-Match): p50 {fmt(nm['p50'])}, p99 {fmt(nm['p99'])}, max {fmt(nm['max'])} of {nm['n']}")
     for seconds, count in zip(local["stale"], local["stale_events"]):
-        print(f"  FALLBACK, not the normal path: cold render with every stored event stale "
-              f"(ICAL_UID_DOMAIN changed): {fmt(seconds * 1000)}, {count:,} events rendered by the feed itself")
+        print(
+            f"  FALLBACK, not the normal path: cold render with every stored event stale "
+            f"(ICAL_UID_DOMAIN changed): {fmt(seconds * 1000)}, {count:,} events rendered by the feed itself"
+        )
 
-    print(f"\nOne more cold render under cProfile ({fmt(local['profiled_wall'] * 1000)} wall with the profiler; "
-          "cumulative times, inflated by the profiler):")
+    print(
+        f"\nOne more cold render under cProfile ({fmt(local['profiled_wall'] * 1000)} wall with the profiler; "
+        "cumulative times, inflated by the profiler):"
+    )
     for line in profile_lines(local["profile"]):
         print(line)
     print("  top functions by own time:")
@@ -516,28 +583,35 @@ def report(args, local: dict, remote: dict | None) -> None:
     if remote:
         print(f"\nThrough gunicorn (2 workers x {remote['threads']} threads, 127.0.0.1, keep-alive clients):")
         print(f"  first request (one worker renders into its own cache): {fmt(remote['first'] * 1000)}")
-        print(f"  {'':<22}{'req/s':>8}{'p50':>11}{'p99':>11}{'errors':>8}{'MB/s':>8}"
-              f"{'server CPU':>12}{'client CPU':>12}{'machine':>9}")
+        print(
+            f"  {'':<22}{'req/s':>8}{'p50':>11}{'p99':>11}{'errors':>8}{'MB/s':>8}"
+            f"{'server CPU':>12}{'client CPU':>12}{'machine':>9}"
+        )
         for key, name in (("200", "warm 200 (identity)"), ("gzip", "warm 200 (gzip)"), ("304", "304")):
             r = remote[key]
-            print(f"  {name:<22}{r['rps']:8,.0f}{fmt(r['latency']['p50']):>11}{fmt(r['latency']['p99']):>11}"
-                  f"{r['errors']:8}{r['bytes'] / args.duration / 1e6:8.1f}"
-                  f"{r['server_cpu']:11.2f}c{r['client_cpu']:11.2f}c{r['machine_cpu']:8.2f}c")
-        print("  (c = cores busy on average: the gunicorn workers, the client processes, the whole machine "
-              f"including PostgreSQL; it has {os.cpu_count()})")
+            print(
+                f"  {name:<22}{r['rps']:8,.0f}{fmt(r['latency']['p50']):>11}{fmt(r['latency']['p99']):>11}"
+                f"{r['errors']:8}{r['bytes'] / args.duration / 1e6:8.1f}"
+                f"{r['server_cpu']:11.2f}c{r['client_cpu']:11.2f}c{r['machine_cpu']:8.2f}c"
+            )
+        print(
+            "  (c = cores busy on average: the gunicorn workers, the client processes, the whole machine "
+            f"including PostgreSQL; it has {os.cpu_count()})"
+        )
 
     print("\nSummary (targets from issue 3)")
     rows = [
-        ("first render (median of cold GETs)", cold["p50"], TARGETS_MS["first"],
-         f"max {fmt(cold['max'])}"),
+        ("first render (median of cold GETs)", cold["p50"], TARGETS_MS["first"], f"max {fmt(cold['max'])}"),
         ("warm 200 (p99)", warm["p99"], TARGETS_MS["warm"], f"p50 {fmt(warm['p50'])}"),
         ("304 (p99)", nm["p99"], TARGETS_MS["304"], f"p50 {fmt(nm['p50'])}"),
     ]
     for name, value, target, note in rows:
         print(f"  {name:<36} {fmt(value):>11}  target < {fmt(target):>10}  {verdict(value, target):<6}  ({note})")
     if remote:
-        print(f"  gunicorn req/s: warm 200 {remote['200']['rps']:,.0f} (gzip {remote['gzip']['rps']:,.0f}), "
-              f"304 {remote['304']['rps']:,.0f}")
+        print(
+            f"  gunicorn req/s: warm 200 {remote['200']['rps']:,.0f} (gzip {remote['gzip']['rps']:,.0f}), "
+            f"304 {remote['304']['rps']:,.0f}"
+        )
 
 
 if __name__ == "__main__":

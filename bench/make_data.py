@@ -20,6 +20,7 @@ Meetings, changes, invitations, missions, processes and subscriptions are writte
 transaction. The script refuses a database that already holds meetings (unless `--replace`, which drops and
 creates it again), so running it twice never loads twice.
 """
+
 import argparse
 import contextlib
 import hashlib
@@ -95,41 +96,123 @@ assert len(MISSIONS) == 193 and len({code for code, _ in MISSIONS}) == 193
 
 # The bodies that meet at each duty station (UNHQ's are the other benchmarks' list).
 VENUE_BODIES = {
-    "UNHQ": ["General Assembly", "First Committee", "Second Committee", "Third Committee", "Fourth Committee",
-             "Fifth Committee", "Sixth Committee", "Security Council", "Economic and Social Council",
-             "Commission on the Status of Women", "UNICEF Executive Board", "Peacebuilding Commission",
-             "Committee on Information", "Special Committee on Peacekeeping Operations"],
-    "UNOG": ["Human Rights Council", "Conference on Disarmament", "Committee against Torture",
-             "Economic Commission for Europe"],
-    "UNOV": ["Commission on Narcotic Drugs", "Commission on Crime Prevention and Criminal Justice",
-             "Committee on the Peaceful Uses of Outer Space", "UNCITRAL"],
+    "UNHQ": [
+        "General Assembly",
+        "First Committee",
+        "Second Committee",
+        "Third Committee",
+        "Fourth Committee",
+        "Fifth Committee",
+        "Sixth Committee",
+        "Security Council",
+        "Economic and Social Council",
+        "Commission on the Status of Women",
+        "UNICEF Executive Board",
+        "Peacebuilding Commission",
+        "Committee on Information",
+        "Special Committee on Peacekeeping Operations",
+    ],
+    "UNOG": [
+        "Human Rights Council",
+        "Conference on Disarmament",
+        "Committee against Torture",
+        "Economic Commission for Europe",
+    ],
+    "UNOV": [
+        "Commission on Narcotic Drugs",
+        "Commission on Crime Prevention and Criminal Justice",
+        "Committee on the Peaceful Uses of Outer Space",
+        "UNCITRAL",
+    ],
     "UNON": ["United Nations Environment Assembly", "UN-Habitat Assembly"],
 }
 PROCESS_SUBJECTS = [
     "the implementation of the Global Plan of Action to Combat Trafficking in Persons",
-    "the revitalization of the work of the General Assembly", "oceans and the law of the sea",
-    "the rights of older persons", "universal health coverage", "antimicrobial resistance",
-    "the review of the peacebuilding architecture", "financing for development", "small island developing States",
-    "the protection of civilians", "cybersecurity and the use of information technologies",
-    "the rights of persons with disabilities", "disaster risk reduction", "migration and refugees",
-    "the programme budget", "biodiversity beyond national jurisdiction", "counter-terrorism strategy",
-    "the elimination of violence against women", "sustainable urbanization", "drug policy",
+    "the revitalization of the work of the General Assembly",
+    "oceans and the law of the sea",
+    "the rights of older persons",
+    "universal health coverage",
+    "antimicrobial resistance",
+    "the review of the peacebuilding architecture",
+    "financing for development",
+    "small island developing States",
+    "the protection of civilians",
+    "cybersecurity and the use of information technologies",
+    "the rights of persons with disabilities",
+    "disaster risk reduction",
+    "migration and refugees",
+    "the programme budget",
+    "biodiversity beyond national jurisdiction",
+    "counter-terrorism strategy",
+    "the elimination of violence against women",
+    "sustainable urbanization",
+    "drug policy",
 ]
-PROCESS_KINDS = ["Political declaration on {}", "Intergovernmental negotiations on {}", "Resolution on {}",
-                 "Review of {}", "Informal consultations on {}"]
+PROCESS_KINDS = [
+    "Political declaration on {}",
+    "Intergovernmental negotiations on {}",
+    "Resolution on {}",
+    "Review of {}",
+    "Informal consultations on {}",
+]
 TOPICS = [
-    "Agenda item on the promotion and protection of human rights", "Report of the Secretary-General",
-    "Election of officers", "General debate", "Organization of work", "Interactive dialogue",
-    "Introduction of draft resolutions", "Action on all draft proposals", "Briefing by the Secretariat",
-    "Presentation of the annual report", "Panel discussion", "Consideration of the draft outcome document",
-    "Thematic discussion", "Programme planning", "Closing of the session",
+    "Agenda item on the promotion and protection of human rights",
+    "Report of the Secretary-General",
+    "Election of officers",
+    "General debate",
+    "Organization of work",
+    "Interactive dialogue",
+    "Introduction of draft resolutions",
+    "Action on all draft proposals",
+    "Briefing by the Secretariat",
+    "Presentation of the annual report",
+    "Panel discussion",
+    "Consideration of the draft outcome document",
+    "Thematic discussion",
+    "Programme planning",
+    "Closing of the session",
 ]
-GIVEN_NAMES = ["Amina", "Marc", "Alya", "Sergei", "Li", "Maria", "Kwame", "Ingrid", "Rahul", "Fatima", "Juan",
-               "Yuki", "Olusegun", "Helena", "Omar", "Sophie"]
-SURNAMES = ["Diallo", "Pecsteen", "Al-Thani", "Ivanov", "Wei", "Fernandes", "Mensah", "Larsen", "Sharma",
-            "Haddad", "Rodriguez", "Tanaka", "Adeyemi", "Novak", "Rahman", "Dubois"]
-STATUS_REASONS = {"cancelled": "Cancelled at the request of the bureau", "postponed": "Postponed to a later date",
-                  "rejected": "The room is needed for an official meeting"}
+GIVEN_NAMES = [
+    "Amina",
+    "Marc",
+    "Alya",
+    "Sergei",
+    "Li",
+    "Maria",
+    "Kwame",
+    "Ingrid",
+    "Rahul",
+    "Fatima",
+    "Juan",
+    "Yuki",
+    "Olusegun",
+    "Helena",
+    "Omar",
+    "Sophie",
+]
+SURNAMES = [
+    "Diallo",
+    "Pecsteen",
+    "Al-Thani",
+    "Ivanov",
+    "Wei",
+    "Fernandes",
+    "Mensah",
+    "Larsen",
+    "Sharma",
+    "Haddad",
+    "Rodriguez",
+    "Tanaka",
+    "Adeyemi",
+    "Novak",
+    "Rahman",
+    "Dubois",
+]
+STATUS_REASONS = {
+    "cancelled": "Cancelled at the request of the bureau",
+    "postponed": "Postponed to a later date",
+    "rejected": "The room is needed for an official meeting",
+}
 
 
 @dataclass(frozen=True)
@@ -156,6 +239,7 @@ class ProcessInfo:
 
 
 # --- the database ----------------------------------------------------------------------
+
 
 def psycopg_dsn(url) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -194,21 +278,28 @@ def make_app(sqlalchemy_url: str):
 
 
 def refuse_if_loaded(conn) -> None:
-    counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-              for table in ("meetings", "missions", "processes", "subscriptions")}
+    counts = {
+        table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("meetings", "missions", "processes", "subscriptions")
+    }
     if any(counts.values()):
         found = ", ".join(f"{n:,} {table}" for table, n in counts.items() if n)
-        raise SystemExit(f"The database already holds {found}: not loading twice. "
-                         "Use it as it is, or run again with --replace to drop it and load it anew.")
+        raise SystemExit(
+            f"The database already holds {found}: not loading twice. "
+            "Use it as it is, or run again with --replace to drop it and load it anew."
+        )
 
 
 def read_rooms(conn) -> list[RoomInfo]:
     rows = conn.execute(
         "SELECT rooms.id, rooms.code, rooms.capacity, rooms.features, rooms.setup_minutes, rooms.teardown_minutes, "
         "venues.code, venues.timezone FROM rooms JOIN venues ON venues.id = rooms.venue_id "
-        "WHERE rooms.active ORDER BY rooms.id").fetchall()
-    return [RoomInfo(r[0], r[1], r[2], tuple(r[3] if isinstance(r[3], list) else json.loads(r[3])), r[4], r[5],
-                     r[6], r[7]) for r in rows]
+        "WHERE rooms.active ORDER BY rooms.id"
+    ).fetchall()
+    return [
+        RoomInfo(r[0], r[1], r[2], tuple(r[3] if isinstance(r[3], list) else json.loads(r[3])), r[4], r[5], r[6], r[7])
+        for r in rows
+    ]
 
 
 def copy_rows(conn, table: str, columns: tuple, rows) -> int:
@@ -223,11 +314,11 @@ def copy_rows(conn, table: str, columns: tuple, rows) -> int:
 
 def reset_sequence(conn, table: str) -> None:
     """Ids were given explicitly: the next one the app makes must come after them."""
-    conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                 f"(SELECT coalesce(max(id), 1) FROM {table}))")
+    conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))")
 
 
 # --- the data --------------------------------------------------------------------------
+
 
 class Generator:
     """Everything loaded, made from one seeded random generator (the same `--until` gives the same data)."""
@@ -261,14 +352,29 @@ class Generator:
                 # Unique, and within the 100 characters of a slug: the title cut short, then the year and id.
                 slug = f"{slugify(title, max_length=85, word_boundary=True)}-{year}-{process_id}"
                 facilitators = tuple(
-                    {"name": f"H.E. {self.rng.choice(GIVEN_NAMES)} {self.rng.choice(SURNAMES)}",
-                     "title": f"Permanent Representative of {self.mission_names[code]}", "mission": code}
-                    for code in self.rng.sample(list(self.mission_names), 2))
+                    {
+                        "name": f"H.E. {self.rng.choice(GIVEN_NAMES)} {self.rng.choice(SURNAMES)}",
+                        "title": f"Permanent Representative of {self.mission_names[code]}",
+                        "mission": code,
+                    }
+                    for code in self.rng.sample(list(self.mission_names), 2)
+                )
                 self.processes.append(ProcessInfo(process_id, slug, title, body, venue, year, facilitators))
                 stamp = datetime(year, 1, 1, tzinfo=timezone.utc)
-                rows.append((process_id, slug, title, body, slugify(body, max_length=200),
-                             f"A/RES/{year - 1946}/{self.rng.randint(1, 330)}", json.dumps(list(facilitators)),
-                             f"Meetings of the co-facilitators on {title[0].lower() + title[1:]}.", stamp, stamp))
+                rows.append(
+                    (
+                        process_id,
+                        slug,
+                        title,
+                        body,
+                        slugify(body, max_length=200),
+                        f"A/RES/{year - 1946}/{self.rng.randint(1, 330)}",
+                        json.dumps(list(facilitators)),
+                        f"Meetings of the co-facilitators on {title[0].lower() + title[1:]}.",
+                        stamp,
+                        stamp,
+                    )
+                )
         return rows
 
     # meetings
@@ -297,8 +403,9 @@ class Generator:
             held_end = end + timedelta(minutes=room.teardown_minutes)
             kind = weighted(KINDS, self.rng)
             candidates = processes_by.get((room.venue, day.year), [])
-            process = self.rng.choice(candidates) if candidates and kind != "bilateral" and self.rng.random() < 0.45 \
-                else None
+            process = (
+                self.rng.choice(candidates) if candidates and kind != "bilateral" and self.rng.random() < 0.45 else None
+            )
             body = process.body if process else self.rng.choice(VENUE_BODIES[room.venue])
             visibility = weighted(VISIBILITIES, self.rng)
             label = KIND_LABELS[kind]
@@ -307,8 +414,11 @@ class Generator:
                 requester = self.rng.choice(mission_codes) if self.rng.random() < 0.6 else None
                 hosts = ([requester] if requester else []) + self.rng.sample(mission_codes, 2)
                 organizers = [f"Permanent Mission of {self.mission_names[code]}" for code in hosts[:3]]
-                title = (f"Bilateral meeting: {self.mission_names[hosts[0]]} and {self.mission_names[hosts[1]]}"
-                         if kind == "bilateral" else f"Side event: {self.rng.choice(PROCESS_SUBJECTS)}")
+                title = (
+                    f"Bilateral meeting: {self.mission_names[hosts[0]]} and {self.mission_names[hosts[1]]}"
+                    if kind == "bilateral"
+                    else f"Side event: {self.rng.choice(PROCESS_SUBJECTS)}"
+                )
             elif process:
                 organizers = [f["name"] for f in process.facilitators]
                 title = f"{label}: {process.title}"
@@ -318,31 +428,50 @@ class Generator:
             if status == "requested" and requester is None:
                 requester = self.rng.choice(mission_codes)
             interpreted = "interpretation" in room.features and kind in ("plenary", "informal_consultations")
-            languages = ["ar", "zh", "en", "fr", "ru", "es"] if interpreted and self.rng.random() < 0.6 \
+            languages = (
+                ["ar", "zh", "en", "fr", "ru", "es"]
+                if interpreted and self.rng.random() < 0.6
                 else (["en", "fr"] if interpreted else [])
+            )
             participants = self.rng.randint(min(10, room.capacity), room.capacity)
             webcast = "webcast" in room.features and self.rng.random() < 0.4
-            description = (f"{label} of the {body}, {day:%A %d %B %Y}. "
-                           + (f"Convened by the co-facilitators of the process on {process.title[0].lower()}"
-                              f"{process.title[1:]}. " if process else "")
-                           + "Documents are available on the e-deleGATE portal.")
+            description = (
+                f"{label} of the {body}, {day:%A %d %B %Y}. "
+                + (
+                    f"Convened by the co-facilitators of the process on {process.title[0].lower()}{process.title[1:]}. "
+                    if process
+                    else ""
+                )
+                + "Documents are available on the e-deleGATE portal."
+            )
             invited = sorted(self.rng.sample(mission_codes, self.rng.randint(2, 8))) if visibility == "closed" else []
             self.invitations.extend((meeting_id, code) for code in invited)
 
             # How the API labels a mission's token in history: "<token name> (mission)".
             created_by = f"{self.mission_names[requester]}: meetings desk (mission)" if requester else OFFICER
             latest_change = min(start, self.now) - timedelta(hours=1)
-            created_at = min(start - timedelta(days=self.rng.randint(3, 120), minutes=self.rng.randint(0, 600)),
-                             latest_change - timedelta(days=1))
+            created_at = min(
+                start - timedelta(days=self.rng.randint(3, 120), minutes=self.rng.randint(0, 600)),
+                latest_change - timedelta(days=1),
+            )
             first_status = "requested" if requester else ("tentative" if status == "tentative" else "confirmed")
             snapshot = {
-                "title": title, "kind": kind, "body": body, "process": process.slug if process else None,
+                "title": title,
+                "kind": kind,
+                "body": body,
+                "process": process.slug if process else None,
                 "room": room.code,
                 "start": start.astimezone(ZoneInfo(room.zone)).isoformat(),
                 "end": end.astimezone(ZoneInfo(room.zone)).isoformat(),
-                "status": first_status, "visibility": visibility, "organizers": organizers,
-                "expected_participants": participants, "languages": languages, "webcast": webcast,
-                "description": description, "notes": "", "invited_missions": invited,
+                "status": first_status,
+                "visibility": visibility,
+                "organizers": organizers,
+                "expected_participants": participants,
+                "languages": languages,
+                "webcast": webcast,
+                "description": description,
+                "notes": "",
+                "invited_missions": invited,
             }
             history = [(created_at, created_by, "created", {k: [None, v] for k, v in snapshot.items()}, "")]
             sequence, status_reason, approved_at = 0, "", None
@@ -385,10 +514,35 @@ class Generator:
                 self.changes.append((meeting_id, change_at, actor, action, json.dumps(changes), reason))
             self.counts[status] += 1
             self.counts["history rows"] += len(history)
-            yield (meeting_id, title, kind, body, slugify(body, max_length=200), process.id if process else None,
-                   room_id, start, end, held_start, held_end, status, status_reason, visibility,
-                   json.dumps(organizers), participants, json.dumps(languages), webcast, description, "",
-                   sequence, len(history), created_by, created_at, history[-1][0], requester, approved_at)
+            yield (
+                meeting_id,
+                title,
+                kind,
+                body,
+                slugify(body, max_length=200),
+                process.id if process else None,
+                room_id,
+                start,
+                end,
+                held_start,
+                held_end,
+                status,
+                status_reason,
+                visibility,
+                json.dumps(organizers),
+                participants,
+                json.dumps(languages),
+                webcast,
+                description,
+                "",
+                sequence,
+                len(history),
+                created_by,
+                created_at,
+                history[-1][0],
+                requester,
+                approved_at,
+            )
 
     # subscriptions
 
@@ -418,13 +572,39 @@ class Generator:
         return made
 
 
-MEETING_COLUMNS = ("id", "title", "kind", "body", "body_slug", "process_id", "room_id", "start", "end",
-                   "held_start", "held_end", "status", "status_reason", "visibility", "organizers",
-                   "expected_participants", "languages", "webcast", "description", "notes", "sequence", "version",
-                   "created_by", "created_at", "updated_at", "requested_by", "approved_at")
+MEETING_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "body",
+    "body_slug",
+    "process_id",
+    "room_id",
+    "start",
+    "end",
+    "held_start",
+    "held_end",
+    "status",
+    "status_reason",
+    "visibility",
+    "organizers",
+    "expected_participants",
+    "languages",
+    "webcast",
+    "description",
+    "notes",
+    "sequence",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "requested_by",
+    "approved_at",
+)
 
 
 # --- stored events ---------------------------------------------------------------------
+
 
 def render_slice(sqlalchemy_url: str, first_id: int, last_id: int) -> int:
     """Store the VEVENT of meetings first_id..last_id with the app's own `store_event` (one process of several)."""
@@ -450,27 +630,38 @@ def render_events(sqlalchemy_url: str, meetings: int, jobs: int) -> int:
 
 # --- main ------------------------------------------------------------------------------
 
+
 def write_secrets(path: Path, database: str, subscriptions: list[tuple]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
-        out.write(f"# Private feed secrets of the scale data in database {database} (bench/make_data.py).\n"
-                  "# Each is a password: GET /feeds/subscriptions/<secret>.ics\n"
-                  "# mission\tsubscription id\tname\tsecret\n")
+        out.write(
+            f"# Private feed secrets of the scale data in database {database} (bench/make_data.py).\n"
+            "# Each is a password: GET /feeds/subscriptions/<secret>.ics\n"
+            "# mission\tsubscription id\tname\tsecret\n"
+        )
         for subscription_id, _, code, name, _, secret in subscriptions:
             out.write(f"{code}\t{subscription_id}\t{name}\t{secret}\n")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("SCALE_DATABASE_URL", DEFAULT_DATABASE_URL),
-                        help=f"the database to create (if missing) and load (default: {DEFAULT_DATABASE_URL})")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("SCALE_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help=f"the database to create (if missing) and load (default: {DEFAULT_DATABASE_URL})",
+    )
     parser.add_argument("--meetings", type=int, default=130_000)
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--until", type=date.fromisoformat,
-                        help="last day of the calendar (default: six months from today)")
+    parser.add_argument(
+        "--until", type=date.fromisoformat, help="last day of the calendar (default: six months from today)"
+    )
     parser.add_argument("--secrets-file", type=Path, default=DEFAULT_SECRETS_FILE)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="processes rendering the stored events (default: one per core)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes rendering the stored events (default: one per core)",
+    )
     parser.add_argument("--replace", action="store_true", help="drop the database first if it exists")
     args = parser.parse_args(argv)
 
@@ -486,19 +677,42 @@ def main(argv=None) -> int:
         refuse_if_loaded(conn)
         rooms = read_rooms(conn)
         generator = Generator(rooms, first_day, last_day, now)
-        placed = Calendar([(room.id, room.code) for room in rooms], generator.rng,
-                          working_days(first_day, last_day)).preload(args.meetings, statuses=STATUSES)
+        placed = Calendar(
+            [(room.id, room.code) for room in rooms], generator.rng, working_days(first_day, last_day)
+        ).preload(args.meetings, statuses=STATUSES)
         copy_rows(conn, "missions", ("id", "code", "name", "created_at", "updated_at"), generator.mission_rows())
-        copy_rows(conn, "processes", ("id", "slug", "title", "body", "body_slug", "mandate", "facilitators",
-                                      "description", "created_at", "updated_at"), generator.make_processes())
+        copy_rows(
+            conn,
+            "processes",
+            (
+                "id",
+                "slug",
+                "title",
+                "body",
+                "body_slug",
+                "mandate",
+                "facilitators",
+                "description",
+                "created_at",
+                "updated_at",
+            ),
+            generator.make_processes(),
+        )
         meetings = copy_rows(conn, "meetings", MEETING_COLUMNS, generator.meeting_rows(placed))
         copy_rows(conn, "meeting_invitations", ("meeting_id", "mission_code"), generator.invitations)
-        changes = copy_rows(conn, "meeting_changes", ("meeting_id", "at", "actor", "action", "changes", "reason"),
-                            generator.changes)
+        changes = copy_rows(
+            conn, "meeting_changes", ("meeting_id", "at", "actor", "action", "changes", "reason"), generator.changes
+        )
         subscriptions = generator.subscriptions()
-        copy_rows(conn, "subscriptions", ("id", "mission_id", "name", "filters", "token_hash", "created_at"), (
-            (sid, mission_id, name, json.dumps(filters), hashlib.sha256(secret.encode()).hexdigest(), now)
-            for sid, mission_id, _, name, filters, secret in subscriptions))
+        copy_rows(
+            conn,
+            "subscriptions",
+            ("id", "mission_id", "name", "filters", "token_hash", "created_at"),
+            (
+                (sid, mission_id, name, json.dumps(filters), hashlib.sha256(secret.encode()).hexdigest(), now)
+                for sid, mission_id, _, name, filters, secret in subscriptions
+            ),
+        )
         for table in ("missions", "processes", "meetings", "subscriptions"):
             reset_sequence(conn, table)
         conn.commit()
@@ -517,8 +731,9 @@ def main(argv=None) -> int:
         with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
             conn.execute("CHECKPOINT")
         missing = conn.execute("SELECT count(*) FROM meetings WHERE ical_event IS NULL").fetchone()[0]
-        per_year = conn.execute("SELECT extract(year FROM start)::int, count(*) FROM meetings GROUP BY 1 ORDER BY 1"
-                                ).fetchall()
+        per_year = conn.execute(
+            "SELECT extract(year FROM start)::int, count(*) FROM meetings GROUP BY 1 ORDER BY 1"
+        ).fetchall()
     vacuumed_in = time.perf_counter() - phase
 
     # What a first poll of the biggest public feed costs now (in-process): it must join stored events only.
@@ -533,19 +748,29 @@ def main(argv=None) -> int:
         db.engine.dispose()
 
     print(f"\nloaded into {make_url(sqlalchemy_url).database} (calendar {first_day} .. {last_day}):")
-    print(f"  rooms {len(rooms)} ({', '.join(f'{v} {n}' for v, n in Counter(r.venue for r in rooms).items())}), "
-          f"missions {len(generator.missions)}, processes {len(generator.processes)}, "
-          f"subscriptions {len(subscriptions)}")
-    print(f"  meetings {meetings:,}: " + ", ".join(f"{s} {generator.counts[s]:,}" for s in
-                                                   ("confirmed", "tentative", "requested", "cancelled", "postponed")))
+    print(
+        f"  rooms {len(rooms)} ({', '.join(f'{v} {n}' for v, n in Counter(r.venue for r in rooms).items())}), "
+        f"missions {len(generator.missions)}, processes {len(generator.processes)}, "
+        f"subscriptions {len(subscriptions)}"
+    )
+    print(
+        f"  meetings {meetings:,}: "
+        + ", ".join(
+            f"{s} {generator.counts[s]:,}" for s in ("confirmed", "tentative", "requested", "cancelled", "postponed")
+        )
+    )
     print(f"  history rows {changes:,}, closed-meeting invitations {len(generator.invitations):,}")
     print("  meetings a year: " + ", ".join(f"{year} {n:,}" for year, n in per_year))
     print(f"  stored events rendered {rendered:,}; missing {missing}")
-    print(f"  first GET /feeds/all.ics after loading: {first_feed_ms:.0f} ms, {response.status_code}, "
-          f"{events:,} events, {len(response.data) / 1e6:.1f} MB")
+    print(
+        f"  first GET /feeds/all.ics after loading: {first_feed_ms:.0f} ms, {response.status_code}, "
+        f"{events:,} events, {len(response.data) / 1e6:.1f} MB"
+    )
     print(f"  subscription secrets: {args.secrets_file}")
-    print(f"time: COPY {loaded_in:.1f} s, events {rendered_in:.1f} s ({args.jobs} processes), "
-          f"VACUUM ANALYZE {vacuumed_in:.1f} s; total {time.perf_counter() - started:.1f} s")
+    print(
+        f"time: COPY {loaded_in:.1f} s, events {rendered_in:.1f} s ({args.jobs} processes), "
+        f"VACUUM ANALYZE {vacuumed_in:.1f} s; total {time.perf_counter() - started:.1f} s"
+    )
     return 0 if missing == 0 and response.status_code == 200 else 1
 
 

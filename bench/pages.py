@@ -10,6 +10,7 @@ page / API is printed; p50 and p99 in ms.
 
     .venv/bin/python bench/pages.py [--meetings 12000] [--samples 200] [--database-url URL]
 """
+
 import argparse
 import random
 import re
@@ -19,8 +20,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (Calendar, ThrowawayDatabase, add_database_argument, admin_url, bulk_load,  # noqa: E402
-                    machine, preload_rows, summary, timed, working_days)
+from common import (
+    Calendar,
+    ThrowawayDatabase,
+    add_database_argument,
+    admin_url,
+    bulk_load,  # noqa: E402
+    machine,
+    preload_rows,
+    summary,
+    timed,
+    working_days,
+)
 
 
 YEAR = (date(2027, 1, 1), date(2027, 12, 31))
@@ -56,20 +67,26 @@ def main(argv=None) -> int:
         headers = {"Authorization": f"Bearer {database.token}"}
 
         def api_list(client, first: date, last: date, **kwargs):
-            return client.get(f"/api/v1/meetings?venue=UNHQ&from={first}T00:00&to={last}T00:00&page_size=500",
-                              **kwargs)
+            return client.get(f"/api/v1/meetings?venue=UNHQ&from={first}T00:00&to={last}T00:00&page_size=500", **kwargs)
 
         pairs = {
             "Journal of a day": (
                 lambda day: public.get(f"/journal/{day}?venue=UNHQ"),
-                lambda day: api_list(public, day, day + timedelta(days=1))),
+                lambda day: api_list(public, day, day + timedelta(days=1)),
+            ),
             "console day grid": (
                 lambda day: officer.get(f"/console/day/{day}?venue=UNHQ"),
-                lambda day: api_list(public, day, day + timedelta(days=1), headers=headers)),
+                lambda day: api_list(public, day, day + timedelta(days=1), headers=headers),
+            ),
             "console week grid": (
                 lambda day: officer.get(f"/console/week/{day}?venue=UNHQ"),
-                lambda day: api_list(public, day - timedelta(days=day.weekday()),
-                                     day - timedelta(days=day.weekday() - 7), headers=headers)),
+                lambda day: api_list(
+                    public,
+                    day - timedelta(days=day.weekday()),
+                    day - timedelta(days=day.weekday() - 7),
+                    headers=headers,
+                ),
+            ),
         }
         results = {}
         for name, (page, api) in pairs.items():
@@ -87,14 +104,18 @@ def main(argv=None) -> int:
     print()
     for line in machine(url):
         print(line)
-    print(f"\n{'':22}{'page p50':>10}{'page p99':>10}{'API p50':>10}{'API p99':>10}{'ratio':>8}   "
-          f"target: ratio of p50s < {MAX_RATIO}")
+    print(
+        f"\n{'':22}{'page p50':>10}{'page p99':>10}{'API p50':>10}{'API p99':>10}{'ratio':>8}   "
+        f"target: ratio of p50s < {MAX_RATIO}"
+    )
     met = True
     for name, (page, api) in results.items():
         ratio = page["p50"] / api["p50"]
         met &= ratio < MAX_RATIO
-        print(f"{name:22}{page['p50']:10.2f}{page['p99']:10.2f}{api['p50']:10.2f}{api['p99']:10.2f}{ratio:8.2f}   "
-              f"{'OK' if ratio < MAX_RATIO else 'MISSED'} ({page['n']} requests each)")
+        print(
+            f"{name:22}{page['p50']:10.2f}{page['p99']:10.2f}{api['p50']:10.2f}{api['p99']:10.2f}{ratio:8.2f}   "
+            f"{'OK' if ratio < MAX_RATIO else 'MISSED'} ({page['n']} requests each)"
+        )
     return 0 if met else 1
 
 

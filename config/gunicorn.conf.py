@@ -1,4 +1,5 @@
 """gunicorn settings, from the environment (see README: Configuration)."""
+
 import glob
 import multiprocessing
 import os
@@ -27,7 +28,9 @@ control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "0") != "1"
 # all up (prometheus_client's multiprocess mode). It has to be set before the app is loaded.
 # Without PROMETHEUS_MULTIPROC_DIR a private temporary directory is made, and removed on exit.
 OWN_METRICS_DIR_PREFIX = os.path.join(tempfile.gettempdir(), "scheduler-metrics-")
-metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix=os.path.basename(OWN_METRICS_DIR_PREFIX))
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+    prefix=os.path.basename(OWN_METRICS_DIR_PREFIX)
+)
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
 os.makedirs(metrics_dir, exist_ok=True)
 for stale in glob.glob(os.path.join(metrics_dir, "*.db")):  # a previous run's counts must not be added to this one's

@@ -2,6 +2,7 @@
 
 Every setting has one name in the environment and the same name in `app.config`.
 """
+
 import os
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def normalise_database_url(url: str) -> str:
     """Let operators write the usual postgres:// URL and still get psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -1,4 +1,5 @@
 """Meeting scheduling and room booking for intergovernmental conference venues."""
+
 import logging
 import os
 
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             db.session.rollback()
         except SQLAlchemyError:
             db.session().invalidate()
+
     limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     api.init_app(app)
@@ -73,8 +75,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .rooms.api import blp as rooms_blp
     from .venues.api import blp as venues_blp
 
-    for blueprint in (venues_blp, rooms_blp, processes_blp, bodies_blp, meetings_blp, missions_blp,
-                      subscriptions_blp, tokens_blp, assistant_blp, series_blp):
+    for blueprint in (
+        venues_blp,
+        rooms_blp,
+        processes_blp,
+        bodies_blp,
+        meetings_blp,
+        missions_blp,
+        subscriptions_blp,
+        tokens_blp,
+        assistant_blp,
+        series_blp,
+    ):
         limit_writes(blueprint)
         api.register_blueprint(blueprint)
 
@@ -94,6 +106,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .errors import register_error_handlers
 
     register_error_handlers(app)
+
     # Credentials, when sent, are checked on every request: a bad token is a 401 even where
     # the data is public, so a client learns at once that its token is wrong.
     @app.before_request
@@ -150,8 +163,9 @@ def limit_writes(blueprint) -> None:
     if blueprint.name in _limited_blueprints:  # blueprints are module-level: limit them once
         return
     _limited_blueprints.add(blueprint.name)
-    limiter.limit(lambda: current_app.config["RATELIMIT_WRITES"], key_func=_writer,
-                  methods=["POST", "PATCH", "PUT", "DELETE"])(blueprint)
+    limiter.limit(
+        lambda: current_app.config["RATELIMIT_WRITES"], key_func=_writer, methods=["POST", "PATCH", "PUT", "DELETE"]
+    )(blueprint)
 
 
 def _writer() -> str:

@@ -4,6 +4,7 @@ Last-Modified, the day pages open on) is read through `utcnow()`.
 Reading the time in one place lets the tests move it forward instead of sleeping
 (`tests/conftest.py`, the `clock` fixture, replaces `read`).
 """
+
 from datetime import UTC, datetime
 
 

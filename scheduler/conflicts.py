@@ -4,6 +4,7 @@ Hard conflicts refuse a booking (409); soft ones are warnings returned with it. 
 service checks here first so that a refusal can say what it collides with and offer
 alternatives; the database constraint (see migrations) is the last word under concurrency.
 """
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -56,6 +57,7 @@ def held_interval(room: Room, start: datetime, end: datetime) -> tuple[datetime,
 
 # --- queries --------------------------------------------------------------------------
 
+
 def _held_meetings(room_ids, start: datetime, end: datetime, exclude_id: int | None) -> list[Meeting]:
     """Meetings holding any of these rooms at some moment of [start, end)."""
     query = select(Meeting).where(
@@ -71,13 +73,12 @@ def _held_meetings(room_ids, start: datetime, end: datetime, exclude_id: int | N
 
 
 def _blocks(room_ids, start: datetime, end: datetime) -> list[RoomBlock]:
-    query = select(RoomBlock).where(
-        RoomBlock.room_id.in_(room_ids), RoomBlock.end > start, RoomBlock.start < end
-    )
+    query = select(RoomBlock).where(RoomBlock.room_id.in_(room_ids), RoomBlock.end > start, RoomBlock.start < end)
     return list(db.session.scalars(query.order_by(RoomBlock.start)))
 
 
 # --- hard conflicts -------------------------------------------------------------------
+
 
 def _describe_meeting(meeting: Meeting, actor: Actor) -> dict:
     tz = meeting.timezone
@@ -128,6 +129,7 @@ def meetings_in_interval(room: Room, start: datetime, end: datetime, actor: Acto
 
 # --- soft conflicts -------------------------------------------------------------------
 
+
 def _warning(code: str, message: str, **details) -> dict:
     return {"code": code, "message": message, **details}
 
@@ -136,70 +138,112 @@ def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
     room, venue, tz = proposal.room, proposal.room.venue, proposal.timezone
     warnings = []
     if proposal.expected_participants and proposal.expected_participants > room.capacity:
-        warnings.append(_warning(
-            "capacity", f"{proposal.expected_participants} participants expected; {room.code} seats {room.capacity}",
-            capacity=room.capacity,
-        ))
+        warnings.append(
+            _warning(
+                "capacity",
+                f"{proposal.expected_participants} participants expected; {room.code} seats {room.capacity}",
+                capacity=room.capacity,
+            )
+        )
 
     if proposal.organizers:
         wanted = {o.strip().casefold() for o in proposal.organizers}
-        overlapping = db.session.scalars(select(Meeting).where(
-            Meeting.status.in_(HOLDING_STATUSES),
-            Meeting.start < proposal.end,
-            Meeting.start > proposal.start - MAX_MEETING_DURATION,
-            Meeting.end > proposal.start,
-        ))
+        overlapping = db.session.scalars(
+            select(Meeting).where(
+                Meeting.status.in_(HOLDING_STATUSES),
+                Meeting.start < proposal.end,
+                Meeting.start > proposal.start - MAX_MEETING_DURATION,
+                Meeting.end > proposal.start,
+            )
+        )
         for other in overlapping:
             if other.id == proposal.meeting_id:
                 continue
             shared = sorted(o for o in other.organizers if o.strip().casefold() in wanted)
             # Said only of meetings the caller may see: else asking would reveal who organizes what.
             if shared and can_see(actor, other):
-                warnings.append(_warning("organizer_busy", f"{', '.join(shared)} already organizes a meeting then",
-                                         organizers=shared, meeting_id=other.id, title=other.title))
+                warnings.append(
+                    _warning(
+                        "organizer_busy",
+                        f"{', '.join(shared)} already organizes a meeting then",
+                        organizers=shared,
+                        meeting_id=other.id,
+                        title=other.title,
+                    )
+                )
 
     start_local, end_local = to_local(proposal.start, tz), to_local(proposal.end, tz)
     slot = next((s for s in venue.standard_slots() if s.contains(start_local, end_local)), None)
     if proposal.languages and not room.has_interpretation:
-        warnings.append(_warning("no_interpretation",
-                                 f"Interpretation is asked for but {room.code} has no interpretation booths"))
+        warnings.append(
+            _warning("no_interpretation", f"Interpretation is asked for but {room.code} has no interpretation booths")
+        )
     if proposal.languages and slot is not None:
         slot_start, slot_end = slot.on(start_local.date(), tz, strict=False)
         interpreted = [
-            m for m in db.session.scalars(select(Meeting).join(Meeting.room).where(
-                Room.venue_id == venue.id,
-                Meeting.status.in_(HOLDING_STATUSES),
-                Meeting.start < slot_end,
-                Meeting.start > slot_start - MAX_MEETING_DURATION,
-                Meeting.end > slot_start,
-            ))
+            m
+            for m in db.session.scalars(
+                select(Meeting)
+                .join(Meeting.room)
+                .where(
+                    Room.venue_id == venue.id,
+                    Meeting.status.in_(HOLDING_STATUSES),
+                    Meeting.start < slot_end,
+                    Meeting.start > slot_start - MAX_MEETING_DURATION,
+                    Meeting.end > slot_start,
+                )
+            )
             if m.languages and m.id != proposal.meeting_id
         ]
         if len(interpreted) + 1 > venue.interpretation_teams:
-            warnings.append(_warning(
-                "interpretation_teams",
-                f"{len(interpreted) + 1} interpreted meetings in the {slot.name} slot; "
-                f"{venue.code} has {venue.interpretation_teams} interpretation teams",
-            ))
+            warnings.append(
+                _warning(
+                    "interpretation_teams",
+                    f"{len(interpreted) + 1} interpreted meetings in the {slot.name} slot; "
+                    f"{venue.code} has {venue.interpretation_teams} interpretation teams",
+                )
+            )
     if slot is None:
-        warnings.append(_warning("outside_standard_hours",
-                                 "The meeting runs outside the venue's standard slots: services cost overtime"))
+        warnings.append(
+            _warning(
+                "outside_standard_hours", "The meeting runs outside the venue's standard slots: services cost overtime"
+            )
+        )
     days = _local_days(start_local, end_local)
     for day in days:
         if not venue.is_working_day(day):
-            warnings.append(_warning("non_working_day", f"{day.strftime('%A %d %B %Y')} is not a working day at "
-                                     f"{venue.code}", date=day.isoformat()))
+            warnings.append(
+                _warning(
+                    "non_working_day",
+                    f"{day.strftime('%A %d %B %Y')} is not a working day at {venue.code}",
+                    date=day.isoformat(),
+                )
+            )
     for holiday in holidays_between(venue.id, days[0], days[-1]):
-        warnings.append(_warning("holiday", f"{holiday.date.strftime('%A %d %B %Y')} is a holiday at {venue.code}: "
-                                 f"{holiday.name}", date=holiday.date.isoformat(), name=holiday.name))
+        warnings.append(
+            _warning(
+                "holiday",
+                f"{holiday.date.strftime('%A %d %B %Y')} is a holiday at {venue.code}: {holiday.name}",
+                date=holiday.date.isoformat(),
+                name=holiday.name,
+            )
+        )
     return warnings
 
 
 def holidays_between(venue_id: int, first: date, last: date) -> list[VenueHoliday]:
     """A venue's holidays from `first` to `last` inclusive: one query on the (venue_id, date) index."""
-    return list(db.session.scalars(select(VenueHoliday).where(
-        VenueHoliday.venue_id == venue_id, VenueHoliday.date >= first, VenueHoliday.date <= last,
-    ).order_by(VenueHoliday.date)))
+    return list(
+        db.session.scalars(
+            select(VenueHoliday)
+            .where(
+                VenueHoliday.venue_id == venue_id,
+                VenueHoliday.date >= first,
+                VenueHoliday.date <= last,
+            )
+            .order_by(VenueHoliday.date)
+        )
+    )
 
 
 def _local_days(start_local: datetime, end_local: datetime) -> list[date]:
@@ -212,6 +256,7 @@ def _local_days(start_local: datetime, end_local: datetime) -> list[date]:
 
 
 # --- free rooms and times (alternatives here; the scheduling assistant builds on these) --
+
 
 @dataclass(frozen=True)
 class Needs:
@@ -237,28 +282,36 @@ def natural_key(code: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
 
 
-def rooms_that_fit(venue_id: int, needs: Needs, exclude_room_id: int | None = None,
-                   codes: list[str] | None = None) -> list[Room]:
+def rooms_that_fit(
+    venue_id: int, needs: Needs, exclude_room_id: int | None = None, codes: list[str] | None = None
+) -> list[Room]:
     """Active rooms of a venue that offer what is needed, smallest first."""
     query = select(Room).where(Room.venue_id == venue_id, Room.active.is_(True))
     if exclude_room_id is not None:
         query = query.where(Room.id != exclude_room_id)
     if codes:
         query = query.where(Room.code.in_([code.upper() for code in codes]))
-    return sorted((room for room in db.session.scalars(query).unique() if fits(room, needs)),
-                  key=lambda room: (room.capacity, natural_key(room.code)))
+    return sorted(
+        (room for room in db.session.scalars(query).unique() if fits(room, needs)),
+        key=lambda room: (room.capacity, natural_key(room.code)),
+    )
 
 
 def busy(room_ids, start: datetime, end: datetime, exclude_meeting_id: int | None = None):
     """When these rooms are held (rows with room_id, held_start, held_end) or blocked (rows with
     room_id, start, end) during [start, end): plain rows, cheap to load by the thousand."""
     meetings = select(Meeting.room_id, Meeting.held_start, Meeting.held_end).where(
-        Meeting.room_id.in_(room_ids), Meeting.status.in_(HOLDING_STATUSES), Meeting.held_start < end,
-        Meeting.held_start > start - MAX_HELD_SPAN, Meeting.held_end > start)
+        Meeting.room_id.in_(room_ids),
+        Meeting.status.in_(HOLDING_STATUSES),
+        Meeting.held_start < end,
+        Meeting.held_start > start - MAX_HELD_SPAN,
+        Meeting.held_end > start,
+    )
     if exclude_meeting_id is not None:
         meetings = meetings.where(Meeting.id != exclude_meeting_id)
     blocks = select(RoomBlock.room_id, RoomBlock.start, RoomBlock.end).where(
-        RoomBlock.room_id.in_(room_ids), RoomBlock.end > start, RoomBlock.start < end)
+        RoomBlock.room_id.in_(room_ids), RoomBlock.end > start, RoomBlock.start < end
+    )
     return db.session.execute(meetings).all(), db.session.execute(blocks).all()
 
 
@@ -267,8 +320,9 @@ def held_meetings(room_ids, start: datetime, end: datetime) -> list[Meeting]:
     return _held_meetings(room_ids, start, end, None)
 
 
-def free_rooms(candidates: list[Room], start: datetime, end: datetime,
-               exclude_meeting_id: int | None = None) -> list[Room]:
+def free_rooms(
+    candidates: list[Room], start: datetime, end: datetime, exclude_meeting_id: int | None = None
+) -> list[Room]:
     """The candidates free for [start, end), buffers included, in the order given."""
     if not candidates:
         return []
@@ -277,8 +331,15 @@ def free_rooms(candidates: list[Room], start: datetime, end: datetime,
     return [room for room in candidates if _free(room, start, end, meetings, blocks)]
 
 
-def first_free_start(room: Room, slot_start: datetime, slot_end: datetime, duration: timedelta, meetings, blocks,
-                     not_before: datetime | None = None) -> datetime | None:
+def first_free_start(
+    room: Room,
+    slot_start: datetime,
+    slot_end: datetime,
+    duration: timedelta,
+    meetings,
+    blocks,
+    not_before: datetime | None = None,
+) -> datetime | None:
     """The earliest start inside [slot_start, slot_end) where the room is free for `duration`.
 
     A meeting may start when the one before has released the room, allowing for its setup.
@@ -300,14 +361,16 @@ def room_summary(room: Room) -> dict:
 
 
 def _needs(proposal: Proposal) -> Needs:
-    return Needs(participants=proposal.expected_participants, languages=tuple(proposal.languages),
-                 webcast=proposal.webcast)
+    return Needs(
+        participants=proposal.expected_participants, languages=tuple(proposal.languages), webcast=proposal.webcast
+    )
 
 
 def _free(room: Room, start: datetime, end: datetime, meetings, blocks) -> bool:
     held_start, held_end = held_interval(room, start, end)
-    busy_items = [(m.room_id, m.held_start, m.held_end) for m in meetings] + \
-        [(b.room_id, b.start, b.end) for b in blocks]
+    busy_items = [(m.room_id, m.held_start, m.held_end) for m in meetings] + [
+        (b.room_id, b.start, b.end) for b in blocks
+    ]
     return not any(room_id == room.id and s < held_end and e > held_start for room_id, s, e in busy_items)
 
 
@@ -351,8 +414,14 @@ def alternative_times(proposal: Proposal, search_days: int) -> list[dict]:
             slot_start, slot_end = slot.on(day, tz, strict=False)
             start = first_free_start(room, slot_start, slot_end, duration, meetings, blocks, not_before=proposal.start)
             if start is not None:
-                found.append({"room": room.code, "start": to_local(start, tz).isoformat(),
-                              "end": to_local(start + duration, tz).isoformat(), "slot": slot.name})
+                found.append(
+                    {
+                        "room": room.code,
+                        "start": to_local(start, tz).isoformat(),
+                        "end": to_local(start + duration, tz).isoformat(),
+                        "slot": slot.name,
+                    }
+                )
             if len(found) >= ALTERNATIVE_TIMES:
                 return found
     return found

@@ -3,6 +3,7 @@
 Services raise the exceptions below; handlers here turn them, HTTP errors and database
 errors into that format. A client never sees a stack trace.
 """
+
 import logging
 
 from flask import jsonify
@@ -93,12 +94,18 @@ def error_answer(error: Exception) -> tuple[dict, int, dict]:
     """The body, status and headers that answer an error: the one place that decides them,
     for the API (as JSON) and for the web pages (as HTML)."""
     if isinstance(error, ServiceError):
-        return error_body(error.status_code, error.message, errors=error.errors, **error.extra), \
-            error.status_code, error.headers
+        return (
+            error_body(error.status_code, error.message, errors=error.errors, **error.extra),
+            error.status_code,
+            error.headers,
+        )
     if isinstance(error, MethodNotAllowed):
         # flask-smorest's handler drops the Allow header that RFC 9110 requires with 405.
-        return error_body(405, "This method is not allowed here"), 405, \
-            {"Allow": ", ".join(sorted(error.valid_methods or []))}
+        return (
+            error_body(405, "This method is not allowed here"),
+            405,
+            {"Allow": ", ".join(sorted(error.valid_methods or []))},
+        )
     if isinstance(error, IntegrityError):
         # Services translate the errors they expect; this is the last line for the rest.
         if is_overlap_violation(error):

@@ -1,4 +1,5 @@
 """The Flask extensions, created here and bound to the app in create_app()."""
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -43,10 +44,14 @@ class SchedulerApi(Api):
 
     def _register_pagination_header(self):
         # flask-smorest sends X-Pagination as JSON, not in OpenAPI's default header encoding.
-        self.spec.components.header("PAGINATION", {
-            "description": "Pagination metadata, as JSON",
-            "content": {"application/json": {"schema": PaginationMetadataSchema}},
-        }, lazy=True)
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata, as JSON",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 api = SchedulerApi()

@@ -1,4 +1,5 @@
 """Every model, imported in one place for Alembic and create_app()."""
+
 from .accounts.models import ApiToken  # noqa: F401
 from .feeds.models import FeedState  # noqa: F401
 from .meetings.models import Meeting, MeetingChange, MeetingInvitation  # noqa: F401

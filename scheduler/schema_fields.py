@@ -1,4 +1,5 @@
 """Marshmallow fields and base schemas shared by every part of the API."""
+
 import re
 
 import marshmallow as ma

@@ -4,6 +4,7 @@ Times are stored in UTC and shown in the venue's IANA zone. A local time without
 offset is read in the venue's zone; one that falls in a DST gap (does not exist) or a
 DST fold (happens twice) is refused rather than guessed.
 """
+
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -124,9 +125,7 @@ class Slot:
 
     def contains(self, start_local: datetime, end_local: datetime) -> bool:
         return (
-            start_local.date() == end_local.date()
-            and self.start <= start_local.time()
-            and end_local.time() <= self.end
+            start_local.date() == end_local.date() and self.start <= start_local.time() and end_local.time() <= self.end
         )
 
 

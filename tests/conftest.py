@@ -12,6 +12,7 @@ Every test starts from that seeded state (ids included: the next meeting is meet
   marked `committed`, or uses `live_server`: it commits for real, and the seeded state is put back after it.
 After every test the database is compared with the seeded state; a test that left anything behind fails.
 """
+
 import os
 import re
 import threading
@@ -90,9 +91,15 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture(scope="session")
 def app(database_url):
     # Rate limits are on, but high: the suite writes fast. tests/test_missions.py lowers them to test them.
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "RATELIMIT_WRITES": "100000 per minute", "RATELIMIT_FEED_MISSES": "100000 per minute",
-                      "RATELIMIT_SIGN_IN": "100000 per minute"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_WRITES": "100000 per minute",
+            "RATELIMIT_FEED_MISSES": "100000 per minute",
+            "RATELIMIT_SIGN_IN": "100000 per minute",
+        }
+    )
     with app.app_context():
         upgrade()
         result = app.test_cli_runner().invoke(args=["seed"])
@@ -117,8 +124,9 @@ def _rolled_back(app):
     with app.app_context():
         connection = db.engine.connect()
     outer = connection.begin()
-    joined = db._make_scoped_session({"class_": _JoinedSession, "bind": connection,
-                                      "join_transaction_mode": "create_savepoint"})
+    joined = db._make_scoped_session(
+        {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
     real_session, db.session = db.session, joined
     try:
         with app.app_context():
@@ -157,8 +165,11 @@ def isolated(request):
         if left:
             seeded.restore()
     if left:
-        pytest.fail(f"the test left the database changed ({'; '.join(left)}): mark it `committed` if "
-                    "other threads or processes must see its writes", pytrace=False)
+        pytest.fail(
+            f"the test left the database changed ({'; '.join(left)}): mark it `committed` if "
+            "other threads or processes must see its writes",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

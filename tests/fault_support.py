@@ -4,6 +4,7 @@ The private server is the tests' own (initdb into a temporary directory, a free 
 may stop and start it again without disturbing the shared server other tests and people use.
 PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user.
 """
+
 import glob
 import os
 import pwd
@@ -132,9 +133,14 @@ class PrivatePostgres:
 
 def flask_command(database_url: str, *args: str) -> str:
     """`flask --app wsgi <args>` against the database, as operators run it; its standard output."""
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=PROJECT,
-                            env={**os.environ, "DATABASE_URL": database_url}, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=PROJECT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, f"flask {' '.join(args)}: {result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -146,15 +152,33 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = directory / f"gunicorn-{self.port}.log"
-        environ = {**os.environ, "DATABASE_URL": database_url, "PORT": str(self.port), "HOST": "127.0.0.1",
-                   "WEB_CONCURRENCY": str(workers), "RATELIMIT_ENABLED": "0", "GUNICORN_GRACEFUL_TIMEOUT": "5"}
+        environ = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            "WEB_CONCURRENCY": str(workers),
+            "RATELIMIT_ENABLED": "0",
+            "GUNICORN_GRACEFUL_TIMEOUT": "5",
+        }
         environ.pop("GUNICORN_BIND", None)
         with open(self.log, "wb") as log:
             self.master = subprocess.Popen(
                 # No control socket: its default path ($HOME/.gunicorn) is shared with every other gunicorn.
-                [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py", "--no-control-socket",
-                 "wsgi:app"],
-                cwd=PROJECT, env=environ, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--config",
+                    "config/gunicorn.conf.py",
+                    "--no-control-socket",
+                    "wsgi:app",
+                ],
+                cwd=PROJECT,
+                env=environ,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_until_serving(self, workers: int, timeout: float = 60):
         def serving():
@@ -164,6 +188,7 @@ class Gunicorn:
             except requests.RequestException:
                 return False
             return answered and len(self.worker_pids()) == workers
+
         wait_until(serving, timeout, f"gunicorn with {workers} workers on {self.url}")
 
     def worker_pids(self) -> list[int]:
@@ -182,8 +207,9 @@ class Gunicorn:
         """What went wrong: the log from its first traceback on, else its end."""
         logged = self.log.read_text(errors="replace").splitlines()
         first_traceback = next((n for n, line in enumerate(logged) if line.startswith("Traceback")), None)
-        return "\n".join(logged[first_traceback:first_traceback + lines] if first_traceback is not None
-                         else logged[-lines:])
+        return "\n".join(
+            logged[first_traceback : first_traceback + lines] if first_traceback is not None else logged[-lines:]
+        )
 
     def stop(self):
         if self.master.poll() is None:

@@ -4,6 +4,7 @@
 - vobject (PyPI): applies the feed's own VTIMEZONE components;
 - Mozilla's ical.js (npm; Thunderbird's parser), run with Node.js: applies the VTIMEZONEs too.
 """
+
 import json
 import shutil
 import subprocess
@@ -19,22 +20,51 @@ ICAL_JS_READER = Path(__file__).parent / "js" / "read_feed.mjs"
 
 
 def _event(uid, summary, status, sequence, start, end, description="", location=""):
-    return {"uid": str(uid), "summary": str(summary), "status": str(status), "sequence": int(sequence),
-            "start": start.astimezone(timezone.utc), "end": end.astimezone(timezone.utc),
-            "description": str(description), "location": str(location)}
+    return {
+        "uid": str(uid),
+        "summary": str(summary),
+        "status": str(status),
+        "sequence": int(sequence),
+        "start": start.astimezone(timezone.utc),
+        "end": end.astimezone(timezone.utc),
+        "description": str(description),
+        "location": str(location),
+    }
 
 
 def read_with_icalendar(feed: bytes) -> list[dict]:
     calendar = icalendar.Calendar.from_ical(feed)
     occurrences = recurring_ical_events.of(calendar).between(datetime(1900, 1, 1), datetime(2999, 1, 1))
-    return [_event(e["UID"], e["SUMMARY"], e["STATUS"], e.get("SEQUENCE", 0), e["DTSTART"].dt, e["DTEND"].dt,
-                   e.get("DESCRIPTION", ""), e.get("LOCATION", "")) for e in occurrences]
+    return [
+        _event(
+            e["UID"],
+            e["SUMMARY"],
+            e["STATUS"],
+            e.get("SEQUENCE", 0),
+            e["DTSTART"].dt,
+            e["DTEND"].dt,
+            e.get("DESCRIPTION", ""),
+            e.get("LOCATION", ""),
+        )
+        for e in occurrences
+    ]
 
 
 def read_with_vobject(feed: bytes) -> list[dict]:
     calendar = vobject.readOne(feed.decode("utf-8"))
-    return [_event(e.uid.value, e.summary.value, e.status.value, e.sequence.value, e.dtstart.value, e.dtend.value,
-                   e.description.value, e.location.value) for e in getattr(calendar, "vevent_list", [])]
+    return [
+        _event(
+            e.uid.value,
+            e.summary.value,
+            e.status.value,
+            e.sequence.value,
+            e.dtstart.value,
+            e.dtend.value,
+            e.description.value,
+            e.location.value,
+        )
+        for e in getattr(calendar, "vevent_list", [])
+    ]
 
 
 def read_with_ical_js(feed: bytes) -> list[dict]:
@@ -45,15 +75,25 @@ def read_with_ical_js(feed: bytes) -> list[dict]:
         pytest.fail("ical.js is not installed: run `make test` (npm ci --prefix tests/js)")
     result = subprocess.run([node, str(ICAL_JS_READER)], input=feed, capture_output=True, timeout=60, check=True)
     events = json.loads(result.stdout)["events"]
-    return [_event(e["uid"], e["summary"], e["status"], e["sequence"] or 0,
-                   datetime.fromisoformat(e["start"].replace("Z", "+00:00")),
-                   datetime.fromisoformat(e["end"].replace("Z", "+00:00")),
-                   e["description"] or "", e["location"] or "") for e in events]
+    return [
+        _event(
+            e["uid"],
+            e["summary"],
+            e["status"],
+            e["sequence"] or 0,
+            datetime.fromisoformat(e["start"].replace("Z", "+00:00")),
+            datetime.fromisoformat(e["end"].replace("Z", "+00:00")),
+            e["description"] or "",
+            e["location"] or "",
+        )
+        for e in events
+    ]
 
 
 def ical_js_calendar_properties(feed: bytes) -> dict:
-    result = subprocess.run([shutil.which("node") or "node", str(ICAL_JS_READER)], input=feed, capture_output=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [shutil.which("node") or "node", str(ICAL_JS_READER)], input=feed, capture_output=True, timeout=60, check=True
+    )
     return json.loads(result.stdout)["properties"]
 
 

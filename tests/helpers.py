@@ -3,14 +3,20 @@
 TRAFFICKING_PROCESS = {
     "slug": "trafficking-in-persons-declaration",
     "title": "Political declaration on the implementation of the Global Plan of Action to Combat "
-             "Trafficking in Persons",
+    "Trafficking in Persons",
     "body": "General Assembly",
     "mandate": "A/RES/71/287",
     "facilitators": [
-        {"name": "H.E. Ms. Alya Ahmed Saif Al-Thani",
-         "title": "Permanent Representative of the State of Qatar", "mission": "QAT"},
-        {"name": "H.E. Mr. Marc Pecsteen de Buytswerve",
-         "title": "Permanent Representative of Belgium", "mission": "BEL"},
+        {
+            "name": "H.E. Ms. Alya Ahmed Saif Al-Thani",
+            "title": "Permanent Representative of the State of Qatar",
+            "mission": "QAT",
+        },
+        {
+            "name": "H.E. Mr. Marc Pecsteen de Buytswerve",
+            "title": "Permanent Representative of Belgium",
+            "mission": "BEL",
+        },
     ],
 }
 
@@ -27,8 +33,14 @@ FIRST_INFORMAL_MEETING = {
 
 def meeting(**overrides) -> dict:
     """A valid booking request for ECOSOC; override what the test is about."""
-    data = {"title": "Briefing", "kind": "briefing", "room": "ECOSOC",
-            "start": "2017-06-19T10:00", "end": "2017-06-19T12:00", "visibility": "public"}
+    data = {
+        "title": "Briefing",
+        "kind": "briefing",
+        "room": "ECOSOC",
+        "start": "2017-06-19T10:00",
+        "end": "2017-06-19T12:00",
+        "visibility": "public",
+    }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 

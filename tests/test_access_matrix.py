@@ -2,6 +2,7 @@
 
 What each caller may *see* of a meeting is in tests/test_missions.py and tests/test_accounts.py.
 """
+
 import pytest
 
 from .conftest import bearer, make_token
@@ -20,12 +21,15 @@ def _endpoints(ids: dict) -> list[tuple[str, str, dict | None, set[str]]]:
         ("PATCH", "/api/v1/venues/UNHQ", {"interpretation_teams": 5}, {"admin"}),
         ("POST", "/api/v1/venues", {"code": "VIE", "name": "Vienna", "timezone": "Europe/Vienna"}, {"admin"}),
         ("GET", "/api/v1/rooms", None, ANYONE),
-        ("POST", "/api/v1/rooms", {"code": "CR-20", "name": "Room 20", "venue": "UNHQ", "capacity": 20},
-         STAFF_WRITERS),
+        ("POST", "/api/v1/rooms", {"code": "CR-20", "name": "Room 20", "venue": "UNHQ", "capacity": 20}, STAFF_WRITERS),
         ("PATCH", "/api/v1/rooms/CR-9", {"capacity": 61}, STAFF_WRITERS),
         ("GET", "/api/v1/rooms/CR-9/blocks", None, ANYONE),
-        ("POST", "/api/v1/rooms/CR-9/blocks",
-         {"start": "2030-01-02T08:00", "end": "2030-01-02T09:00", "reason": "Cleaning"}, STAFF_WRITERS),
+        (
+            "POST",
+            "/api/v1/rooms/CR-9/blocks",
+            {"start": "2030-01-02T08:00", "end": "2030-01-02T09:00", "reason": "Cleaning"},
+            STAFF_WRITERS,
+        ),
         ("GET", "/api/v1/processes", None, ANYONE),
         ("POST", "/api/v1/processes", {"title": "Another process", "body": "General Assembly"}, STAFF_WRITERS),
         ("PATCH", f"/api/v1/processes/{TRAFFICKING_PROCESS['slug']}", {"description": "x"}, STAFF_WRITERS),
@@ -35,10 +39,18 @@ def _endpoints(ids: dict) -> list[tuple[str, str, dict | None, set[str]]]:
         ("GET", "/api/v1/meetings", None, ANYONE),
         ("GET", f"/api/v1/meetings/{m}", None, ANYONE),
         ("GET", f"/api/v1/meetings/{m}/history", None, ANYONE),
-        ("POST", "/api/v1/meetings", meeting(start="2030-01-07T10:00", end="2030-01-07T11:00"),
-         STAFF_WRITERS | {"mission"}),
-        ("POST", "/api/v1/meetings/check", meeting(start="2030-01-07T10:00", end="2030-01-07T11:00"),
-         STAFF_WRITERS | {"mission"}),
+        (
+            "POST",
+            "/api/v1/meetings",
+            meeting(start="2030-01-07T10:00", end="2030-01-07T11:00"),
+            STAFF_WRITERS | {"mission"},
+        ),
+        (
+            "POST",
+            "/api/v1/meetings/check",
+            meeting(start="2030-01-07T10:00", end="2030-01-07T11:00"),
+            STAFF_WRITERS | {"mission"},
+        ),
         ("PATCH", f"/api/v1/meetings/{m}", {"description": "Agenda"}, STAFF_WRITERS),
         ("POST", f"/api/v1/meetings/{ids['request']}/approve", {}, STAFF_WRITERS),
         ("POST", f"/api/v1/meetings/{m}/postpone", {"reason": "x"}, STAFF_WRITERS),
@@ -54,13 +66,20 @@ def _endpoints(ids: dict) -> list[tuple[str, str, dict | None, set[str]]]:
 @pytest.mark.parametrize("caller", CALLERS)
 def test_each_caller_may_call_exactly_what_its_role_allows(app, client, officer, caller):
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    ids = {"meeting": client.post("/api/v1/meetings", json=meeting(start="2030-01-03T10:00",
-                                                                    end="2030-01-03T12:00"), headers=officer).json["id"]}
+    ids = {
+        "meeting": client.post(
+            "/api/v1/meetings", json=meeting(start="2030-01-03T10:00", end="2030-01-03T12:00"), headers=officer
+        ).json["id"]
+    }
     asker = bearer(make_token(app, "mission", "Permanent Mission of Qatar", mission="QAT"))
-    ids["request"] = client.post("/api/v1/meetings", json=meeting(start="2030-01-04T10:00", end="2030-01-04T12:00"),
-                                 headers=asker).json["id"]
-    headers = {} if caller == "anonymous" else bearer(
-        make_token(app, caller, f"Matrix {caller}", mission="BEL" if caller == "mission" else None))
+    ids["request"] = client.post(
+        "/api/v1/meetings", json=meeting(start="2030-01-04T10:00", end="2030-01-04T12:00"), headers=asker
+    ).json["id"]
+    headers = (
+        {}
+        if caller == "anonymous"
+        else bearer(make_token(app, caller, f"Matrix {caller}", mission="BEL" if caller == "mission" else None))
+    )
     for method, path, body, allowed in _endpoints(ids):
         response = client.open(path, method=method, json=body, headers=headers)
         if caller in allowed:

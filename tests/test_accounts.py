@@ -1,4 +1,5 @@
 """Tokens made with the CLI, and what each kind of caller may do and see over HTTP."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -39,6 +40,7 @@ def assert_401(response):
 
 # --- the CLI ---------------------------------------------------------------------------
 
+
 def test_created_token_is_printed_once_and_works(app, client):
     secret, said = create_token(app, "--role", "officer", "--name", "Meetings Management Section")
     assert len(secret) >= 40 and " " not in secret
@@ -61,8 +63,9 @@ def test_each_token_is_new(app):
 def test_list_never_prints_secrets(app):
     assert cli(app, "missions", "create", "BEL", "Permanent Mission of Belgium").exit_code == 0
     officer_secret, _ = create_token(app, "--role", "officer", "--name", "Meetings Management Section")
-    mission_secret, _ = create_token(app, "--role", "mission", "--name", "Permanent Mission of Belgium",
-                                     "--mission", "bel")
+    mission_secret, _ = create_token(
+        app, "--role", "mission", "--name", "Permanent Mission of Belgium", "--mission", "bel"
+    )
     result = cli(app, "tokens", "list")
     assert result.exit_code == 0
     assert officer_secret not in result.output and mission_secret not in result.output
@@ -124,15 +127,18 @@ def test_mission_token_needs_a_mission(app, client):
     assert client.get("/api/v1/meetings", headers=bearer(secret)).status_code == 200
 
 
-@pytest.mark.parametrize("args, word", [
-    (["--role", "superuser", "--name", "X"], "role"),
-    (["--name", "X"], "role"),
-    (["--role", "officer"], "name"),
-    (["--role", "officer", "--name", "   "], "name"),
-    (["--role", "officer", "--name", "X" * 201], "name"),
-    (["--role", "officer", "--name", "X", "--expires-in-days", "0"], "expires-in-days"),
-    (["--role", "officer", "--name", "X", "--expires-in-days", "soon"], "expires-in-days"),
-])
+@pytest.mark.parametrize(
+    "args, word",
+    [
+        (["--role", "superuser", "--name", "X"], "role"),
+        (["--name", "X"], "role"),
+        (["--role", "officer"], "name"),
+        (["--role", "officer", "--name", "   "], "name"),
+        (["--role", "officer", "--name", "X" * 201], "name"),
+        (["--role", "officer", "--name", "X", "--expires-in-days", "0"], "expires-in-days"),
+        (["--role", "officer", "--name", "X", "--expires-in-days", "soon"], "expires-in-days"),
+    ],
+)
 def test_bad_token_requests_are_usage_errors(app, args, word):
     result = cli(app, "tokens", "create", *args)
     assert result.exit_code == 2, result.output
@@ -145,9 +151,11 @@ def test_longest_name_fits_everywhere_it_is_written(app, client):
     # The name ends up, with the role, in the history of meetings and on blocks.
     secret, _ = create_token(app, "--role", "officer", "--name", "N" * 180)
     headers = bearer(secret)
-    response = client.post("/api/v1/rooms/ECOSOC/blocks",
-                           json={"start": "2017-06-19T08:00", "end": "2017-06-19T09:00", "reason": "Cleaning"},
-                           headers=headers)
+    response = client.post(
+        "/api/v1/rooms/ECOSOC/blocks",
+        json={"start": "2017-06-19T08:00", "end": "2017-06-19T09:00", "reason": "Cleaning"},
+        headers=headers,
+    )
     assert response.status_code == 201, response.json
     assert response.json["created_by"] == "N" * 180 + " (officer)"
     booked = client.post("/api/v1/meetings", json=meeting(), headers=headers)
@@ -189,10 +197,21 @@ def test_token_without_expiry_keeps_working(app, client, monkeypatch):
 
 # --- credentials over HTTP -------------------------------------------------------------
 
-@pytest.mark.parametrize("header", [
-    "Bearer", "Bearer ", "Bearer    ", "Basic dXNlcjpwYXNzd29yZA==", "Token abc", "abc", "Bearer not-a-token",
-    "Bearer a b c", "Bearerabc",
-])
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer",
+        "Bearer ",
+        "Bearer    ",
+        "Basic dXNlcjpwYXNzd29yZA==",
+        "Token abc",
+        "abc",
+        "Bearer not-a-token",
+        "Bearer a b c",
+        "Bearerabc",
+    ],
+)
 def test_malformed_or_unknown_credentials_are_401(client, header):
     headers = {"Authorization": header}
     assert_401(client.post("/api/v1/rooms", json=NEW_ROOM, headers=headers))
@@ -209,10 +228,15 @@ def test_token_is_matched_exactly(app, client):
 
 def test_no_token_on_writes_is_401(client):
     for method, url, body in [
-        ("post", "/api/v1/rooms", NEW_ROOM), ("patch", "/api/v1/rooms/ECOSOC", {"capacity": 1}),
-        ("post", "/api/v1/rooms/ECOSOC/blocks", {"start": "2017-06-19T08:00", "end": "2017-06-19T09:00",
-                                                 "reason": "x"}),
-        ("post", "/api/v1/processes", PROCESS), ("post", "/api/v1/meetings", meeting()),
+        ("post", "/api/v1/rooms", NEW_ROOM),
+        ("patch", "/api/v1/rooms/ECOSOC", {"capacity": 1}),
+        (
+            "post",
+            "/api/v1/rooms/ECOSOC/blocks",
+            {"start": "2017-06-19T08:00", "end": "2017-06-19T09:00", "reason": "x"},
+        ),
+        ("post", "/api/v1/processes", PROCESS),
+        ("post", "/api/v1/meetings", meeting()),
         ("post", "/api/v1/venues", {"code": "UNOG", "name": "Geneva", "timezone": "Europe/Zurich"}),
     ]:
         assert_401(getattr(client, method)(url, json=body))
@@ -224,8 +248,10 @@ def test_viewer_and_mission_tokens_may_not_write(client, officer, role, request)
     booked = client.post("/api/v1/meetings", json=meeting(), headers=officer).json
     block = {"start": "2017-06-20T08:00", "end": "2017-06-20T09:00", "reason": "Cleaning"}
     for method, url, body in [
-        ("post", "/api/v1/rooms", NEW_ROOM), ("patch", "/api/v1/rooms/ECOSOC", {"capacity": 1}),
-        ("post", "/api/v1/rooms/ECOSOC/blocks", block), ("post", "/api/v1/processes", PROCESS),
+        ("post", "/api/v1/rooms", NEW_ROOM),
+        ("patch", "/api/v1/rooms/ECOSOC", {"capacity": 1}),
+        ("post", "/api/v1/rooms/ECOSOC/blocks", block),
+        ("post", "/api/v1/processes", PROCESS),
         ("patch", "/api/v1/venues/UNHQ", {"interpretation_teams": 1}),
         ("patch", f"/api/v1/meetings/{booked['id']}", {"title": "Renamed"}),
         ("post", f"/api/v1/meetings/{booked['id']}/cancel", {"reason": "No"}),
@@ -247,9 +273,16 @@ def test_viewer_may_not_book(client, viewer):
 def test_anonymous_reads_are_allowed(client, officer):
     client.post("/api/v1/processes", json=PROCESS, headers=officer)
     client.post("/api/v1/meetings", json=meeting(), headers=officer)
-    for url in ("/api/v1/venues", "/api/v1/venues/UNHQ", "/api/v1/rooms", "/api/v1/rooms/ECOSOC",
-                "/api/v1/rooms/ECOSOC/blocks", "/api/v1/processes",
-                "/api/v1/processes/revitalization-of-the-work-of-the-general-assembly", "/api/v1/meetings"):
+    for url in (
+        "/api/v1/venues",
+        "/api/v1/venues/UNHQ",
+        "/api/v1/rooms",
+        "/api/v1/rooms/ECOSOC",
+        "/api/v1/rooms/ECOSOC/blocks",
+        "/api/v1/processes",
+        "/api/v1/processes/revitalization-of-the-work-of-the-general-assembly",
+        "/api/v1/meetings",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
     assert [m["title"] for m in client.get("/api/v1/meetings").json] == ["Briefing"]
@@ -257,24 +290,31 @@ def test_anonymous_reads_are_allowed(client, officer):
 
 # --- who sees which meeting ------------------------------------------------------------
 
+
 @pytest.fixture
 def three_meetings(client, officer) -> dict:
     ids = {}
     for visibility, room in (("public", "CR-1"), ("missions", "CR-2"), ("closed", "CR-3")):
-        response = client.post("/api/v1/meetings", json=meeting(title=f"A {visibility} meeting", room=room,
-                                                                visibility=visibility), headers=officer)
+        response = client.post(
+            "/api/v1/meetings",
+            json=meeting(title=f"A {visibility} meeting", room=room, visibility=visibility),
+            headers=officer,
+        )
         assert response.status_code == 201, response.json
         ids[visibility] = response.json["id"]
     return ids
 
 
-@pytest.mark.parametrize("caller, seen", [
-    ("anonymous", ["public"]),
-    ("mission", ["public", "missions"]),
-    ("viewer", ["public", "missions", "closed"]),
-    ("officer", ["public", "missions", "closed"]),
-    ("admin", ["public", "missions", "closed"]),
-])
+@pytest.mark.parametrize(
+    "caller, seen",
+    [
+        ("anonymous", ["public"]),
+        ("mission", ["public", "missions"]),
+        ("viewer", ["public", "missions", "closed"]),
+        ("officer", ["public", "missions", "closed"]),
+        ("admin", ["public", "missions", "closed"]),
+    ],
+)
 def test_who_sees_which_meeting(client, three_meetings, request, caller, seen):
     headers = {} if caller == "anonymous" else request.getfixturevalue(caller)
     listing = client.get("/api/v1/meetings", headers=headers)
@@ -312,8 +352,10 @@ def test_admins_list_and_revoke_tokens_over_the_api(app, client, admin, officer)
     listing = client.get("/api/v1/tokens", headers=admin)
     assert listing.status_code == 200
     assert [(t["role"], t["state"]) for t in listing.json] == [("admin", "active"), ("officer", "active")]
-    assert all(set(t) == {"id", "name", "role", "mission", "state", "created_at", "expires_at", "revoked_at"}
-               for t in listing.json)
+    assert all(
+        set(t) == {"id", "name", "role", "mission", "state", "created_at", "expires_at", "revoked_at"}
+        for t in listing.json
+    )
     assert client.get("/api/v1/tokens", headers=officer).status_code == 403
     officer_id = listing.json[1]["id"]
     assert client.post(f"/api/v1/tokens/{officer_id}/revoke", headers=officer).status_code == 403

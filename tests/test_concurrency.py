@@ -1,4 +1,5 @@
 """No double booking under concurrency: many simultaneous requests for one slot, one winner."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -47,8 +48,10 @@ def test_simultaneous_bookings_of_one_slot_have_exactly_one_winner(live_server, 
 @pytest.mark.slow
 def test_simultaneous_overlapping_bookings_with_different_times(live_server, officer, client):
     """Staggered intervals that all overlap 10:30-11:00: still exactly one holds the room."""
-    bodies = [meeting(title=f"Request {n}", start=f"2017-06-19T10:{n:02d}", end=f"2017-06-19T11:{n:02d}")
-              for n in range(0, 30, 2)]
+    bodies = [
+        meeting(title=f"Request {n}", start=f"2017-06-19T10:{n:02d}", end=f"2017-06-19T11:{n:02d}")
+        for n in range(0, 30, 2)
+    ]
     responses = _fire_at_once(f"{live_server}/api/v1/meetings", officer, bodies)
     assert sorted(r.status_code for r in responses) == [201] + [409] * (len(bodies) - 1)
     assert len(client.get("/api/v1/meetings?room=ECOSOC", headers=officer).json) == 1
@@ -71,8 +74,9 @@ def event_updates_not_hot(app, backend):
 
 
 @pytest.mark.slow
-def test_simultaneous_bookings_of_one_slot_do_not_deadlock_when_their_rows_move(live_server, officer, client,
-                                                                               event_updates_not_hot):
+def test_simultaneous_bookings_of_one_slot_do_not_deadlock_when_their_rows_move(
+    live_server, officer, client, event_updates_not_hot
+):
     # Two bookings of one slot in progress at once each wait for the other in the exclusion check of
     # that second index entry: PostgreSQL breaks the deadlock by failing one (a 503, not a 409).
     bodies = [meeting(title=f"Request {n}") for n in range(SIMULTANEOUS)]
@@ -87,16 +91,21 @@ def test_the_database_refuses_a_double_booking_the_service_missed(client, office
     assert client.post("/api/v1/meetings", json=meeting(), headers=officer).status_code == 201
     monkeypatch.setattr(conflicts, "hard_conflicts", lambda proposal, actor: [])
 
-    response = client.post("/api/v1/meetings", json=meeting(title="Overlap", start="2017-06-19T11:00"),
-                           headers=officer)
+    response = client.post("/api/v1/meetings", json=meeting(title="Overlap", start="2017-06-19T11:00"), headers=officer)
     assert response.status_code == 409
     assert response.json["code"] == 409
     assert response.json["conflicts"][0]["type"] == "meeting"  # answered like a checked refusal,
-    assert "rooms" in response.json["alternatives"]            # alternatives included
-    moved = client.post("/api/v1/meetings", json=meeting(title="Other", start="2017-06-19T15:00",
-                                                          end="2017-06-19T16:00"), headers=officer)
+    assert "rooms" in response.json["alternatives"]  # alternatives included
+    moved = client.post(
+        "/api/v1/meetings",
+        json=meeting(title="Other", start="2017-06-19T15:00", end="2017-06-19T16:00"),
+        headers=officer,
+    )
     assert moved.status_code == 201
-    clash = client.patch(f"/api/v1/meetings/{moved.json['id']}", json={"start": "2017-06-19T11:30",
-                                                                       "end": "2017-06-19T12:30"}, headers=officer)
+    clash = client.patch(
+        f"/api/v1/meetings/{moved.json['id']}",
+        json={"start": "2017-06-19T11:30", "end": "2017-06-19T12:30"},
+        headers=officer,
+    )
     assert clash.status_code == 409
     assert len(client.get("/api/v1/meetings?room=ECOSOC", headers=officer).json) == 2

@@ -1,4 +1,5 @@
 """The default duty stations: New York, Geneva, Vienna and Nairobi, their rooms and where each figure comes from."""
+
 import json
 
 from scheduler.venues.cli import DEFAULT_DATA
@@ -13,9 +14,14 @@ SLOTS = [{"name": "morning", "start": "10:00", "end": "13:00"}, {"name": "aftern
 
 # --- the data file ---------------------------------------------------------------------
 
+
 def test_the_data_file_has_the_four_duty_stations_with_their_zones():
     assert {code: venue["timezone"] for code, venue in VENUES.items()} == {
-        "UNHQ": "America/New_York", "UNOG": "Europe/Zurich", "UNOV": "Europe/Vienna", "UNON": "Africa/Nairobi"}
+        "UNHQ": "America/New_York",
+        "UNOG": "Europe/Zurich",
+        "UNOV": "Europe/Vienna",
+        "UNON": "Africa/Nairobi",
+    }
     assert "Palais des Nations" in VENUES["UNOG"]["name"]
     assert "Vienna International Centre" in VENUES["UNOV"]["name"]
 
@@ -37,8 +43,17 @@ def test_published_figures_are_marked_published_and_the_rest_estimates():
     assert published == {"GA-HALL", "UNOG-ASSEMBLY", "UNOG-XX"}
     assert rooms["UNOG-ASSEMBLY"]["capacity"] >= 2000 and "2,000" in rooms["UNOG-ASSEMBLY"]["capacity_source"]
     assert rooms["UNOG-XX"]["capacity"] == 754 and "754" in rooms["UNOG-XX"]["capacity_source"]
-    for phrase in ("1,800", "2,000", "754", "estimate", "not published", "Geneva", "Vienna", "Nairobi",
-                   "unhq-holidays.ics"):
+    for phrase in (
+        "1,800",
+        "2,000",
+        "754",
+        "estimate",
+        "not published",
+        "Geneva",
+        "Vienna",
+        "Nairobi",
+        "unhq-holidays.ics",
+    ):
         assert phrase in DATA["about"], phrase
 
 
@@ -52,6 +67,7 @@ def test_the_holiday_file_says_its_source():
 
 
 # --- what seeding gives ---------------------------------------------------------------
+
 
 def test_seeded_counts(client):
     assert [v["code"] for v in client.get("/api/v1/venues").json] == ["UNHQ", "UNOG", "UNON", "UNOV"]
@@ -92,8 +108,9 @@ def test_a_geneva_booking_shows_geneva_time_across_dst(client, officer):
     assert summer["start_utc"] == "2027-03-29T13:00:00+00:00"
 
     # An RFC 3339 time with another offset is shown in Geneva's zone.
-    from_new_york = book(client, officer, room="UNOG-XVII", start="2027-06-14T04:00:00-04:00",
-                         end="2027-06-14T07:00:00-04:00")
+    from_new_york = book(
+        client, officer, room="UNOG-XVII", start="2027-06-14T04:00:00-04:00", end="2027-06-14T07:00:00-04:00"
+    )
     assert from_new_york["start"] == "2027-06-14T10:00:00+02:00"
 
 
@@ -106,8 +123,11 @@ def test_vienna_and_nairobi_bookings_in_their_zones(client, officer):
 
 
 def test_a_saturday_in_geneva_is_a_non_working_day_there(client, officer):
-    response = client.post("/api/v1/meetings", headers=officer,
-                           json=meeting(room="UNOG-XIX", start="2027-03-27T10:00", end="2027-03-27T12:00"))
+    response = client.post(
+        "/api/v1/meetings",
+        headers=officer,
+        json=meeting(room="UNOG-XIX", start="2027-03-27T10:00", end="2027-03-27T12:00"),
+    )
     assert response.status_code == 201
     [warning] = [w for w in response.json["warnings"] if w["code"] == "non_working_day"]
     assert "UNOG" in warning["message"]
@@ -115,8 +135,11 @@ def test_a_saturday_in_geneva_is_a_non_working_day_there(client, officer):
 
 def test_alternative_rooms_stay_in_the_venue(client, officer):
     book(client, officer, room="UNOG-XX", start="2027-06-14T10:00", end="2027-06-14T12:00")
-    refused = client.post("/api/v1/meetings", headers=officer, json=meeting(
-        room="UNOG-XX", start="2027-06-14T10:00", end="2027-06-14T12:00", expected_participants=200))
+    refused = client.post(
+        "/api/v1/meetings",
+        headers=officer,
+        json=meeting(room="UNOG-XX", start="2027-06-14T10:00", end="2027-06-14T12:00", expected_participants=200),
+    )
     assert refused.status_code == 409
     rooms = [r["room"] for r in refused.json["alternatives"]["rooms"]]
     assert rooms and all(code.startswith("UNOG-") for code in rooms)

@@ -6,6 +6,7 @@ the fault in the middle, and then check in SQL what every answer promised: a boo
 201 is stored, with its 'created' history row, and no meeting is stored without that row.
 The last test makes certain, in-process, a fault the restart test meets only now and then.
 """
+
 import itertools
 import json
 import os
@@ -41,8 +42,8 @@ SERVICE_UNAVAILABLE = 503
 
 @dataclass(frozen=True)
 class Answer:
-    number: int            # which booking (its title and day)
-    status: int | None     # None: no HTTP answer at all (the connection broke)
+    number: int  # which booking (its title and day)
+    status: int | None  # None: no HTTP answer at all (the connection broke)
     headers: dict
     text: str
 
@@ -50,8 +51,14 @@ class Answer:
 def booking(number: int) -> dict:
     """A booking of its own weekday, 10:00-11:00 in ECOSOC: no two of them collide."""
     day = FIRST_MONDAY + timedelta(weeks=number // 5, days=number % 5)
-    return {"title": f"Fault test booking {number}", "kind": "briefing", "room": "ECOSOC",
-            "start": f"{day}T10:00", "end": f"{day}T11:00", "visibility": "public"}
+    return {
+        "title": f"Fault test booking {number}",
+        "kind": "briefing",
+        "room": "ECOSOC",
+        "start": f"{day}T10:00",
+        "end": f"{day}T11:00",
+        "visibility": "public",
+    }
 
 
 class BookingLoad:
@@ -147,7 +154,8 @@ def stored_bookings(private_postgres, database: str) -> dict[int, tuple[str, boo
         rows = connection.execute(
             "SELECT m.id, m.title, EXISTS (SELECT 1 FROM meeting_changes c"
             "                              WHERE c.meeting_id = m.id AND c.action = 'created')"
-            " FROM meetings m").fetchall()
+            " FROM meetings m"
+        ).fetchall()
     return {meeting_id: (title, created) for meeting_id, title, created in rows}
 
 
@@ -166,8 +174,12 @@ def assert_every_201_stored_with_history(answers: list[Answer], stored: dict):
 def unexpected(answers: list[Answer], allowed: set, stored: dict) -> list[str]:
     """The answers of a status not allowed, each saying whether its booking was stored all the same."""
     titles = {title for title, _ in stored.values()}
-    return [f"booking {answer.number}: {answer.status}, stored: {booking(answer.number)['title'] in titles}, "
-            f"{answer.text[:200]!r}" for answer in answers if answer.status not in allowed]
+    return [
+        f"booking {answer.number}: {answer.status}, stored: {booking(answer.number)['title'] in titles}, "
+        f"{answer.text[:200]!r}"
+        for answer in answers
+        if answer.status not in allowed
+    ]
 
 
 @pytest.mark.slow
@@ -178,13 +190,19 @@ def test_a_postgresql_restart_answers_503_recovers_and_keeps_every_booking(priva
         down = len(load.answers)
         try:
             # Down until the clients have met the outage, however slow this machine is today.
-            wait_until(lambda: load.count(SERVICE_UNAVAILABLE, since=down) >= OUTAGE_ANSWERS, WAIT,
-                       "503 answers while PostgreSQL is down")
+            wait_until(
+                lambda: load.count(SERVICE_UNAVAILABLE, since=down) >= OUTAGE_ANSWERS,
+                WAIT,
+                "503 answers while PostgreSQL is down",
+            )
         finally:
             private_postgres.start()
         up = len(load.answers)
-        wait_until(lambda: load.count(201, since=up) >= BOOKINGS_PER_PHASE, WAIT,
-                   "bookings after the restart, without restarting the service")
+        wait_until(
+            lambda: load.count(201, since=up) >= BOOKINGS_PER_PHASE,
+            WAIT,
+            "bookings after the restart, without restarting the service",
+        )
 
     stored = stored_bookings(private_postgres, service.database)
     wrong = unexpected(load.answers, {201, SERVICE_UNAVAILABLE}, stored)
@@ -203,13 +221,17 @@ def test_a_postgresql_restart_answers_503_recovers_and_keeps_every_booking(priva
 def test_a_worker_killed_mid_booking_leaves_no_partial_meeting(private_postgres, service):
     with BookingLoad(service.server.url, service.token) as load:
         for kill in range(KILLS):
-            wait_until(lambda: load.count(201) >= BOOKINGS_PER_PHASE * (kill + 1), WAIT,
-                       f"bookings before kill {kill + 1}")
+            wait_until(
+                lambda: load.count(201) >= BOOKINGS_PER_PHASE * (kill + 1), WAIT, f"bookings before kill {kill + 1}"
+            )
             victim = service.server.worker_pids()[0]
             os.kill(victim, signal.SIGKILL)
             # The master replaces the worker; the clients carry on meanwhile.
-            wait_until(lambda: victim not in service.server.worker_pids()
-                       and len(service.server.worker_pids()) == WORKERS, WAIT, f"a worker in place of {victim}")
+            wait_until(
+                lambda: victim not in service.server.worker_pids() and len(service.server.worker_pids()) == WORKERS,
+                WAIT,
+                f"a worker in place of {victim}",
+            )
         after = len(load.answers)
         wait_until(lambda: load.count(201, since=after) >= BOOKINGS_PER_PHASE, WAIT, "bookings after the kills")
 

@@ -1,4 +1,5 @@
 """Calendar feeds, read back by three independent parsers, over HTTP, on both databases."""
+
 import gzip
 import hashlib
 import os
@@ -23,10 +24,11 @@ from scheduler.feeds import service as feeds
 from .feed_readers import ical_js_calendar_properties, read_everywhere
 from .helpers import TRAFFICKING_PROCESS, book
 
-HOSTILE_TITLE = ("Line one\r\nEND:VEVENT\rBEGIN:VEVENT, commas; semicolons \\ backslash \\n not a newline "
-                 "🙂🇺🇳 " + "اجتماع" * 33 + "会议" * 100)
+HOSTILE_TITLE = (
+    "Line one\r\nEND:VEVENT\rBEGIN:VEVENT, commas; semicolons \\ backslash \\n not a newline "
+    "🙂🇺🇳 " + "اجتماع" * 33 + "会议" * 100
+)
 STORED_HOSTILE_TITLE = HOSTILE_TITLE.replace("\r\n", "\n").replace("\r", "\n")
-
 
 
 def uid(meeting_json) -> str:
@@ -38,11 +40,27 @@ def utc(local: str, zone: str) -> datetime:
 
 
 def add_venue(client, admin, officer, code, timezone_name, room_code):
-    assert client.post("/api/v1/venues", headers=admin, json={
-        "code": code, "name": f"Venue {code}", "timezone": timezone_name,
-        "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}]}).status_code == 201
-    assert client.post("/api/v1/rooms", headers=officer, json={
-        "code": room_code, "name": f"Room {room_code}", "venue": code, "capacity": 100}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/venues",
+            headers=admin,
+            json={
+                "code": code,
+                "name": f"Venue {code}",
+                "timezone": timezone_name,
+                "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
+            },
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/api/v1/rooms",
+            headers=officer,
+            json={"code": room_code, "name": f"Room {room_code}", "venue": code, "capacity": 100},
+        ).status_code
+        == 201
+    )
 
 
 # --- times ----------------------------------------------------------------------------
@@ -79,13 +97,12 @@ def test_every_reader_gives_each_meeting_at_the_moment_zoneinfo_gives(client, of
         assert got == expected, reader
     body = feed.data.decode()
     # One VTIMEZONE per zone used, as one yearly rule pair (Nairobi: standard time only), no RDATE lists.
-    assert sorted(re.findall(r"^TZID:(.+)\r$", body, re.M)) == ["Africa/Nairobi", "America/New_York",
-                                                                  "Europe/Zurich"]
+    assert sorted(re.findall(r"^TZID:(.+)\r$", body, re.M)) == ["Africa/Nairobi", "America/New_York", "Europe/Zurich"]
     assert "RDATE" not in body
     assert body.count("RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3") == 1
     assert body.count("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3") == 1
     assert "DTSTART;TZID=America/New_York:20270313T220000" in body  # local wall time, not floating
-    events = body[body.index("BEGIN:VEVENT"):]
+    events = body[body.index("BEGIN:VEVENT") :]
     assert not re.search(r"^DT(START|END):\d{8}T\d{6}\r$", events, re.M)  # never floating
 
 
@@ -99,11 +116,13 @@ def test_a_meeting_booked_centuries_ahead_reads_at_the_moment_zoneinfo_gives(cli
     # In 2998 summer time runs from 11 March to 4 November in New York and from 25 March in Zurich; in
     # 2103 Santiago's winter time starts on 8 April: days next to the changes, where a rule that stopped
     # repeating (or the wrong rule) would show.
-    meetings = [("ECOSOC", "America/New_York", "2998-03-12T10:00", "2998-03-12T12:00"),
-                ("ECOSOC", "America/New_York", "2998-11-01T10:00", "2998-11-01T12:00"),
-                ("ECOSOC", "America/New_York", "2998-12-14T10:00", "2998-12-14T12:00"),
-                ("CR-SCL", "America/Santiago", "2103-04-03T10:00", "2103-04-03T12:00"),
-                ("XX", "Europe/Zurich", "2998-03-26T10:00", "2998-03-26T13:00")]
+    meetings = [
+        ("ECOSOC", "America/New_York", "2998-03-12T10:00", "2998-03-12T12:00"),
+        ("ECOSOC", "America/New_York", "2998-11-01T10:00", "2998-11-01T12:00"),
+        ("ECOSOC", "America/New_York", "2998-12-14T10:00", "2998-12-14T12:00"),
+        ("CR-SCL", "America/Santiago", "2103-04-03T10:00", "2103-04-03T12:00"),
+        ("XX", "Europe/Zurich", "2998-03-26T10:00", "2998-03-26T13:00"),
+    ]
     expected = {}
     for room, zone, start, end in meetings:
         created = book(client, officer, room=room, start=start, end=end, title=f"{room} {start}")
@@ -123,8 +142,12 @@ def test_a_zone_east_of_utc_whose_rules_changed_reads_right_in_the_year_of_the_c
     # of each zone uses; the UNTIL is now a day later, and every reader must still agree.
     add_venue(client, admin, officer, "JRS", "Asia/Jerusalem", "CR-JRS")
     expected = {}
-    for start, end in [("2027-03-26T10:00", "2027-03-26T12:00"), ("2027-06-14T10:00", "2027-06-14T12:00"),
-                       ("2027-10-29T10:00", "2027-10-29T12:00"), ("2027-11-01T10:00", "2027-11-01T12:00")]:
+    for start, end in [
+        ("2027-03-26T10:00", "2027-03-26T12:00"),
+        ("2027-06-14T10:00", "2027-06-14T12:00"),
+        ("2027-10-29T10:00", "2027-10-29T12:00"),
+        ("2027-11-01T10:00", "2027-11-01T12:00"),
+    ]:
         created = book(client, officer, room="CR-JRS", start=start, end=end, title=f"Jerusalem {start}")
         expected[uid(created)] = (utc(start, "Asia/Jerusalem"), utc(end, "Asia/Jerusalem"))
     feed = client.get("/feeds/all.ics")
@@ -134,10 +157,12 @@ def test_a_zone_east_of_utc_whose_rules_changed_reads_right_in_the_year_of_the_c
 
 # --- text -----------------------------------------------------------------------------
 
+
 def test_hostile_text_comes_back_unchanged_from_every_reader(client, officer):
     description = "Agenda:\n1. Opening; 2. Draft, \\ revised\nEND:VCALENDAR"
-    created = book(client, officer, title=HOSTILE_TITLE, description=description, start="2027-06-14T10:00",
-                   end="2027-06-14T12:00")
+    created = book(
+        client, officer, title=HOSTILE_TITLE, description=description, start="2027-06-14T10:00", end="2027-06-14T12:00"
+    )
     assert created["title"] == STORED_HOSTILE_TITLE
     feed = client.get("/feeds/all.ics").data
     assert b"\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nEND" not in feed
@@ -152,6 +177,7 @@ def test_hostile_text_comes_back_unchanged_from_every_reader(client, officer):
 
 
 # --- status and changes ---------------------------------------------------------------
+
 
 def test_cancelled_and_postponed_meetings_stay_marked(client, officer):
     kept = book(client, officer, title="Consultations", start="2027-06-14T10:00", end="2027-06-14T12:00")
@@ -187,6 +213,7 @@ def test_a_change_bumps_sequence_and_etag_and_the_same_data_gives_the_same_bytes
 
 # --- HTTP -----------------------------------------------------------------------------
 
+
 def test_http_headers_conditional_requests_and_head(clock, client, officer):
     book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
     clock.advance(1.1)  # Last-Modified is sent once the second of the last change is over
@@ -200,8 +227,10 @@ def test_http_headers_conditional_requests_and_head(clock, client, officer):
 
     not_modified = client.get("/feeds/all.ics", headers={"If-None-Match": etag})
     assert not_modified.status_code == 304 and not_modified.data == b""
-    assert client.get("/feeds/all.ics", headers={"If-Modified-Since": response.headers["Last-Modified"]}) \
-        .status_code == 304
+    assert (
+        client.get("/feeds/all.ics", headers={"If-Modified-Since": response.headers["Last-Modified"]}).status_code
+        == 304
+    )
     head = client.head("/feeds/all.ics")
     assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == etag
     assert client.get("/feeds/all.ics", headers={"Accept": "text/calendar"}).data == response.data
@@ -221,10 +250,13 @@ def test_a_gzipped_feed_stays_the_plain_feed_as_its_middle_changes(client, offic
     # Feeds are compressed in groups of events that a worker keeps and reuses; small groups here,
     # so that this small feed has several and the changes below fall between reused ones.
     monkeypatch.setattr(compression, "GROUP_EVERY", 2)
-    booked = [book(client, officer, title=f"Meeting {day}", start=f"2027-06-{day}T10:00", end=f"2027-06-{day}T12:00")
-              for day in range(14, 19)] + \
-             [book(client, officer, title=f"Meeting {day}", start=f"2027-06-{day}T10:00", end=f"2027-06-{day}T12:00")
-              for day in range(21, 26)]
+    booked = [
+        book(client, officer, title=f"Meeting {day}", start=f"2027-06-{day}T10:00", end=f"2027-06-{day}T12:00")
+        for day in range(14, 19)
+    ] + [
+        book(client, officer, title=f"Meeting {day}", start=f"2027-06-{day}T10:00", end=f"2027-06-{day}T12:00")
+        for day in range(21, 26)
+    ]
 
     def both():
         zipped = client.get("/feeds/all.ics", headers={"Accept-Encoding": "gzip"})
@@ -237,10 +269,16 @@ def test_a_gzipped_feed_stays_the_plain_feed_as_its_middle_changes(client, offic
         return zipped.data, plain.data
 
     before, _ = both()
-    assert client.patch(f"/api/v1/meetings/{booked[3]['id']}", json={"title": "Renamed"},
-                        headers=officer).status_code == 200
-    assert client.post(f"/api/v1/meetings/{booked[6]['id']}/cancel", json={"reason": "No quorum"},
-                       headers=officer).status_code == 200
+    assert (
+        client.patch(f"/api/v1/meetings/{booked[3]['id']}", json={"title": "Renamed"}, headers=officer).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            f"/api/v1/meetings/{booked[6]['id']}/cancel", json={"reason": "No quorum"}, headers=officer
+        ).status_code
+        == 200
+    )
     book(client, officer, title="Added", start="2027-06-18T15:00", end="2027-06-18T17:00")
     after, plain = both()
     assert after != before
@@ -251,18 +289,43 @@ def test_a_gzipped_feed_stays_the_plain_feed_as_its_middle_changes(client, offic
 
 # --- which meetings -------------------------------------------------------------------
 
+
 def test_feeds_hold_the_public_meetings_of_their_subject(client, officer):
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    informal = book(client, officer, title="Informal", kind="informal_consultations", start="2027-06-14T10:00",
-                    end="2027-06-14T12:00", process="trafficking-in-persons-declaration")
-    plenary = book(client, officer, title="Plenary", kind="plenary", room="GA-HALL", body="General Assembly",
-                   start="2027-06-14T15:00", end="2027-06-14T18:00")
-    ecosoc = book(client, officer, title="ECOSOC", room="CR-4", body="Economic and Social Council",
-                  start="2027-06-15T10:00", end="2027-06-15T12:00")
-    for_missions = book(client, officer, title="Missions only", visibility="missions", start="2027-06-16T10:00",
-                        end="2027-06-16T12:00")
-    closed = book(client, officer, title="Closed", visibility="closed", start="2027-06-17T10:00",
-                  end="2027-06-17T12:00")
+    informal = book(
+        client,
+        officer,
+        title="Informal",
+        kind="informal_consultations",
+        start="2027-06-14T10:00",
+        end="2027-06-14T12:00",
+        process="trafficking-in-persons-declaration",
+    )
+    plenary = book(
+        client,
+        officer,
+        title="Plenary",
+        kind="plenary",
+        room="GA-HALL",
+        body="General Assembly",
+        start="2027-06-14T15:00",
+        end="2027-06-14T18:00",
+    )
+    ecosoc = book(
+        client,
+        officer,
+        title="ECOSOC",
+        room="CR-4",
+        body="Economic and Social Council",
+        start="2027-06-15T10:00",
+        end="2027-06-15T12:00",
+    )
+    for_missions = book(
+        client, officer, title="Missions only", visibility="missions", start="2027-06-16T10:00", end="2027-06-16T12:00"
+    )
+    closed = book(
+        client, officer, title="Closed", visibility="closed", start="2027-06-17T10:00", end="2027-06-17T12:00"
+    )
 
     def uids(url):
         response = client.get(url)
@@ -292,10 +355,15 @@ def test_feeds_hold_the_public_meetings_of_their_subject(client, officer):
 
 def test_one_meeting_has_one_uid_in_every_feed(client, officer):
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    created = book(client, officer, process="trafficking-in-persons-declaration", start="2027-06-14T10:00",
-                   end="2027-06-14T12:00")
-    for url in ("/feeds/all.ics", "/feeds/rooms/ECOSOC.ics", "/feeds/bodies/general-assembly.ics",
-                "/feeds/processes/trafficking-in-persons-declaration.ics"):
+    created = book(
+        client, officer, process="trafficking-in-persons-declaration", start="2027-06-14T10:00", end="2027-06-14T12:00"
+    )
+    for url in (
+        "/feeds/all.ics",
+        "/feeds/rooms/ECOSOC.ics",
+        "/feeds/bodies/general-assembly.ics",
+        "/feeds/processes/trafficking-in-persons-declaration.ics",
+    ):
         assert list(read_everywhere(client.get(url).data)["vobject"]) == [uid(created)]
 
 
@@ -309,13 +377,20 @@ def test_the_window_keeps_recent_past_and_everything_ahead(app, client, officer,
 
 # --- the calendar ---------------------------------------------------------------------
 
+
 def test_calendar_properties_clients_need(client, officer):
     book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
     feed = client.get("/feeds/rooms/ECOSOC.ics").data
     text_feed = feed.decode()
-    for line in ("VERSION:2.0", "METHOD:PUBLISH", "UID:feed-room-ECOSOC@scheduler.invalid",
-                 "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H",
-                 "SOURCE;VALUE=URI:http://localhost/feeds/rooms/ECOSOC.ics", "TRANSP:TRANSPARENT"):
+    for line in (
+        "VERSION:2.0",
+        "METHOD:PUBLISH",
+        "UID:feed-room-ECOSOC@scheduler.invalid",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+        "SOURCE;VALUE=URI:http://localhost/feeds/rooms/ECOSOC.ics",
+        "TRANSP:TRANSPARENT",
+    ):
         assert f"\r\n{line}\r\n" in text_feed, line
     assert "ORGANIZER" not in text_feed and "ATTENDEE" not in text_feed
     properties = ical_js_calendar_properties(feed)
@@ -380,8 +455,9 @@ def test_a_change_made_elsewhere_reaches_every_worker(app, client, officer, work
     book(client, officer, title="Other", start="2027-06-15T10:00", end="2027-06-15T12:00")
     created = book(client, officer, title="Before", start="2027-06-14T10:00", end="2027-06-14T12:00")
     assert b"Before" in client.get("/feeds/all.ics").data
-    _changed_elsewhere(app, "UPDATE meetings SET title = 'After', version = version + 1 WHERE id = :id",
-                       id=created["id"])
+    _changed_elsewhere(
+        app, "UPDATE meetings SET title = 'After', version = version + 1 WHERE id = :id", id=created["id"]
+    )
     worker()
     body = client.get("/feeds/all.ics").data
     assert b"SUMMARY:After" in body and b"Before" not in body and b"SUMMARY:Other" in body
@@ -395,8 +471,12 @@ def test_a_meeting_without_a_stored_event_is_in_the_feed_and_follows_changes(app
     _changed_elsewhere(app, "UPDATE meetings SET ical_event = NULL, ical_key = NULL WHERE id = :id", id=created["id"])
     worker()
     assert b"SUMMARY:Bulk" in client.get("/feeds/all.ics").data
-    _changed_elsewhere(app, "UPDATE meetings SET title = 'Reloaded', updated_at = :now WHERE id = :id",
-                       id=created["id"], now=datetime.now(timezone.utc))
+    _changed_elsewhere(
+        app,
+        "UPDATE meetings SET title = 'Reloaded', updated_at = :now WHERE id = :id",
+        id=created["id"],
+        now=datetime.now(timezone.utc),
+    )
     worker()
     body = client.get("/feeds/all.ics").data
     assert b"SUMMARY:Reloaded" in body and b"Bulk" not in body and b"SUMMARY:Other" in body
@@ -419,10 +499,19 @@ def test_a_change_elsewhere_does_not_render_a_feed_again(client, officer, monkey
 def test_a_cached_private_feed_reads_no_rooms_or_processes(app, client, officer, mission):
     # A subscription's rooms and processes are resolved to ids for a check or a render only.
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    made = client.post("/api/v1/subscriptions", headers=mission, json={
-        "name": "ECOSOC and a process", "rooms": ["ECOSOC"], "processes": [TRAFFICKING_PROCESS["slug"]]}).json
-    book(client, officer, title="Here", process=TRAFFICKING_PROCESS["slug"], start="2027-06-14T10:00",
-         end="2027-06-14T12:00")
+    made = client.post(
+        "/api/v1/subscriptions",
+        headers=mission,
+        json={"name": "ECOSOC and a process", "rooms": ["ECOSOC"], "processes": [TRAFFICKING_PROCESS["slug"]]},
+    ).json
+    book(
+        client,
+        officer,
+        title="Here",
+        process=TRAFFICKING_PROCESS["slug"],
+        start="2027-06-14T10:00",
+        end="2027-06-14T12:00",
+    )
     path = made["feed_url"].removeprefix("http://localhost")
     statements = []
     with app.app_context():
@@ -436,6 +525,7 @@ def test_a_cached_private_feed_reads_no_rooms_or_processes(app, client, officer,
         assert b"SUMMARY:Here" in client.get(path).data
     finally:
         sqlalchemy.event.remove(engine, "before_cursor_execute", listen)
+
     def resolving(sql):
         return "rooms.code IN" in sql or "processes.slug IN" in sql
 
@@ -446,8 +536,11 @@ def test_a_warm_worker_and_a_cold_one_serve_the_same_bytes(client, officer):
     book(client, officer, title="First", start="2027-06-14T10:00", end="2027-06-14T12:00")
     second = book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
     client.get("/feeds/all.ics")
-    client.patch(f"/api/v1/meetings/{second['id']}", json={"title": "Second moved"},
-                 headers={**officer, "If-Match": client.get(f"/api/v1/meetings/{second['id']}").headers["ETag"]})
+    client.patch(
+        f"/api/v1/meetings/{second['id']}",
+        json={"title": "Second moved"},
+        headers={**officer, "If-Match": client.get(f"/api/v1/meetings/{second['id']}").headers["ETag"]},
+    )
     warm = client.get("/feeds/all.ics")
     feeds.clear_cache()
     cold = client.get("/feeds/all.ics")
@@ -516,8 +609,9 @@ with app.app_context():
 def test_a_worker_ended_mid_render_exits_at_once():
     # Else the render thread would go on beside the request's teardown and keep the worker alive until SIGKILL.
     started = time.monotonic()
-    ended = subprocess.run([sys.executable, "-c", ENDED_MID_RENDER], cwd=PROJECT_ROOT, capture_output=True,
-                           text=True, timeout=45)
+    ended = subprocess.run(
+        [sys.executable, "-c", ENDED_MID_RENDER], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=45
+    )
     assert ended.returncode == 1, ended.stderr
     assert "worker ending while a feed render runs" in ended.stderr
     assert time.monotonic() - started < 30
@@ -525,12 +619,17 @@ def test_a_worker_ended_mid_render_exits_at_once():
 
 def test_a_renamed_venue_and_process_reach_a_warm_worker(client, officer, admin):
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    created = book(client, officer, process=TRAFFICKING_PROCESS["slug"], start="2027-06-14T10:00",
-                   end="2027-06-14T12:00")
+    created = book(
+        client, officer, process=TRAFFICKING_PROCESS["slug"], start="2027-06-14T10:00", end="2027-06-14T12:00"
+    )
     assert b"United Nations Headquarters" in client.get("/feeds/all.ics").data  # now cached, events too
     assert client.patch("/api/v1/venues/UNHQ", json={"name": "UN Headquarters"}, headers=admin).status_code == 200
-    assert client.patch(f"/api/v1/processes/{TRAFFICKING_PROCESS['slug']}", json={"title": "Trafficking review"},
-                        headers=officer).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/processes/{TRAFFICKING_PROCESS['slug']}", json={"title": "Trafficking review"}, headers=officer
+        ).status_code
+        == 200
+    )
     for reader, events in read_everywhere(client.get("/feeds/all.ics").data).items():
         event = events[uid(created)]
         assert event["location"] == "Economic and Social Council Chamber, UN Headquarters", reader
@@ -540,12 +639,21 @@ def test_a_renamed_venue_and_process_reach_a_warm_worker(client, officer, admin)
 # Changed by plain SQL on another host: only the table's own updated_at moves, no stored event
 # is rendered again, so only the stamps in the fingerprint can tell a warm worker.
 CHANGED_BESIDE_MEETINGS = {
-    "room": ("UPDATE rooms SET name = 'Chamber renamed', updated_at = :now WHERE code = 'ECOSOC'",
-             "location", "Chamber renamed, United Nations Headquarters"),
-    "venue": ("UPDATE venues SET name = 'Venue renamed', updated_at = :now WHERE code = 'UNHQ'",
-              "location", "Economic and Social Council Chamber, Venue renamed"),
-    "process": ("UPDATE processes SET title = 'Process renamed', updated_at = :now", "description",
-                "Process: Process renamed"),
+    "room": (
+        "UPDATE rooms SET name = 'Chamber renamed', updated_at = :now WHERE code = 'ECOSOC'",
+        "location",
+        "Chamber renamed, United Nations Headquarters",
+    ),
+    "venue": (
+        "UPDATE venues SET name = 'Venue renamed', updated_at = :now WHERE code = 'UNHQ'",
+        "location",
+        "Economic and Social Council Chamber, Venue renamed",
+    ),
+    "process": (
+        "UPDATE processes SET title = 'Process renamed', updated_at = :now",
+        "description",
+        "Process: Process renamed",
+    ),
 }
 
 
@@ -553,8 +661,9 @@ CHANGED_BESIDE_MEETINGS = {
 def test_a_room_venue_or_process_changed_elsewhere_reaches_a_warm_worker(app, client, officer, changed):
     sql, field, expected = CHANGED_BESIDE_MEETINGS[changed]
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    created = book(client, officer, process=TRAFFICKING_PROCESS["slug"], start="2027-06-14T10:00",
-                   end="2027-06-14T12:00")
+    created = book(
+        client, officer, process=TRAFFICKING_PROCESS["slug"], start="2027-06-14T10:00", end="2027-06-14T12:00"
+    )
     assert b"United Nations Headquarters" in client.get("/feeds/all.ics").data  # now cached, events too
     _changed_elsewhere(app, sql, now=datetime.now(timezone.utc))
     for reader, events in read_everywhere(client.get("/feeds/all.ics").data).items():
@@ -567,8 +676,11 @@ def test_a_room_newer_than_the_generation_a_feed_read_is_in_the_feed(app, client
     client.get("/feeds/all.ics")
     with app.app_context():
         before = db.session.scalar(text("SELECT generation FROM feed_state"))
-    client.post("/api/v1/rooms", json={"code": "CR-13", "name": "Conference Room 13", "venue": "UNHQ",
-                                       "capacity": 40}, headers=officer)
+    client.post(
+        "/api/v1/rooms",
+        json={"code": "CR-13", "name": "Conference Room 13", "venue": "UNHQ", "capacity": 40},
+        headers=officer,
+    )
     book(client, officer, title="In the new room", room="CR-13", start="2027-06-14T10:00", end="2027-06-14T12:00")
     _changed_elsewhere(app, "UPDATE feed_state SET generation = :before - 1", before=before)
     response = client.get("/feeds/all.ics?kind=briefing")  # a feed this worker has not rendered yet
@@ -591,24 +703,42 @@ def test_a_renamed_mission_renames_its_private_feeds(client, officer, mission):
 
 # What breaks a stored event, and what the log then says.
 CORRUPTIONS = {
-    "a raw LF inside a line": (lambda event: event.replace("SUMMARY:", "SUMMARY:Broken\nline ", 1),
-                               "a raw CR or LF inside a line"),
-    "a raw CR inside a line": (lambda event: event.replace("SUMMARY:", "SUMMARY:Broken\rline ", 1),
-                               "a raw CR or LF inside a line"),
-    "an overlong line": (lambda event: event.replace("SUMMARY:", "SUMMARY:" + "x" * 80 + "\r\n SUMMARY:", 1)
-                         .replace("\r\n SUMMARY:", "", 1), "octets, over 75"),
-    "a component left open": (lambda event: event.replace("END:VEVENT\r\n", "BEGIN:VALARM\r\nEND:VEVENT\r\n"),
-                              "END:VEVENT closes nothing open"),
-    "END of what is not open": (lambda event: event.replace("END:VEVENT\r\n", "END:VALARM\r\nEND:VEVENT\r\n"),
-                                "END:VALARM closes nothing open"),
+    "a raw LF inside a line": (
+        lambda event: event.replace("SUMMARY:", "SUMMARY:Broken\nline ", 1),
+        "a raw CR or LF inside a line",
+    ),
+    "a raw CR inside a line": (
+        lambda event: event.replace("SUMMARY:", "SUMMARY:Broken\rline ", 1),
+        "a raw CR or LF inside a line",
+    ),
+    "an overlong line": (
+        lambda event: event.replace("SUMMARY:", "SUMMARY:" + "x" * 80 + "\r\n SUMMARY:", 1).replace(
+            "\r\n SUMMARY:", "", 1
+        ),
+        "octets, over 75",
+    ),
+    "a component left open": (
+        lambda event: event.replace("END:VEVENT\r\n", "BEGIN:VALARM\r\nEND:VEVENT\r\n"),
+        "END:VEVENT closes nothing open",
+    ),
+    "END of what is not open": (
+        lambda event: event.replace("END:VEVENT\r\n", "END:VALARM\r\nEND:VEVENT\r\n"),
+        "END:VALARM closes nothing open",
+    ),
     "not a VEVENT": (lambda event: event.replace("END:VEVENT\r\n", "END:VTODO\r\n"), "not one VEVENT"),
-    "END glued to the line before": (lambda event: event.replace("\r\nEND:VEVENT\r\n", "END:VEVENT\r\n"),
-                                     "not one VEVENT"),
-    "the calendar closed inside": (lambda event: event.replace("END:VEVENT\r\n", "END:VCALENDAR\r\nX:END:VEVENT\r\n"),
-                                   "not one VEVENT"),
+    "END glued to the line before": (
+        lambda event: event.replace("\r\nEND:VEVENT\r\n", "END:VEVENT\r\n"),
+        "not one VEVENT",
+    ),
+    "the calendar closed inside": (
+        lambda event: event.replace("END:VEVENT\r\n", "END:VCALENDAR\r\nX:END:VEVENT\r\n"),
+        "not one VEVENT",
+    ),
     "two events in one": (lambda event: event + event, "more than one VEVENT"),
-    "a zone without VTIMEZONE": (lambda event: event.replace("DTSTART;TZID=America/New_York",
-                                                             "DTSTART;TZID=Mars/Olympus_Mons", 1), "Mars/Olympus_Mons"),
+    "a zone without VTIMEZONE": (
+        lambda event: event.replace("DTSTART;TZID=America/New_York", "DTSTART;TZID=Mars/Olympus_Mons", 1),
+        "Mars/Olympus_Mons",
+    ),
 }
 
 
@@ -623,8 +753,9 @@ def test_a_feed_with_an_event_that_fails_its_checks_is_not_served(app, client, o
         stored = db.session.scalar(text("SELECT ical_event FROM meetings WHERE id = :id"), {"id": second["id"]})
     breaks, message = CORRUPTIONS[corruption]
     assert breaks(stored) != stored
-    _changed_elsewhere(app, "UPDATE meetings SET ical_event = :event WHERE id = :id", event=breaks(stored),
-                       id=second["id"])
+    _changed_elsewhere(
+        app, "UPDATE meetings SET ical_event = :event WHERE id = :id", event=breaks(stored), id=second["id"]
+    )
     worker()
     served = client.get("/feeds/all.ics")
     if worker.cold:  # never served this feed: nothing good to fall back on
@@ -640,8 +771,12 @@ def test_a_stored_event_put_right_is_served_again(app, client, officer, monkeypa
     second = book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
     with app.app_context():
         stored = db.session.scalar(text("SELECT ical_event FROM meetings WHERE id = :id"), {"id": second["id"]})
-    _changed_elsewhere(app, "UPDATE meetings SET ical_event = :event WHERE id = :id",
-                       event=stored.replace("SUMMARY:", "SUMMARY:Broken\nline ", 1), id=second["id"])
+    _changed_elsewhere(
+        app,
+        "UPDATE meetings SET ical_event = :event WHERE id = :id",
+        event=stored.replace("SUMMARY:", "SUMMARY:Broken\nline ", 1),
+        id=second["id"],
+    )
     assert b"SUMMARY:Second" not in client.get("/feeds/all.ics").data
     _changed_elsewhere(app, "UPDATE meetings SET ical_event = :event WHERE id = :id", event=stored, id=second["id"])
     monkeypatch.setattr(feeds, "RETRY_AFTER_FAILURE", 0)
@@ -649,31 +784,41 @@ def test_a_stored_event_put_right_is_served_again(app, client, officer, monkeypa
 
 
 def test_an_escaped_tzid_in_a_text_is_not_a_zone(client, officer):
-    book(client, officer, title="Talk about ;TZID=Mars/Olympus_Mons", description="Also;TZID=Nowhere here",
-         start="2027-06-14T10:00", end="2027-06-14T12:00")
+    book(
+        client,
+        officer,
+        title="Talk about ;TZID=Mars/Olympus_Mons",
+        description="Also;TZID=Nowhere here",
+        start="2027-06-14T10:00",
+        end="2027-06-14T12:00",
+    )
     served = client.get("/feeds/all.ics")
     assert served.status_code == 200 and b"Olympus_Mons" in served.data
 
 
 # --- free/busy ------------------------------------------------------------------------
 
+
 def test_room_free_busy_shows_busy_times_only(client, officer):
     book(client, officer, title="Public talk", start="2027-06-14T10:00", end="2027-06-14T12:00")
     book(client, officer, title="Secret talk", visibility="closed", start="2027-06-14T12:00", end="2027-06-14T13:00")
-    client.post("/api/v1/rooms/ECOSOC/blocks", headers=officer, json={
-        "start": "2027-06-15T08:00", "end": "2027-06-15T09:00", "reason": "Cleaning"})
+    client.post(
+        "/api/v1/rooms/ECOSOC/blocks",
+        headers=officer,
+        json={"start": "2027-06-15T08:00", "end": "2027-06-15T09:00", "reason": "Cleaning"},
+    )
     response = client.get("/feeds/rooms/ECOSOC.vfb")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     body = response.data.decode()
     assert "FREEBUSY;FBTYPE=BUSY;VALUE=PERIOD:20270614T140000Z/20270614T170000Z" in body  # merged
     assert "FREEBUSY;FBTYPE=BUSY;VALUE=PERIOD:20270615T120000Z/20270615T130000Z" in body
     assert "talk" not in body and "Cleaning" not in body
-    assert client.get("/feeds/rooms/ECOSOC.vfb", headers={"If-None-Match": response.headers["ETag"]}) \
-        .status_code == 304
+    assert client.get("/feeds/rooms/ECOSOC.vfb", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     assert client.get("/feeds/rooms/NOWHERE.vfb").status_code == 404
 
 
 # --- links in the API -----------------------------------------------------------------
+
 
 def test_the_api_hands_out_feed_links(client, officer):
     room = client.get("/api/v1/rooms/ECOSOC").json
@@ -683,8 +828,10 @@ def test_the_api_hands_out_feed_links(client, officer):
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
     book(client, officer, body="Economic and Social Council")
     bodies = client.get("/api/v1/bodies").json
-    assert [(b["name"], b["slug"]) for b in bodies] == [("Economic and Social Council", "economic-and-social-council"),
-                                                        ("General Assembly", "general-assembly")]
+    assert [(b["name"], b["slug"]) for b in bodies] == [
+        ("Economic and Social Council", "economic-and-social-council"),
+        ("General Assembly", "general-assembly"),
+    ]
     assert bodies[1]["webcal_url"] == "webcal://localhost/feeds/bodies/general-assembly.ics"
 
 
@@ -693,17 +840,25 @@ def test_the_render_command_stores_stale_events(app, client, officer, monkeypatc
     monkeypatch.setitem(app.config, "ICAL_UID_DOMAIN", "meetings.example.org")
     first = app.test_cli_runner().invoke(args=["feeds", "render"])
     assert first.exit_code == 0 and first.stdout.strip() == "feeds: 1 event(s) rendered and stored"
-    assert app.test_cli_runner().invoke(args=["feeds", "render"]).stdout.strip() == \
-        "feeds: 0 event(s) rendered and stored"
-    assert list(read_everywhere(client.get("/feeds/all.ics").data)["ical.js"]) == \
-        [f"meeting-{created['id']}@meetings.example.org"]
+    assert (
+        app.test_cli_runner().invoke(args=["feeds", "render"]).stdout.strip() == "feeds: 0 event(s) rendered and stored"
+    )
+    assert list(read_everywhere(client.get("/feeds/all.ics").data)["ical.js"]) == [
+        f"meeting-{created['id']}@meetings.example.org"
+    ]
 
 
 # --- found in review ------------------------------------------------------------------
 
+
 def test_text_that_looks_like_a_parameter_does_not_break_the_feed(client, officer):
-    created = book(client, officer, title="Note;TZID=Bogus:x and DTSTART;TZID=Nowhere:20270101T000000",
-                   start="2027-06-14T10:00", end="2027-06-14T12:00")
+    created = book(
+        client,
+        officer,
+        title="Note;TZID=Bogus:x and DTSTART;TZID=Nowhere:20270101T000000",
+        start="2027-06-14T10:00",
+        end="2027-06-14T12:00",
+    )
     response = client.get("/feeds/all.ics")
     assert response.status_code == 200
     for reader, events in read_everywhere(response.data).items():
@@ -736,12 +891,15 @@ def test_a_meeting_moved_to_another_room_moves_its_old_rooms_last_modified_forwa
     clock.advance(1.1)  # Last-Modified is sent once the second of the last change is over
     after = client.get("/feeds/rooms/ECOSOC.ics", headers={"If-Modified-Since": before.headers["Last-Modified"]})
     assert after.status_code == 200 and b"SUMMARY:Stays" in after.data and b"Moves" not in after.data
-    assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(before.headers["Last-Modified"])
+    assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(
+        before.headers["Last-Modified"]
+    )
 
 
 @pytest.mark.parametrize("moved_during_check", [False, True])
-def test_last_modified_read_while_the_generation_moved_is_raised_at_the_next_check(clock, client, officer, monkeypatch,
-                                                                                     moved_during_check):
+def test_last_modified_read_while_the_generation_moved_is_raised_at_the_next_check(
+    clock, client, officer, monkeypatch, moved_during_check
+):
     # A change committed while a feed's rows were read may be in them yet later than the generation
     # read before; its Last-Modified then holds only until a check where the generation stood still.
     book(client, officer, title="Here", start="2027-06-14T10:00", end="2027-06-14T12:00")
@@ -753,6 +911,7 @@ def test_last_modified_read_while_the_generation_moved_is_raised_at_the_next_che
             calls.append(1)
             found = real_generation()
             return found._replace(number=found.number + 1) if len(calls) == 2 else found
+
         monkeypatch.setattr(feeds, "generation", moving)
     first = client.get("/feeds/rooms/ECOSOC.ics")
     monkeypatch.undo()
@@ -760,7 +919,9 @@ def test_last_modified_read_while_the_generation_moved_is_raised_at_the_next_che
     clock.advance(1.1)
     second = client.get("/feeds/rooms/ECOSOC.ics")
     assert second.headers["ETag"] == first.headers["ETag"]
-    moved = parsedate_to_datetime(second.headers["Last-Modified"]) > parsedate_to_datetime(first.headers["Last-Modified"])
+    moved = parsedate_to_datetime(second.headers["Last-Modified"]) > parsedate_to_datetime(
+        first.headers["Last-Modified"]
+    )
     assert moved == moved_during_check
 
 
@@ -780,8 +941,14 @@ def test_free_busy_is_stable_and_marks_tentative_meetings(client, officer):
 
 
 def test_a_body_known_only_from_closed_meetings_has_no_feed(client, officer):
-    book(client, officer, body="Secret Working Group", visibility="closed", start="2027-06-14T10:00",
-         end="2027-06-14T12:00")
+    book(
+        client,
+        officer,
+        body="Secret Working Group",
+        visibility="closed",
+        start="2027-06-14T10:00",
+        end="2027-06-14T12:00",
+    )
     assert client.get("/feeds/bodies/secret-working-group.ics").status_code == 404
 
 

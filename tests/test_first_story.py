@@ -1,4 +1,5 @@
 """The first story of PRODUCT.md, over HTTP, on both databases."""
+
 from .helpers import FIRST_INFORMAL_MEETING, TRAFFICKING_PROCESS
 
 
@@ -18,8 +19,13 @@ def test_the_letter_as_data(client, officer):
     assert first["process"] == "trafficking-in-persons-declaration"
     assert first["sequence"] == 0
 
-    second = {**FIRST_INFORMAL_MEETING, "title": "Another meeting", "start": "2017-06-16T11:00",
-              "end": "2017-06-16T12:00", "process": None}
+    second = {
+        **FIRST_INFORMAL_MEETING,
+        "title": "Another meeting",
+        "start": "2017-06-16T11:00",
+        "end": "2017-06-16T12:00",
+        "process": None,
+    }
     del second["process"]
     response = client.post("/api/v1/meetings", json=second, headers=officer)
     assert response.status_code == 409
@@ -34,8 +40,11 @@ def test_the_letter_as_data(client, officer):
     rooms = [alt["room"] for alt in body["alternatives"]["rooms"]]
     assert rooms and "ECOSOC" not in rooms
     assert body["alternatives"]["times"][0] == {
-        "room": "ECOSOC", "start": "2017-06-16T12:00:00-04:00", "end": "2017-06-16T13:00:00-04:00",
-        "slot": "morning"}
+        "room": "ECOSOC",
+        "start": "2017-06-16T12:00:00-04:00",
+        "end": "2017-06-16T13:00:00-04:00",
+        "slot": "morning",
+    }
 
     # Nothing was booked by the refusal.
     listing = client.get("/api/v1/meetings?room=ECOSOC", headers=officer).json
@@ -52,6 +61,7 @@ def test_alternative_room_can_be_taken(client, officer):
     taken = client.post("/api/v1/meetings", json={**clash, "room": alternative["room"]}, headers=officer)
     assert taken.status_code == 201
     later = refused["alternatives"]["times"][0]
-    moved = client.post("/api/v1/meetings", json={**clash, "start": later["start"], "end": later["end"]},
-                        headers=officer)
+    moved = client.post(
+        "/api/v1/meetings", json={**clash, "start": later["start"], "end": later["end"]}, headers=officer
+    )
     assert moved.status_code == 201, moved.json

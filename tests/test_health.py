@@ -1,4 +1,5 @@
 """Probes: /healthz says the process answers; /readyz that the database answers at the migrations' head."""
+
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 

@@ -1,8 +1,8 @@
 """Meetings over HTTP: times and zones, changes with If-Match, cancel and postpone, history, lists."""
+
 import pytest
 
 from .helpers import TRAFFICKING_PROCESS, book, meeting
-
 
 
 def field_errors(response) -> dict:
@@ -11,6 +11,7 @@ def field_errors(response) -> dict:
 
 
 # --- times ----------------------------------------------------------------------------
+
 
 def test_offset_input_is_kept_as_that_moment_and_shown_in_venue_time(client, officer):
     created = book(client, officer, start="2017-06-19T14:00:00Z", end="2017-06-19T11:00:00-05:00")
@@ -28,15 +29,17 @@ def test_local_input_is_read_in_the_venue_zone_winter_and_summer(client, officer
 
 
 def test_a_local_time_in_the_spring_gap_is_refused_naming_the_field(client, officer):
-    errors = field_errors(client.post("/api/v1/meetings", headers=officer, json=meeting(
-        start="2017-03-12T02:30", end="2017-03-12T04:00")))
+    errors = field_errors(
+        client.post("/api/v1/meetings", headers=officer, json=meeting(start="2017-03-12T02:30", end="2017-03-12T04:00"))
+    )
     assert "does not exist" in errors["start"][0]
     assert "end" not in errors
 
 
 def test_an_ambiguous_local_time_in_the_autumn_fold_is_refused_but_an_offset_settles_it(client, officer):
-    errors = field_errors(client.post("/api/v1/meetings", headers=officer, json=meeting(
-        start="2017-11-05T00:30", end="2017-11-05T01:30")))
+    errors = field_errors(
+        client.post("/api/v1/meetings", headers=officer, json=meeting(start="2017-11-05T00:30", end="2017-11-05T01:30"))
+    )
     assert "happens twice" in errors["end"][0]
     created = book(client, officer, start="2017-11-05T00:30", end="2017-11-05T01:30-05:00")
     assert created["end_utc"] == "2017-11-05T06:30:00+00:00"
@@ -48,28 +51,31 @@ def test_date_and_slot(client, officer):
     assert created["warnings"] == []
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"start": None, "end": None, "date": "2017-06-16", "slot": "evening"}, "slot"),
-    ({"start": None, "end": None, "date": "2017-06-16"}, "slot"),
-    ({"date": "2017-06-16", "slot": "morning"}, "date"),
-    ({"end": None}, "end"),
-    ({"start": None, "end": None}, "start"),
-    ({"start": "2017-06-19T12:00", "end": "2017-06-19T10:00"}, "end"),
-    ({"start": "2017-06-19T12:00", "end": "2017-06-19T12:00"}, "end"),
-    ({"start": "2017-06-19T10:00", "end": "2017-06-20T10:01"}, "end"),
-    ({"start": "16/06/2017 10:00"}, "start"),
-    ({"start": "2017-06-19T10:00+25:00"}, "start"),
-    ({"start": 1497621600}, "start"),
-    ({"room": "NOWHERE"}, "room"),
-    ({"process": "no-such-process"}, "process"),
-    ({"kind": "party"}, "kind"),
-    ({"expected_participants": "5"}, "expected_participants"),
-    ({"languages": ["en", "en"]}, "languages"),
-    ({"languages": ["de"]}, "languages"),
-    ({"status": "cancelled"}, "status"),
-    ({"colour": "blue"}, "colour"),
-    ({"title": ""}, "title"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"start": None, "end": None, "date": "2017-06-16", "slot": "evening"}, "slot"),
+        ({"start": None, "end": None, "date": "2017-06-16"}, "slot"),
+        ({"date": "2017-06-16", "slot": "morning"}, "date"),
+        ({"end": None}, "end"),
+        ({"start": None, "end": None}, "start"),
+        ({"start": "2017-06-19T12:00", "end": "2017-06-19T10:00"}, "end"),
+        ({"start": "2017-06-19T12:00", "end": "2017-06-19T12:00"}, "end"),
+        ({"start": "2017-06-19T10:00", "end": "2017-06-20T10:01"}, "end"),
+        ({"start": "16/06/2017 10:00"}, "start"),
+        ({"start": "2017-06-19T10:00+25:00"}, "start"),
+        ({"start": 1497621600}, "start"),
+        ({"room": "NOWHERE"}, "room"),
+        ({"process": "no-such-process"}, "process"),
+        ({"kind": "party"}, "kind"),
+        ({"expected_participants": "5"}, "expected_participants"),
+        ({"languages": ["en", "en"]}, "languages"),
+        ({"languages": ["de"]}, "languages"),
+        ({"status": "cancelled"}, "status"),
+        ({"colour": "blue"}, "colour"),
+        ({"title": ""}, "title"),
+    ],
+)
 def test_bad_input_is_a_422_naming_the_field_and_books_nothing(client, officer, body, field):
     errors = field_errors(client.post("/api/v1/meetings", headers=officer, json=meeting(**body)))
     assert field in errors
@@ -84,6 +90,7 @@ def test_not_json_is_refused_cleanly(client, officer):
 
 
 # --- access ---------------------------------------------------------------------------
+
 
 def test_writes_need_an_officer_token(client, viewer):
     assert client.post("/api/v1/meetings", json=meeting()).status_code == 401
@@ -105,21 +112,28 @@ def test_anonymous_callers_see_public_meetings_only(client, officer):
 
 # --- changes --------------------------------------------------------------------------
 
+
 def test_patch_honours_if_match(client, officer):
     created = book(client, officer)
     response = client.get(f"/api/v1/meetings/{created['id']}", headers=officer)
     etag = response.headers["ETag"]
-    changed = client.patch(f"/api/v1/meetings/{created['id']}", json={"title": "Briefing by the Secretariat"},
-                           headers={**officer, "If-Match": etag})
+    changed = client.patch(
+        f"/api/v1/meetings/{created['id']}",
+        json={"title": "Briefing by the Secretariat"},
+        headers={**officer, "If-Match": etag},
+    )
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
-    stale = client.patch(f"/api/v1/meetings/{created['id']}", json={"title": "Lost update"},
-                         headers={**officer, "If-Match": etag})
+    stale = client.patch(
+        f"/api/v1/meetings/{created['id']}", json={"title": "Lost update"}, headers={**officer, "If-Match": etag}
+    )
     assert stale.status_code == 412
-    assert client.get(f"/api/v1/meetings/{created['id']}", headers=officer).json["title"] == \
-        "Briefing by the Secretariat"
-    anything = client.patch(f"/api/v1/meetings/{created['id']}", json={"title": "Final"},
-                            headers={**officer, "If-Match": "*"})
+    assert (
+        client.get(f"/api/v1/meetings/{created['id']}", headers=officer).json["title"] == "Briefing by the Secretariat"
+    )
+    anything = client.patch(
+        f"/api/v1/meetings/{created['id']}", json={"title": "Final"}, headers={**officer, "If-Match": "*"}
+    )
     assert anything.status_code == 200
 
 
@@ -139,14 +153,20 @@ def test_visible_changes_bump_the_sequence_and_every_change_the_version(client, 
 def test_moving_onto_a_held_room_is_refused_and_changes_nothing(client, officer):
     first = book(client, officer)
     second = book(client, officer, start="2017-06-19T15:00", end="2017-06-19T17:00")
-    response = client.patch(f"/api/v1/meetings/{second['id']}", json={"start": "2017-06-19T11:00",
-                                                                      "end": "2017-06-19T13:00"}, headers=officer)
+    response = client.patch(
+        f"/api/v1/meetings/{second['id']}",
+        json={"start": "2017-06-19T11:00", "end": "2017-06-19T13:00"},
+        headers=officer,
+    )
     assert response.status_code == 409
     assert response.json["conflicts"][0]["meeting_id"] == first["id"]
     unchanged = client.get(f"/api/v1/meetings/{second['id']}", headers=officer).json
     assert unchanged["start"] == "2017-06-19T15:00:00-04:00" and unchanged["version"] == 1
-    other_room = client.patch(f"/api/v1/meetings/{second['id']}", json={"room": "CR-1", "start": "2017-06-19T11:00",
-                                                                        "end": "2017-06-19T13:00"}, headers=officer)
+    other_room = client.patch(
+        f"/api/v1/meetings/{second['id']}",
+        json={"room": "CR-1", "start": "2017-06-19T11:00", "end": "2017-06-19T13:00"},
+        headers=officer,
+    )
     assert other_room.status_code == 200 and other_room.json["room"] == "CR-1"
 
 
@@ -179,8 +199,7 @@ def test_postpone_releases_the_room_until_rescheduled(client, officer):
     book(client, officer, title="Took the slot")
     refused = client.patch(url, json={"status": "confirmed"}, headers=officer)
     assert refused.status_code == 409
-    rebooked = client.patch(url, json={"status": "confirmed", "date": "2017-06-20", "slot": "morning"},
-                            headers=officer)
+    rebooked = client.patch(url, json={"status": "confirmed", "date": "2017-06-20", "slot": "morning"}, headers=officer)
     assert rebooked.status_code == 200, rebooked.json
     assert (rebooked.json["status"], rebooked.json["start"]) == ("confirmed", "2017-06-20T10:00:00-04:00")
 
@@ -209,10 +228,10 @@ def test_unknown_meetings_are_404(client, officer):
 
 # --- lists ----------------------------------------------------------------------------
 
+
 def test_lists_filter_and_paginate(client, officer):
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    a = book(client, officer, title="A", process="trafficking-in-persons-declaration",
-             kind="informal_consultations")
+    a = book(client, officer, title="A", process="trafficking-in-persons-declaration", kind="informal_consultations")
     b = book(client, officer, title="B", room="CR-4", body="Economic and Social Council", kind="plenary")
     c = book(client, officer, title="C", start="2017-06-21T10:00", end="2017-06-21T11:00")
     client.post(f"/api/v1/meetings/{c['id']}/cancel", json={"reason": "x"}, headers=officer)

@@ -1,4 +1,5 @@
 """The migrations build both databases, agree with the models, and carry the booking guard."""
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -23,8 +24,9 @@ def empty_database(request, tmp_path):
 
 def _guard_objects(connection) -> set[str]:
     if connection.dialect.name == "postgresql":
-        rows = connection.execute(text(
-            "SELECT conname FROM pg_constraint WHERE contype = 'x' AND conrelid = 'meetings'::regclass"))
+        rows = connection.execute(
+            text("SELECT conname FROM pg_constraint WHERE contype = 'x' AND conrelid = 'meetings'::regclass")
+        )
     else:
         rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
     return {row[0] for row in rows}

@@ -1,5 +1,6 @@
 """Missions: requests, invitations, private feeds, rate limits; and that nothing of a closed
 meeting reaches anyone who may not see it."""
+
 import json
 
 import pytest
@@ -9,7 +10,6 @@ from scheduler.extensions import limiter
 from .conftest import bearer, make_token
 from .feed_readers import read_everywhere
 from .helpers import FIRST_INFORMAL_MEETING, TRAFFICKING_PROCESS, book, meeting
-
 
 
 @pytest.fixture
@@ -29,9 +29,11 @@ def feed_path(subscription: dict) -> str:
 
 # --- missions -------------------------------------------------------------------------
 
+
 def test_officers_manage_missions(client, officer, mission):
-    created = client.post("/api/v1/missions", json={"code": "NOR", "name": "Permanent Mission of Norway"},
-                          headers=officer)
+    created = client.post(
+        "/api/v1/missions", json={"code": "NOR", "name": "Permanent Mission of Norway"}, headers=officer
+    )
     assert created.status_code == 201 and created.json == {"code": "NOR", "name": "Permanent Mission of Norway"}
     assert client.post("/api/v1/missions", json={"code": "NOR", "name": "Again"}, headers=officer).status_code == 409
     assert client.post("/api/v1/missions", json={"code": "FRA", "name": "France"}, headers=mission).status_code == 403
@@ -42,17 +44,24 @@ def test_officers_manage_missions(client, officer, mission):
 
 # --- requests -------------------------------------------------------------------------
 
+
 def test_a_request_holds_no_room_and_says_what_it_would_meet(client, officer, mission):
     first = book(client, officer)
-    request = client.post("/api/v1/meetings", json=meeting(title="Our side event", start="2017-06-19T11:00",
-                                                           status="confirmed"), headers=mission)
+    request = client.post(
+        "/api/v1/meetings",
+        json=meeting(title="Our side event", start="2017-06-19T11:00", status="confirmed"),
+        headers=mission,
+    )
     assert request.status_code == 201, request.json
     body = request.json
     assert (body["status"], body["requested_by"]) == ("requested", "BEL")
     assert body["conflicts"][0]["meeting_id"] == first["id"]
     assert body["alternatives"]["rooms"] and body["alternatives"]["times"]
-    free = client.post("/api/v1/meetings", json=meeting(title="Free", start="2017-06-20T10:00", end="2017-06-20T12:00"),
-                       headers=mission)
+    free = client.post(
+        "/api/v1/meetings",
+        json=meeting(title="Free", start="2017-06-20T10:00", end="2017-06-20T12:00"),
+        headers=mission,
+    )
     assert free.status_code == 201, free.json
     assert free.json["conflicts"] == [] and free.json["alternatives"] is None
     # It holds nothing: an officer can still book the time the request asked for.
@@ -60,10 +69,17 @@ def test_a_request_holds_no_room_and_says_what_it_would_meet(client, officer, mi
 
 
 def test_the_request_cycle_with_history(client, officer, mission, other_mission):
-    request = book(client, mission, title="Bilateral", kind="bilateral", visibility="closed",
-                   start="2017-06-20T10:00", end="2017-06-20T11:00")
+    request = book(
+        client,
+        mission,
+        title="Bilateral",
+        kind="bilateral",
+        visibility="closed",
+        start="2017-06-20T10:00",
+        end="2017-06-20T11:00",
+    )
     url = f"/api/v1/meetings/{request['id']}"
-    assert client.get(url, headers=mission).status_code == 200           # its own request, though closed
+    assert client.get(url, headers=mission).status_code == 200  # its own request, though closed
     assert client.get(url, headers=other_mission).status_code == 404
     assert client.get(url).status_code == 404
     pending = client.get("/api/v1/meetings?status=requested", headers=officer).json
@@ -74,20 +90,25 @@ def test_the_request_cycle_with_history(client, officer, mission, other_mission)
     approved = client.post(f"{url}/approve", json={"status": "confirmed"}, headers=officer)
     assert approved.status_code == 200 and approved.json["status"] == "confirmed"
     assert client.post(f"{url}/approve", json={}, headers=officer).status_code == 409  # no longer pending
-    assert client.get(url, headers=mission).status_code == 200            # the mission still sees its meeting
+    assert client.get(url, headers=mission).status_code == 200  # the mission still sees its meeting
     history = client.get(f"{url}/history", headers=officer).json
     assert [(e["action"], e["actor"]) for e in history] == [
-        ("created", "Permanent Mission of Belgium (mission)"), ("approved", "Meetings Management Section (officer)")]
+        ("created", "Permanent Mission of Belgium (mission)"),
+        ("approved", "Meetings Management Section (officer)"),
+    ]
 
     second = book(client, mission, title="Another", start="2017-06-21T10:00", end="2017-06-21T11:00")
     withdrawn = client.post(f"/api/v1/meetings/{second['id']}/withdraw", json={}, headers=mission)
     assert (withdrawn.json["status"], withdrawn.json["status_reason"]) == ("cancelled", "Withdrawn by the mission")
     third = book(client, mission, title="Third", start="2017-06-22T10:00", end="2017-06-22T11:00")
-    rejected = client.post(f"/api/v1/meetings/{third['id']}/reject", json={"reason": "Room under repair"},
-                           headers=officer)
+    rejected = client.post(
+        f"/api/v1/meetings/{third['id']}/reject", json={"reason": "Room under repair"}, headers=officer
+    )
     assert rejected.json["status_reason"] == "Room under repair"
-    assert [e["action"] for e in client.get(f"/api/v1/meetings/{third['id']}/history", headers=mission).json] \
-        == ["created", "rejected"]
+    assert [e["action"] for e in client.get(f"/api/v1/meetings/{third['id']}/history", headers=mission).json] == [
+        "created",
+        "rejected",
+    ]
 
 
 def test_the_first_story_with_access(client, officer, mission, other_mission):
@@ -95,15 +116,28 @@ def test_the_first_story_with_access(client, officer, mission, other_mission):
     mission's private feed shows it; a mission's request for ECOSOC at 11:00 is answered with
     the conflict and alternatives; an officer's approval after the room is taken gives 409."""
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    request = book(client, other_mission, title="Qatar's briefing", kind="briefing", room="ECOSOC",
-                   start="2017-06-16T10:00", end="2017-06-16T11:00")
+    request = book(
+        client,
+        other_mission,
+        title="Qatar's briefing",
+        kind="briefing",
+        room="ECOSOC",
+        start="2017-06-16T10:00",
+        end="2017-06-16T11:00",
+    )
     first = book(client, officer, **FIRST_INFORMAL_MEETING)
     for headers in (mission, other_mission):
         assert client.get(f"/api/v1/meetings/{first['id']}", headers=headers).status_code == 200
     assert client.get(f"/api/v1/meetings/{first['id']}").status_code == 404
 
-    later = book(client, mission, title="Belgium's consultations", room="ECOSOC", start="2017-06-16T11:00",
-                 end="2017-06-16T12:00")
+    later = book(
+        client,
+        mission,
+        title="Belgium's consultations",
+        room="ECOSOC",
+        start="2017-06-16T11:00",
+        end="2017-06-16T12:00",
+    )
     assert later["conflicts"][0]["title"] == "First informal meeting"
     assert later["alternatives"]["times"][0]["start"] == "2017-06-16T12:00:00-04:00"
 
@@ -128,8 +162,9 @@ def test_private_feed_shows_what_the_mission_may_see(app, client, officer, missi
     assert sorted(events) == sorted(f"meeting-{m['id']}@scheduler.invalid" for m in (first, public))
 
     narrowed = subscribe(client, mission, processes=["trafficking-in-persons-declaration"])
-    assert list(read_everywhere(client.get(feed_path(narrowed)).data)["vobject"]) == \
-        [f"meeting-{first['id']}@scheduler.invalid"]
+    assert list(read_everywhere(client.get(feed_path(narrowed)).data)["vobject"]) == [
+        f"meeting-{first['id']}@scheduler.invalid"
+    ]
     listed = client.get("/api/v1/subscriptions", headers=mission).json
     assert [s["id"] for s in listed] == [subscription["id"], narrowed["id"]]
     assert all(s["feed_url"] is None for s in listed)  # the secret is shown once only
@@ -142,8 +177,9 @@ def test_private_feed_shows_what_the_mission_may_see(app, client, officer, missi
 def test_subscriptions_belong_to_missions_and_name_real_things(client, officer, mission, other_mission):
     assert client.post("/api/v1/subscriptions", json={"name": "x"}, headers=officer).status_code == 403
     assert client.post("/api/v1/subscriptions", json={"name": "x"}).status_code == 401
-    bad = client.post("/api/v1/subscriptions", json={"name": "x", "rooms": ["NOWHERE"], "kinds": ["party"]},
-                      headers=mission)
+    bad = client.post(
+        "/api/v1/subscriptions", json={"name": "x", "rooms": ["NOWHERE"], "kinds": ["party"]}, headers=mission
+    )
     assert bad.status_code == 422 and set(bad.json["errors"]["json"]) == {"rooms", "kinds"}
     mine = subscribe(client, mission)
     assert client.delete(f"/api/v1/subscriptions/{mine['id']}", headers=other_mission).status_code == 404
@@ -157,24 +193,44 @@ SECRET_ORGANIZER = "H.E. Ms. Secret Organizer"
 SECRET_DESCRIPTION = "The confidential agenda"
 
 
-def test_nothing_of_a_closed_meeting_reaches_those_not_invited(app, client, officer, admin, viewer, mission,
-                                                              other_mission, monkeypatch):
+def test_nothing_of_a_closed_meeting_reaches_those_not_invited(
+    app, client, officer, admin, viewer, mission, other_mission, monkeypatch
+):
     """Every read path × every kind of caller: the closed meeting's title, organizers and
     description appear only for staff and the invited mission."""
     monkeypatch.setitem(app.config, "FEED_PAST_DAYS", 365 * 20)
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    closed = book(client, officer, title=SECRET_TITLE, organizers=[SECRET_ORGANIZER], description=SECRET_DESCRIPTION,
-                  visibility="closed", invited_missions=["QAT"], process="trafficking-in-persons-declaration",
-                  body="General Assembly", start="2017-06-19T10:00", end="2017-06-19T12:00")
+    closed = book(
+        client,
+        officer,
+        title=SECRET_TITLE,
+        organizers=[SECRET_ORGANIZER],
+        description=SECRET_DESCRIPTION,
+        visibility="closed",
+        invited_missions=["QAT"],
+        process="trafficking-in-persons-declaration",
+        body="General Assembly",
+        start="2017-06-19T10:00",
+        end="2017-06-19T12:00",
+    )
     client.patch(f"/api/v1/meetings/{closed['id']}", json={"title": SECRET_TITLE + " (rev. 1)"}, headers=officer)
     secrets_of_it = (SECRET_TITLE, SECRET_ORGANIZER, SECRET_DESCRIPTION)
-    subscriptions = {name: feed_path(subscribe(client, headers))
-                     for name, headers in (("invited", other_mission), ("not invited", mission))}
-    callers = {"anonymous": {}, "viewer": viewer, "mission not invited": mission, "mission invited": other_mission,
-               "officer": officer, "admin": admin}
+    subscriptions = {
+        name: feed_path(subscribe(client, headers))
+        for name, headers in (("invited", other_mission), ("not invited", mission))
+    }
+    callers = {
+        "anonymous": {},
+        "viewer": viewer,
+        "mission not invited": mission,
+        "mission invited": other_mission,
+        "officer": officer,
+        "admin": admin,
+    }
     may_see = {"viewer", "mission invited", "officer", "admin"}
 
     for name, headers in callers.items():
+
         def text_of(response):
             return response.get_data(as_text=True)
 
@@ -187,17 +243,23 @@ def test_nothing_of_a_closed_meeting_reaches_those_not_invited(app, client, offi
         if name in ("mission not invited", "mission invited"):
             # A request of the same room and time: the collision is named only to those who may see it.
             answers.append(client.post("/api/v1/meetings", json=meeting(start="2017-06-19T11:00"), headers=headers))
-            answers.append(client.post("/api/v1/meetings/check", json=meeting(start="2017-06-19T11:00"),
-                                       headers=headers))
+            answers.append(
+                client.post("/api/v1/meetings/check", json=meeting(start="2017-06-19T11:00"), headers=headers)
+            )
         seen = " ".join(text_of(response) for response in answers)
         for secret in secrets_of_it:
             assert (secret in seen) == (name in may_see), (name, secret)
         if name == "mission not invited":
             assert '"title": "Reserved"' in seen or '"title":"Reserved"' in seen
 
-    for feed in ("/feeds/all.ics", "/feeds/rooms/ECOSOC.ics", "/feeds/bodies/general-assembly.ics",
-                 "/feeds/processes/trafficking-in-persons-declaration.ics", "/feeds/rooms/ECOSOC.vfb",
-                 subscriptions["not invited"]):
+    for feed in (
+        "/feeds/all.ics",
+        "/feeds/rooms/ECOSOC.ics",
+        "/feeds/bodies/general-assembly.ics",
+        "/feeds/processes/trafficking-in-persons-declaration.ics",
+        "/feeds/rooms/ECOSOC.vfb",
+        subscriptions["not invited"],
+    ):
         body = client.get(feed).get_data(as_text=True).replace("\r\n ", "")
         assert not any(secret[:30] in body for secret in secrets_of_it), feed
     invited_feed = client.get(subscriptions["invited"]).get_data(as_text=True).replace("\r\n ", "")
@@ -205,6 +267,7 @@ def test_nothing_of_a_closed_meeting_reaches_those_not_invited(app, client, offi
 
 
 # --- abuse limits ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def low_limits(app, monkeypatch):
@@ -226,8 +289,10 @@ def test_guessing_feed_tokens_is_rate_limited(low_limits, client, mission):
 
 
 def test_writes_are_rate_limited_per_token(low_limits, client, officer, admin):
-    codes = [client.post("/api/v1/missions", json={"code": f"M{n}", "name": f"Mission {n}"}, headers=officer)
-             .status_code for n in range(3)]
+    codes = [
+        client.post("/api/v1/missions", json={"code": f"M{n}", "name": f"Mission {n}"}, headers=officer).status_code
+        for n in range(3)
+    ]
     assert codes == [201, 201, 429]
     assert client.get("/api/v1/missions").status_code == 200  # reads are not limited
     other_token = client.post("/api/v1/missions", json={"code": "M9", "name": "Mission 9"}, headers=admin)
@@ -245,9 +310,16 @@ def test_security_headers(client):
 
 # --- found in review ------------------------------------------------------------------
 
+
 def test_a_request_never_approved_stays_between_staff_and_its_mission(client, officer, mission, other_mission):
-    rejected = book(client, mission, title="SECRET-BILATERAL", body="Pending Body Of BEL",
-                    start="2030-01-07T10:00", end="2030-01-07T11:00")
+    rejected = book(
+        client,
+        mission,
+        title="SECRET-BILATERAL",
+        body="Pending Body Of BEL",
+        start="2030-01-07T10:00",
+        end="2030-01-07T11:00",
+    )
     withdrawn = book(client, mission, title="SECRET-TOO", start="2030-01-08T10:00", end="2030-01-08T11:00")
     client.post(f"/api/v1/meetings/{rejected['id']}/reject", json={"reason": "No room"}, headers=officer)
     client.post(f"/api/v1/meetings/{withdrawn['id']}/withdraw", json={}, headers=mission)
@@ -259,14 +331,19 @@ def test_a_request_never_approved_stays_between_staff_and_its_mission(client, of
     assert "Pending Body" not in client.get("/api/v1/bodies").get_data(as_text=True)
     assert client.get("/feeds/bodies/pending-body-of-bel.ics").status_code == 404
     assert client.get(f"/api/v1/meetings/{rejected['id']}", headers=mission).status_code == 200
-    assert client.patch(f"/api/v1/meetings/{book(client, mission)['id']}", json={"status": "confirmed"},
-                        headers=officer).status_code == 409  # decided with approve or reject only
+    assert (
+        client.patch(
+            f"/api/v1/meetings/{book(client, mission)['id']}", json={"status": "confirmed"}, headers=officer
+        ).status_code
+        == 409
+    )  # decided with approve or reject only
 
 
 def test_organizers_of_meetings_a_mission_may_not_see_are_not_confirmed(client, officer, mission):
     book(client, officer, visibility="closed", organizers=["Ambassador Zed"])
-    answer = client.post("/api/v1/meetings/check", headers=mission,
-                         json=meeting(room="CR-1", organizers=["AMBASSADOR ZED", "nobody"]))
+    answer = client.post(
+        "/api/v1/meetings/check", headers=mission, json=meeting(room="CR-1", organizers=["AMBASSADOR ZED", "nobody"])
+    )
     assert answer.json["warnings"] == []
 
 

@@ -1,14 +1,19 @@
 """The notice sentence of a meeting (GET /api/v1/meetings/{id}/notice), over HTTP, on both databases."""
+
 import pytest
 
 from scheduler.meetings import notice
 
 from .helpers import FIRST_INFORMAL_MEETING, TRAFFICKING_PROCESS, meeting
 
-LETTER_EN = ("The co-facilitators invite Member States to a first informal meeting on Friday, 16 June 2017, "
-             "from 10 a.m. to 12 p.m. in the ECOSOC Chamber.")
-LETTER_FR = ("Les cofacilitateurs invitent les États Membres à une première réunion officieuse le vendredi "
-             "16 juin 2017, de 10 heures à 12 heures, dans la salle du Conseil économique et social.")
+LETTER_EN = (
+    "The co-facilitators invite Member States to a first informal meeting on Friday, 16 June 2017, "
+    "from 10 a.m. to 12 p.m. in the ECOSOC Chamber."
+)
+LETTER_FR = (
+    "Les cofacilitateurs invitent les États Membres à une première réunion officieuse le vendredi "
+    "16 juin 2017, de 10 heures à 12 heures, dans la salle du Conseil économique et social."
+)
 
 
 def book(client, headers, data):
@@ -44,31 +49,68 @@ def test_the_first_story_in_the_letters_words(client, officer, mission, first):
 
 
 def test_the_second_informal_meeting_is_second_and_cancelled_ones_do_not_count(client, officer, first):
-    cancelled = book(client, officer, {**FIRST_INFORMAL_MEETING, "title": "Dropped", "start": "2017-06-19T10:00",
-                                       "end": "2017-06-19T12:00"})
-    assert client.post(f"/api/v1/meetings/{cancelled}/cancel", json={"reason": "Dropped"},
-                       headers=officer).status_code == 200
-    second = book(client, officer, {**FIRST_INFORMAL_MEETING, "title": "Second informal meeting",
-                                    "start": "2017-06-23T15:00", "end": "2017-06-23T18:00"})
+    cancelled = book(
+        client,
+        officer,
+        {**FIRST_INFORMAL_MEETING, "title": "Dropped", "start": "2017-06-19T10:00", "end": "2017-06-19T12:00"},
+    )
+    assert (
+        client.post(f"/api/v1/meetings/{cancelled}/cancel", json={"reason": "Dropped"}, headers=officer).status_code
+        == 200
+    )
+    second = book(
+        client,
+        officer,
+        {
+            **FIRST_INFORMAL_MEETING,
+            "title": "Second informal meeting",
+            "start": "2017-06-23T15:00",
+            "end": "2017-06-23T18:00",
+        },
+    )
     # A briefing of the same process is not an informal meeting: it does not shift the count.
-    briefing = book(client, officer, {**FIRST_INFORMAL_MEETING, "title": "Briefing", "kind": "briefing",
-                                      "start": "2017-06-20T10:00", "end": "2017-06-20T11:00"})
+    briefing = book(
+        client,
+        officer,
+        {
+            **FIRST_INFORMAL_MEETING,
+            "title": "Briefing",
+            "kind": "briefing",
+            "start": "2017-06-20T10:00",
+            "end": "2017-06-20T11:00",
+        },
+    )
     assert text_of(client, second, officer) == (
         "The co-facilitators invite Member States to a second informal meeting on Friday, 23 June 2017, "
-        "from 3 p.m. to 6 p.m. in the ECOSOC Chamber.")
+        "from 3 p.m. to 6 p.m. in the ECOSOC Chamber."
+    )
     assert text_of(client, second, officer, "fr") == (
         "Les cofacilitateurs invitent les États Membres à une deuxième réunion officieuse le vendredi "
-        "23 juin 2017, de 15 heures à 18 heures, dans la salle du Conseil économique et social.")
+        "23 juin 2017, de 15 heures à 18 heures, dans la salle du Conseil économique et social."
+    )
     assert "to a first briefing on Tuesday, 20 June 2017" in text_of(client, briefing, officer)
     assert text_of(client, first, officer) == LETTER_EN
 
 
 def test_a_closed_meeting_of_the_process_does_not_shift_the_count_of_an_open_one(client, officer, mission, first):
     # Member States were not told of it: the next open meeting stays "second".
-    book(client, officer, {**FIRST_INFORMAL_MEETING, "title": "Restricted", "visibility": "closed",
-                           "start": "2017-06-19T10:00", "end": "2017-06-19T12:00", "invited_missions": ["BEL"]})
-    later = book(client, officer, {**FIRST_INFORMAL_MEETING, "title": "Open again",
-                                   "start": "2017-06-20T10:00", "end": "2017-06-20T12:00"})
+    book(
+        client,
+        officer,
+        {
+            **FIRST_INFORMAL_MEETING,
+            "title": "Restricted",
+            "visibility": "closed",
+            "start": "2017-06-19T10:00",
+            "end": "2017-06-19T12:00",
+            "invited_missions": ["BEL"],
+        },
+    )
+    later = book(
+        client,
+        officer,
+        {**FIRST_INFORMAL_MEETING, "title": "Open again", "start": "2017-06-20T10:00", "end": "2017-06-20T12:00"},
+    )
     assert "to a second informal meeting" in text_of(client, later, officer)
 
 
@@ -77,31 +119,38 @@ def test_a_single_facilitator(client, officer):
     meeting_id = book(client, officer, {**FIRST_INFORMAL_MEETING, "kind": "plenary", "room": "CR-4"})
     assert text_of(client, meeting_id, officer) == (
         "The facilitator invites Member States to a first plenary meeting on Friday, 16 June 2017, "
-        "from 10 a.m. to 12 p.m. in Conference Room 4.")
+        "from 10 a.m. to 12 p.m. in Conference Room 4."
+    )
     assert text_of(client, meeting_id, officer, "fr") == (
         "Le facilitateur invite les États Membres à une première séance plénière le vendredi 16 juin 2017, "
-        "de 10 heures à 12 heures, dans la salle de conférence 4.")
+        "de 10 heures à 12 heures, dans la salle de conférence 4."
+    )
 
 
 def test_without_a_process_the_organizers_invite_and_there_is_no_ordinal(client, officer):
-    meeting_id = book(client, officer, meeting(kind="side_event", room="TC-CHAMBER",
-                                               organizers=["Belgium", "Qatar", "UNODC"]))
+    meeting_id = book(
+        client, officer, meeting(kind="side_event", room="TC-CHAMBER", organizers=["Belgium", "Qatar", "UNODC"])
+    )
     assert text_of(client, meeting_id) == (
         "Belgium, Qatar and UNODC invite Member States to a side event on Monday, 19 June 2017, "
-        "from 10 a.m. to 12 p.m. in the Trusteeship Council Chamber.")
+        "from 10 a.m. to 12 p.m. in the Trusteeship Council Chamber."
+    )
     assert text_of(client, meeting_id, lang="fr") == (
         "Belgium, Qatar et UNODC invitent les États Membres à une manifestation parallèle le lundi 19 juin 2017, "
-        "de 10 heures à 12 heures, dans la salle du Conseil de tutelle.")
+        "de 10 heures à 12 heures, dans la salle du Conseil de tutelle."
+    )
 
 
 def test_without_a_process_or_organizers_the_secretariat_invites_with_minutes(client, officer):
     meeting_id = book(client, officer, meeting(start="2017-06-01T09:30", end="2017-06-01T13:15"))
     assert text_of(client, meeting_id) == (
         "The Secretariat invites Member States to a briefing on Thursday, 1 June 2017, "
-        "from 9.30 a.m. to 1.15 p.m. in the ECOSOC Chamber.")
+        "from 9.30 a.m. to 1.15 p.m. in the ECOSOC Chamber."
+    )
     assert text_of(client, meeting_id, lang="fr") == (
         "Le Secrétariat invite les États Membres à une séance d'information le jeudi 1er juin 2017, "
-        "de 9 h 30 à 13 h 15, dans la salle du Conseil économique et social.")
+        "de 9 h 30 à 13 h 15, dans la salle du Conseil économique et social."
+    )
 
 
 def test_a_closed_meeting_is_not_found_by_those_who_may_not_see_it(client, officer, mission):
@@ -111,8 +160,11 @@ def test_a_closed_meeting_is_not_found_by_those_who_may_not_see_it(client, offic
         assert response.status_code == 404, response.json
     assert client.get(f"/api/v1/meetings/{meeting_id}/notice", headers=officer).status_code == 200
     # Invited, the mission sees it (as it sees the meeting).
-    invited = book(client, officer, meeting(visibility="closed", invited_missions=["BEL"], start="2017-06-20T10:00",
-                                            end="2017-06-20T12:00"))
+    invited = book(
+        client,
+        officer,
+        meeting(visibility="closed", invited_missions=["BEL"], start="2017-06-20T10:00", end="2017-06-20T12:00"),
+    )
     assert text_of(client, invited, mission).startswith("The Secretariat invites Member States to a briefing")
     assert client.get("/api/v1/meetings/999/notice", headers=officer).status_code == 404
 
@@ -130,16 +182,26 @@ def test_other_languages_are_a_422(client, officer, first, lang):
 
 # --- the parts, without a database ------------------------------------------------------
 
+
 def test_ordinals_and_clock_edges():
     assert [notice.ordinal(n, "en") for n in (1, 2, 3, 21, 22, 23, 111)] == [
-        "first", "second", "third", "21st", "22nd", "23rd", "111th"]
+        "first",
+        "second",
+        "third",
+        "21st",
+        "22nd",
+        "23rd",
+        "111th",
+    ]
     assert [notice.ordinal(n, "fr") for n in (1, 2, 21)] == ["première", "deuxième", "21e"]
     from datetime import datetime
+
     midnight, one, noon = datetime(2017, 6, 16, 0, 0), datetime(2017, 6, 16, 1, 0), datetime(2017, 6, 16, 12, 5)
     assert [notice.clock(m, "en") for m in (midnight, one, noon)] == ["12 a.m.", "1 a.m.", "12.05 p.m."]
     assert [notice.clock(m, "fr") for m in (midnight, one, noon)] == ["0 heure", "1 heure", "12 h 05"]
-    assert notice.times(datetime(2017, 6, 16, 22), datetime(2017, 6, 17, 2), "en") == \
-        "from 10 p.m. to 2 a.m. the next day"
+    assert (
+        notice.times(datetime(2017, 6, 16, 22), datetime(2017, 6, 17, 2), "en") == "from 10 p.m. to 2 a.m. the next day"
+    )
 
 
 def test_women_facilitators_in_french():
@@ -150,9 +212,16 @@ def test_women_facilitators_in_french():
 
 
 def test_room_names():
-    words = {name: (notice.room_words(name, "en"), notice.room_words(name, "fr")) for name in (
-        "Economic and Social Council Chamber", "Conference Room 4", "General Assembly Hall", "Boardroom A",
-        "Room XX (Human Rights and Alliance of Civilizations Room)")}
+    words = {
+        name: (notice.room_words(name, "en"), notice.room_words(name, "fr"))
+        for name in (
+            "Economic and Social Council Chamber",
+            "Conference Room 4",
+            "General Assembly Hall",
+            "Boardroom A",
+            "Room XX (Human Rights and Alliance of Civilizations Room)",
+        )
+    }
     assert words == {
         "Economic and Social Council Chamber": ("the ECOSOC Chamber", "la salle du Conseil économique et social"),
         "Conference Room 4": ("Conference Room 4", "la salle de conférence 4"),
@@ -160,5 +229,6 @@ def test_room_names():
         "Boardroom A": ("Boardroom A", "la salle Boardroom A"),
         "Room XX (Human Rights and Alliance of Civilizations Room)": (
             "Room XX (Human Rights and Alliance of Civilizations Room)",
-            "la salle XX (Human Rights and Alliance of Civilizations Room)"),
+            "la salle XX (Human Rights and Alliance of Civilizations Room)",
+        ),
     }

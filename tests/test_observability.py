@@ -1,5 +1,6 @@
 """Logs and metrics: the request id, JSON log lines without secrets, /metrics counting what matters
 (summed over gunicorn workers), and reads that survive a dropped database connection."""
+
 import json
 import logging
 import os
@@ -50,6 +51,7 @@ def json_logs(app, capsys):
 
 # --- request id -----------------------------------------------------------------------
 
+
 def test_a_sane_request_id_is_echoed_and_any_other_replaced(client):
     assert client.get("/healthz", headers={"X-Request-ID": "lb-7f3a:1"}).headers["X-Request-ID"] == "lb-7f3a:1"
     made = {client.get("/healthz").headers["X-Request-ID"] for _ in range(2)}
@@ -95,6 +97,7 @@ def test_a_subscription_token_never_reaches_the_logs(client, mission, json_logs,
 
 # --- metrics --------------------------------------------------------------------------
 
+
 def test_metrics_count_bookings_conflicts_and_feeds(client, officer):
     def counts():
         return {
@@ -103,8 +106,9 @@ def test_metrics_count_bookings_conflicts_and_feeds(client, officer):
             "conflicts": metric(client, "scheduler_booking_conflicts_total", route="/api/v1/meetings"),
             "feed 200": metric(client, "scheduler_feed_requests_total", feed="room", status="200"),
             "feed 304": metric(client, "scheduler_feed_requests_total", feed="room", status="304"),
-            "posts timed": metric(client, "scheduler_http_request_duration_seconds_count",
-                                  method="POST", route="/api/v1/meetings"),
+            "posts timed": metric(
+                client, "scheduler_http_request_duration_seconds_count", method="POST", route="/api/v1/meetings"
+            ),
         }
 
     before = counts()
@@ -116,9 +120,19 @@ def test_metrics_count_bookings_conflicts_and_feeds(client, officer):
     after = counts()
 
     assert {name: after[name] - before[name] for name in after} == {
-        "created": 1, "refused": 1, "conflicts": 1, "feed 200": 1, "feed 304": 1, "posts timed": 2}
-    assert metric(client, "scheduler_http_request_duration_seconds_bucket",
-                  method="POST", route="/api/v1/meetings", le="+Inf") >= 2
+        "created": 1,
+        "refused": 1,
+        "conflicts": 1,
+        "feed 200": 1,
+        "feed 304": 1,
+        "posts timed": 2,
+    }
+    assert (
+        metric(
+            client, "scheduler_http_request_duration_seconds_bucket", method="POST", route="/api/v1/meetings", le="+Inf"
+        )
+        >= 2
+    )
 
 
 def test_metrics_are_labelled_by_route_never_by_raw_path(client):
@@ -127,8 +141,10 @@ def test_metrics_are_labelled_by_route_never_by_raw_path(client):
     client.get("/no/such/page-at-all")
     text = client.get("/metrics").get_data(as_text=True)
     assert "guessed-secret-value" not in text and "987654321" not in text and "page-at-all" not in text
-    assert _sample(text, "scheduler_http_requests_total", {"route": "/feeds/subscriptions/<token>.ics",
-                                                           "status": "404"}) >= 1
+    assert (
+        _sample(text, "scheduler_http_requests_total", {"route": "/feeds/subscriptions/<token>.ics", "status": "404"})
+        >= 1
+    )
     assert _sample(text, "scheduler_http_requests_total", {"route": "unmatched", "status": "404"}) >= 1
 
 
@@ -155,13 +171,23 @@ def test_metrics_add_up_every_gunicorn_worker(tmp_path):
     """Two workers, each restarted after 4 requests: 12 requests are served by at least 3 processes,
     some of them gone by the time of the scrape, and /metrics, from any worker, still counts all 12."""
     metrics_dir, port = tmp_path / "metrics", _free_port()
-    environ = {**os.environ, "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "1",
-               "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_CMD_ARGS": "--max-requests 4 --no-control-socket",
-               "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-               "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.sqlite3'}"}
+    environ = {
+        **os.environ,
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_THREADS": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_CMD_ARGS": "--max-requests 4 --no-control-socket",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.sqlite3'}",
+    }
     output = open(tmp_path / "gunicorn.log", "wb")
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.conf.py",
-                               "wsgi:app"], cwd=PROJECT, env=environ, stdout=output, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.conf.py", "wsgi:app"],
+        cwd=PROJECT,
+        env=environ,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -187,6 +213,7 @@ def test_metrics_add_up_every_gunicorn_worker(tmp_path):
 
 # --- reads that survive a dropped connection -------------------------------------------
 
+
 def test_a_read_runs_again_when_its_connection_dropped_but_a_write_does_not(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'retry.sqlite3'}"})
     calls = []
@@ -194,8 +221,9 @@ def test_a_read_runs_again_when_its_connection_dropped_but_a_write_does_not(tmp_
     def flaky():
         calls.append(1)
         if len(calls) % 2:  # every other call finds its connection gone
-            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"),
-                                   connection_invalidated=True)
+            raise OperationalError(
+                "SELECT 1", {}, Exception("server closed the connection unexpectedly"), connection_invalidated=True
+            )
         return {"calls": len(calls)}
 
     app.add_url_rule("/flaky", "flaky", flaky, methods=["GET", "POST"])

@@ -19,6 +19,7 @@ second booking of a held room, a room made inactive are states worth reaching.
 code or a slug from an earlier response (the document's links, which schemathesis infers),
 each scenario starting from the same data, every response checked the same way.
 """
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
@@ -36,12 +37,18 @@ MEETING_IDS = [1, 2, 3]  # made by `known_data`, in that order (every test's ids
 BLOCK_IDS = [1]
 PROCESS = TRAFFICKING_PROCESS["slug"]
 MOMENTS = [
-    "2017-06-16T10:00", "2017-06-16T12:00", "2017-06-19T11:00", "2017-06-19T15:00",
-    "2017-06-16T14:00:00Z", "2017-06-16T10:00:00-04:00",
+    "2017-06-16T10:00",
+    "2017-06-16T12:00",
+    "2017-06-19T11:00",
+    "2017-06-19T15:00",
+    "2017-06-16T14:00:00Z",
+    "2017-06-16T10:00:00-04:00",
     "2017-03-12T02:30",  # does not exist in New York (clocks go forward)
     "2017-11-05T01:30",  # happens twice in New York (clocks go back)
     "2017-06-17T10:00",  # a Saturday
-    "0001-01-01T00:00+01:00", "9999-12-31T23:00-05:00", "9999-12-31T23:59",  # overflowed in UTC (fixed)
+    "0001-01-01T00:00+01:00",
+    "9999-12-31T23:00-05:00",
+    "9999-12-31T23:59",  # overflowed in UTC (fixed)
 ]
 DATES = ["2017-06-16", "2017-06-19", "2017-03-12", "2017-11-05", "0001-01-01", "9999-12-31"]
 SLOTS = ["morning", "afternoon"]
@@ -51,51 +58,54 @@ def _dictionary(name, probability=0.5):
     return {"dictionary": name, "probability": probability}
 
 
-CONFIG = schemathesis.Config.from_dict({
-    "generation": {"max-examples": MAX_EXAMPLES},
-    "checks": {
-        # Expects 2xx for every schema-valid request; this API also answers those with 404, 409 and 422
-        # for what a schema cannot say (a venue that does not exist, start/end and date/slot both given).
-        "positive_data_acceptance": {"enabled": False},
-    },
-    "dictionaries": {
-        "rooms": {"values": ROOMS},
-        "codes": {"values": ["UNHQ", *ROOMS]},
-        "venues": {"values": ["UNHQ"]},
-        "processes": {"values": [PROCESS]},
-        "bodies": {"values": ["General Assembly", "general-assembly"]},
-        "meeting_ids": {"values": MEETING_IDS},
-        "block_ids": {"values": BLOCK_IDS},
-        "moments": {"values": MOMENTS},
-        "dates": {"values": DATES},
-        "slots": {"values": SLOTS},
-        "zones": {"values": ["America/New_York", "Europe/Zurich", "Africa/Nairobi"]},
-    },
-    "parameters": {
-        "path.code": _dictionary("codes"),
-        "path.slug": _dictionary("processes"),
-        "path.meeting_id": _dictionary("meeting_ids"),
-        "path.block_id": _dictionary("block_ids"),
-        "query.room": _dictionary("rooms"),
-        "query.venue": _dictionary("venues"),
-        "query.process": _dictionary("processes"),
-        "query.body": _dictionary("bodies"),
-        "query.from": _dictionary("moments"),
-        "query.to": _dictionary("moments"),
-        "body.room": _dictionary("rooms"),
-        "body.venue": _dictionary("venues"),
-        "body.process": _dictionary("processes"),
-        "body.start": _dictionary("moments"),
-        "body.end": _dictionary("moments"),
-        "body.date": _dictionary("dates"),
-        "body.slot": _dictionary("slots"),
-        "body.timezone": _dictionary("zones"),
-    },
-})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {"max-examples": MAX_EXAMPLES},
+        "checks": {
+            # Expects 2xx for every schema-valid request; this API also answers those with 404, 409 and 422
+            # for what a schema cannot say (a venue that does not exist, start/end and date/slot both given).
+            "positive_data_acceptance": {"enabled": False},
+        },
+        "dictionaries": {
+            "rooms": {"values": ROOMS},
+            "codes": {"values": ["UNHQ", *ROOMS]},
+            "venues": {"values": ["UNHQ"]},
+            "processes": {"values": [PROCESS]},
+            "bodies": {"values": ["General Assembly", "general-assembly"]},
+            "meeting_ids": {"values": MEETING_IDS},
+            "block_ids": {"values": BLOCK_IDS},
+            "moments": {"values": MOMENTS},
+            "dates": {"values": DATES},
+            "slots": {"values": SLOTS},
+            "zones": {"values": ["America/New_York", "Europe/Zurich", "Africa/Nairobi"]},
+        },
+        "parameters": {
+            "path.code": _dictionary("codes"),
+            "path.slug": _dictionary("processes"),
+            "path.meeting_id": _dictionary("meeting_ids"),
+            "path.block_id": _dictionary("block_ids"),
+            "query.room": _dictionary("rooms"),
+            "query.venue": _dictionary("venues"),
+            "query.process": _dictionary("processes"),
+            "query.body": _dictionary("bodies"),
+            "query.from": _dictionary("moments"),
+            "query.to": _dictionary("moments"),
+            "body.room": _dictionary("rooms"),
+            "body.venue": _dictionary("venues"),
+            "body.process": _dictionary("processes"),
+            "body.start": _dictionary("moments"),
+            "body.end": _dictionary("moments"),
+            "body.date": _dictionary("dates"),
+            "body.slot": _dictionary("slots"),
+            "body.timezone": _dictionary("zones"),
+        },
+    }
+)
 
 # The document does not depend on the database: read it from an app on an in-memory SQLite.
 schema = schemathesis.openapi.from_wsgi(
-    "/api/v1/openapi.json", create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"}), config=CONFIG)
+    "/api/v1/openapi.json", create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"}), config=CONFIG
+)
 
 
 BOOKINGS = ("POST /api/v1/meetings", "POST /api/v1/meetings/check")
@@ -117,9 +127,12 @@ def flatmap_case(context, case):
     one complete way of giving the time (generated values kept, missing ones drawn from the
     dictionaries). Negative cases are left as they are.
     """
-    if not (case.operation.label in BOOKINGS and case.meta is not None
-            and case.meta.generation.mode == schemathesis.GenerationMode.POSITIVE
-            and isinstance(case.body, dict)):
+    if not (
+        case.operation.label in BOOKINGS
+        and case.meta is not None
+        and case.meta.generation.mode == schemathesis.GenerationMode.POSITIVE
+        and isinstance(case.body, dict)
+    ):
         return st.just(case)
 
     def with_time(form):
@@ -138,12 +151,16 @@ def known_data(client, officer):
     made = [
         client.post("/api/v1/meetings", json=FIRST_INFORMAL_MEETING, headers=officer).json,
         client.post("/api/v1/meetings", json=meeting(), headers=officer).json,
-        client.post("/api/v1/meetings", json=meeting(room="CR-4", status="tentative", visibility="missions"),
-                    headers=officer).json,
+        client.post(
+            "/api/v1/meetings", json=meeting(room="CR-4", status="tentative", visibility="missions"), headers=officer
+        ).json,
     ]
     assert [m.get("id") for m in made] == MEETING_IDS, made
-    block = client.post("/api/v1/rooms/CR-4/blocks", headers=officer, json={
-        "start": "2017-06-20T08:00", "end": "2017-06-20T20:00", "reason": "Maintenance"}).json
+    block = client.post(
+        "/api/v1/rooms/CR-4/blocks",
+        headers=officer,
+        json={"start": "2017-06-20T08:00", "end": "2017-06-20T20:00", "reason": "Maintenance"},
+    ).json
     assert [block.get("id")] == BLOCK_IDS, block
 
 
@@ -211,6 +228,12 @@ def test_api_statefully(app, admin, known_data):
         def get_call_kwargs(self, case):
             return {"app": app, "headers": admin}
 
-    AdminWorkflow.run(settings=settings(
-        max_examples=STATEFUL_SCENARIOS, stateful_step_count=STATEFUL_STEPS, deadline=None,
-        phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
+    AdminWorkflow.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=STATEFUL_STEPS,
+            deadline=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+    )

@@ -1,4 +1,5 @@
 """Processes over HTTP: created by officers, addressed by slug, filtered by body."""
+
 import json
 
 import pytest
@@ -38,6 +39,7 @@ def slugs(response) -> list[str]:
 
 # --- creating and reading -------------------------------------------------------------
 
+
 def test_create_with_explicit_slug_and_get_it(client, officer):
     response = client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
     assert response.status_code == 201, response.json
@@ -48,13 +50,21 @@ def test_create_with_explicit_slug_and_get_it(client, officer):
 
 
 def test_admin_creates_processes_too(client, admin):
-    assert create(client, admin, title="Revitalization of the work of the General Assembly",
-                  body="General Assembly")["slug"] == "revitalization-of-the-work-of-the-general-assembly"
+    assert (
+        create(client, admin, title="Revitalization of the work of the General Assembly", body="General Assembly")[
+            "slug"
+        ]
+        == "revitalization-of-the-work-of-the-general-assembly"
+    )
 
 
 def test_slug_is_made_from_the_title(client, officer):
-    process = create(client, officer, title="Review of the UN Women's Strategic Plan, 2018–2021 (informal)",
-                     body="Economic and Social Council")
+    process = create(
+        client,
+        officer,
+        title="Review of the UN Women's Strategic Plan, 2018–2021 (informal)",
+        body="Economic and Social Council",
+    )
     assert process["slug"] == "review-of-the-un-women-s-strategic-plan-2018-2021-informal"
     assert process["body_slug"] == "economic-and-social-council"
     assert process["mandate"] == "" and process["facilitators"] == [] and process["description"] == ""
@@ -76,8 +86,9 @@ def test_slug_from_a_title_in_another_script(client, officer):
 
 
 def test_title_without_letters_needs_a_slug(client, officer):
-    errors = field_errors(client.post("/api/v1/processes", json={"title": "???", "body": "General Assembly"},
-                                      headers=officer))
+    errors = field_errors(
+        client.post("/api/v1/processes", json={"title": "???", "body": "General Assembly"}, headers=officer)
+    )
     assert list(errors) == ["slug"]
     process = create(client, officer, title="???", body="General Assembly", slug="question-marks")
     assert process["slug"] == "question-marks"
@@ -96,20 +107,31 @@ def test_duplicate_slug_is_409(client, officer):
     response = client.post("/api/v1/processes", json={**TRAFFICKING_PROCESS, "title": "Another"}, headers=officer)
     assert response.status_code == 409
     assert response.json["code"] == 409 and "trafficking-in-persons-declaration" in response.json["message"]
-    assert client.get("/api/v1/processes/trafficking-in-persons-declaration").json["title"] == \
-        TRAFFICKING_PROCESS["title"]
+    assert (
+        client.get("/api/v1/processes/trafficking-in-persons-declaration").json["title"] == TRAFFICKING_PROCESS["title"]
+    )
 
 
 def test_same_title_twice_is_409_until_a_slug_is_given(client, officer):
     create(client, officer, title="Informal consultations on the budget", body="Fifth Committee")
-    response = client.post("/api/v1/processes", json={"title": "Informal consultations on the budget",
-                                                      "body": "Fifth Committee"}, headers=officer)
+    response = client.post(
+        "/api/v1/processes",
+        json={"title": "Informal consultations on the budget", "body": "Fifth Committee"},
+        headers=officer,
+    )
     assert response.status_code == 409
     assert "informal-consultations-on-the-budget" in response.json["message"]
-    create(client, officer, title="Informal consultations on the budget", body="Fifth Committee",
-           slug="budget-consultations-2018")
-    assert slugs(client.get("/api/v1/processes")) == ["budget-consultations-2018",
-                                                      "informal-consultations-on-the-budget"]
+    create(
+        client,
+        officer,
+        title="Informal consultations on the budget",
+        body="Fifth Committee",
+        slug="budget-consultations-2018",
+    )
+    assert slugs(client.get("/api/v1/processes")) == [
+        "budget-consultations-2018",
+        "informal-consultations-on-the-budget",
+    ]
 
 
 def test_only_officers_and_admins_create_processes(client, viewer, mission):
@@ -123,25 +145,28 @@ def test_only_officers_and_admins_create_processes(client, viewer, mission):
     assert client.get("/api/v1/processes").json == []
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"slug": "Trafficking"}, "slug"),
-    ({"slug": "two  words"}, "slug"),
-    ({"slug": "-leading-dash"}, "slug"),
-    ({"slug": "trailing-"}, "slug"),
-    ({"slug": ""}, "slug"),
-    ({"slug": "a" * 101}, "slug"),
-    ({"title": ""}, "title"),
-    ({"title": "T" * 501}, "title"),
-    ({"body": ""}, "body"),
-    ({"body": 5}, "body"),
-    ({"mandate": "M" * 501}, "mandate"),
-    ({"facilitators": {"name": "H.E. Mr. X"}}, "facilitators"),
-    ({"facilitators": [{"title": "Permanent Representative"}]}, "facilitators"),
-    ({"facilitators": [{"name": "H.E. Mr. X", "email": "x@example.org"}]}, "facilitators"),
-    ({"facilitators": [{"name": "H.E. Mr. X"}] * 21}, "facilitators"),
-    ({"resolution": "A/RES/71/287"}, "resolution"),
-    ({"body_slug": "general-assembly"}, "body_slug"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"slug": "Trafficking"}, "slug"),
+        ({"slug": "two  words"}, "slug"),
+        ({"slug": "-leading-dash"}, "slug"),
+        ({"slug": "trailing-"}, "slug"),
+        ({"slug": ""}, "slug"),
+        ({"slug": "a" * 101}, "slug"),
+        ({"title": ""}, "title"),
+        ({"title": "T" * 501}, "title"),
+        ({"body": ""}, "body"),
+        ({"body": 5}, "body"),
+        ({"mandate": "M" * 501}, "mandate"),
+        ({"facilitators": {"name": "H.E. Mr. X"}}, "facilitators"),
+        ({"facilitators": [{"title": "Permanent Representative"}]}, "facilitators"),
+        ({"facilitators": [{"name": "H.E. Mr. X", "email": "x@example.org"}]}, "facilitators"),
+        ({"facilitators": [{"name": "H.E. Mr. X"}] * 21}, "facilitators"),
+        ({"resolution": "A/RES/71/287"}, "resolution"),
+        ({"body_slug": "general-assembly"}, "body_slug"),
+    ],
+)
 def test_invalid_process_is_422_naming_the_field(client, officer, change, field):
     errors = field_errors(client.post("/api/v1/processes", json={**TRAFFICKING_PROCESS, **change}, headers=officer))
     assert list(errors) == [field]
@@ -161,13 +186,24 @@ def test_missing_required_fields_are_named(client, officer):
 
 # --- listing ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def three_processes(client, officer):
     create(client, officer, **TRAFFICKING_PROCESS)
-    create(client, officer, title="Revitalization of the work of the General Assembly", body="General Assembly",
-           slug="revitalization")
-    create(client, officer, title="Humanitarian affairs segment", body="Economic and Social Council",
-           slug="humanitarian-segment")
+    create(
+        client,
+        officer,
+        title="Revitalization of the work of the General Assembly",
+        body="General Assembly",
+        slug="revitalization",
+    )
+    create(
+        client,
+        officer,
+        title="Humanitarian affairs segment",
+        body="Economic and Social Council",
+        slug="humanitarian-segment",
+    )
 
 
 def test_list_by_slug(client, three_processes):
@@ -179,7 +215,9 @@ def test_list_by_slug(client, three_processes):
 @pytest.mark.parametrize("body", ["General Assembly", "general assembly", "general-assembly", "GENERAL-ASSEMBLY"])
 def test_filter_by_body_name_or_slug(client, three_processes, body):
     assert slugs(client.get("/api/v1/processes", query_string={"body": body})) == [
-        "revitalization", "trafficking-in-persons-declaration"]
+        "revitalization",
+        "trafficking-in-persons-declaration",
+    ]
 
 
 def test_filter_by_other_body(client, three_processes):
@@ -194,7 +232,13 @@ def test_pagination(client, officer):
     first = client.get("/api/v1/processes?page_size=3")
     assert slugs(first) == ["process-1", "process-2", "process-3"]
     assert json.loads(first.headers["X-Pagination"]) == {
-        "total": 7, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 1, "next_page": 2}
+        "total": 7,
+        "total_pages": 3,
+        "first_page": 1,
+        "last_page": 3,
+        "page": 1,
+        "next_page": 2,
+    }
     last = client.get("/api/v1/processes?page=3&page_size=3")
     assert slugs(last) == ["process-7"]
     assert json.loads(last.headers["X-Pagination"])["previous_page"] == 2
@@ -207,11 +251,15 @@ def test_pagination(client, officer):
 
 # --- changing --------------------------------------------------------------------------
 
+
 def test_patch_changes_only_what_is_given(client, officer):
     create(client, officer, **TRAFFICKING_PROCESS)
     facilitators = [{"name": "H.E. Mr. New Facilitator", "title": "", "mission": "NOR"}]
-    response = client.patch("/api/v1/processes/trafficking-in-persons-declaration",
-                            json={"description": "Second round", "facilitators": facilitators}, headers=officer)
+    response = client.patch(
+        "/api/v1/processes/trafficking-in-persons-declaration",
+        json={"description": "Second round", "facilitators": facilitators},
+        headers=officer,
+    )
     assert response.status_code == 200, response.json
     expected = {**TRAFFICKING_OUT, "description": "Second round", "facilitators": facilitators}
     assert response.json == expected
@@ -220,8 +268,9 @@ def test_patch_changes_only_what_is_given(client, officer):
 
 def test_patch_body_changes_body_slug_and_the_filter(client, officer):
     create(client, officer, **TRAFFICKING_PROCESS)
-    response = client.patch("/api/v1/processes/trafficking-in-persons-declaration",
-                            json={"body": "Third Committee"}, headers=officer)
+    response = client.patch(
+        "/api/v1/processes/trafficking-in-persons-declaration", json={"body": "Third Committee"}, headers=officer
+    )
     assert response.status_code == 200
     assert (response.json["body"], response.json["body_slug"]) == ("Third Committee", "third-committee")
     assert slugs(client.get("/api/v1/processes?body=third-committee")) == ["trafficking-in-persons-declaration"]
@@ -230,25 +279,37 @@ def test_patch_body_changes_body_slug_and_the_filter(client, officer):
 
 def test_meeting_of_a_process_takes_its_body(client, officer):
     create(client, officer, **TRAFFICKING_PROCESS)
-    response = client.post("/api/v1/meetings", json={
-        "title": "First informal meeting", "kind": "informal_consultations", "room": "ECOSOC",
-        "process": "trafficking-in-persons-declaration", "start": "2017-06-16T10:00", "end": "2017-06-16T12:00"},
-        headers=officer)
+    response = client.post(
+        "/api/v1/meetings",
+        json={
+            "title": "First informal meeting",
+            "kind": "informal_consultations",
+            "room": "ECOSOC",
+            "process": "trafficking-in-persons-declaration",
+            "start": "2017-06-16T10:00",
+            "end": "2017-06-16T12:00",
+        },
+        headers=officer,
+    )
     assert response.status_code == 201, response.json
     assert (response.json["body"], response.json["body_slug"]) == ("General Assembly", "general-assembly")
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"slug": "new-slug"}, "slug"),
-    ({"title": ""}, "title"),
-    ({"body_slug": "x"}, "body_slug"),
-    ({"facilitators": [{"title": "Permanent Representative of Norway"}]}, "facilitators"),
-    ({"facilitators": [{"name": ""}]}, "facilitators"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"slug": "new-slug"}, "slug"),
+        ({"title": ""}, "title"),
+        ({"body_slug": "x"}, "body_slug"),
+        ({"facilitators": [{"title": "Permanent Representative of Norway"}]}, "facilitators"),
+        ({"facilitators": [{"name": ""}]}, "facilitators"),
+    ],
+)
 def test_invalid_patch_is_422_and_changes_nothing(client, officer, change, field):
     create(client, officer, **TRAFFICKING_PROCESS)
-    errors = field_errors(client.patch("/api/v1/processes/trafficking-in-persons-declaration", json=change,
-                                       headers=officer))
+    errors = field_errors(
+        client.patch("/api/v1/processes/trafficking-in-persons-declaration", json=change, headers=officer)
+    )
     assert list(errors) == [field]
     assert client.get("/api/v1/processes/trafficking-in-persons-declaration").json == TRAFFICKING_OUT
 
@@ -256,8 +317,9 @@ def test_invalid_patch_is_422_and_changes_nothing(client, officer, change, field
 def test_only_officers_and_admins_change_processes(client, officer, viewer, mission):
     create(client, officer, **TRAFFICKING_PROCESS)
     for headers in (viewer, mission, {}):
-        response = client.patch("/api/v1/processes/trafficking-in-persons-declaration",
-                                json={"description": "x"}, headers=headers)
+        response = client.patch(
+            "/api/v1/processes/trafficking-in-persons-declaration", json={"description": "x"}, headers=headers
+        )
         assert response.status_code == (401 if not headers else 403)
     assert client.get("/api/v1/processes/trafficking-in-persons-declaration").json == TRAFFICKING_OUT
 

@@ -1,28 +1,63 @@
 """Rooms and their blocks over HTTP."""
+
 import json
 
 import pytest
 
 from .helpers import meeting
 
-SEEDED_CODES = ["CR-1", "CR-10", "CR-11", "CR-12", "CR-2", "CR-3", "CR-4", "CR-5", "CR-6", "CR-7", "CR-8", "CR-9",
-                "ECOSOC", "GA-HALL", "SC-CHAMBER", "SC-CONSULT", "TC-CHAMBER"]
+SEEDED_CODES = [
+    "CR-1",
+    "CR-10",
+    "CR-11",
+    "CR-12",
+    "CR-2",
+    "CR-3",
+    "CR-4",
+    "CR-5",
+    "CR-6",
+    "CR-7",
+    "CR-8",
+    "CR-9",
+    "ECOSOC",
+    "GA-HALL",
+    "SC-CHAMBER",
+    "SC-CONSULT",
+    "TC-CHAMBER",
+]
+
 
 def links(code: str) -> dict:
     """The feed URLs every room carries (the test client's host is localhost)."""
-    return {"feed_url": f"http://localhost/feeds/rooms/{code}.ics",
-            "webcal_url": f"webcal://localhost/feeds/rooms/{code}.ics",
-            "freebusy_url": f"http://localhost/feeds/rooms/{code}.vfb"}
+    return {
+        "feed_url": f"http://localhost/feeds/rooms/{code}.ics",
+        "webcal_url": f"webcal://localhost/feeds/rooms/{code}.ics",
+        "freebusy_url": f"http://localhost/feeds/rooms/{code}.vfb",
+    }
 
 
 ECOSOC = {
-    "code": "ECOSOC", "name": "Economic and Social Council Chamber", "venue": "UNHQ", "timezone": "America/New_York",
-    "capacity": 350, "features": ["interpretation", "webcast"], "setup_minutes": 0, "teardown_minutes": 0,
-    "active": True, **links("ECOSOC"),
+    "code": "ECOSOC",
+    "name": "Economic and Social Council Chamber",
+    "venue": "UNHQ",
+    "timezone": "America/New_York",
+    "capacity": 350,
+    "features": ["interpretation", "webcast"],
+    "setup_minutes": 0,
+    "teardown_minutes": 0,
+    "active": True,
+    **links("ECOSOC"),
 }
 
-NEW_ROOM = {"code": "CR-13", "name": "Conference Room 13", "venue": "UNHQ", "capacity": 40,
-            "features": ["webcast"], "setup_minutes": 15, "teardown_minutes": 30}
+NEW_ROOM = {
+    "code": "CR-13",
+    "name": "Conference Room 13",
+    "venue": "UNHQ",
+    "capacity": 40,
+    "features": ["webcast"],
+    "setup_minutes": 15,
+    "teardown_minutes": 30,
+}
 
 MAINTENANCE = {"start": "2017-06-19T08:00", "end": "2017-06-19T20:00", "reason": "Maintenance of the booths"}
 
@@ -40,12 +75,18 @@ def codes(response) -> list[str]:
 
 # --- listing ---------------------------------------------------------------------------
 
+
 def test_list_rooms_by_code(client):
     response = client.get("/api/v1/rooms?venue=UNHQ")  # the other seeded duty stations: test_duty_stations.py
     assert codes(response) == SEEDED_CODES
     assert next(r for r in response.json if r["code"] == "ECOSOC") == ECOSOC
     assert json.loads(response.headers["X-Pagination"]) == {
-        "total": 17, "total_pages": 1, "first_page": 1, "last_page": 1, "page": 1}
+        "total": 17,
+        "total_pages": 1,
+        "first_page": 1,
+        "last_page": 1,
+        "page": 1,
+    }
 
 
 def test_filter_by_min_capacity(client):
@@ -56,11 +97,28 @@ def test_filter_by_min_capacity(client):
 
 def test_filter_by_features_needs_all_of_them(client):
     interpreted = codes(client.get("/api/v1/rooms?venue=UNHQ&feature=interpretation"))
-    assert interpreted == ["CR-1", "CR-2", "CR-3", "CR-4", "CR-5", "CR-6", "CR-7", "CR-8", "ECOSOC", "GA-HALL",
-                           "SC-CHAMBER", "SC-CONSULT", "TC-CHAMBER"]
+    assert interpreted == [
+        "CR-1",
+        "CR-2",
+        "CR-3",
+        "CR-4",
+        "CR-5",
+        "CR-6",
+        "CR-7",
+        "CR-8",
+        "ECOSOC",
+        "GA-HALL",
+        "SC-CHAMBER",
+        "SC-CONSULT",
+        "TC-CHAMBER",
+    ]
     both = codes(client.get("/api/v1/rooms?venue=UNHQ&feature=interpretation&feature=webcast"))
     assert both == ["CR-1", "CR-2", "CR-3", "CR-4", "ECOSOC", "GA-HALL", "SC-CHAMBER", "TC-CHAMBER"]
-    assert codes(client.get("/api/v1/rooms?venue=UNHQ&feature=webcast&min_capacity=300")) == ["ECOSOC", "GA-HALL", "TC-CHAMBER"]
+    assert codes(client.get("/api/v1/rooms?venue=UNHQ&feature=webcast&min_capacity=300")) == [
+        "ECOSOC",
+        "GA-HALL",
+        "TC-CHAMBER",
+    ]
     assert codes(client.get("/api/v1/rooms?venue=UNHQ&feature=hologram")) == []
 
 
@@ -82,10 +140,15 @@ def test_filter_by_active(client, officer):
     assert "CR-9" not in active and len(active) == 16
 
 
-@pytest.mark.parametrize("query, field", [
-    ("min_capacity=many", "min_capacity"), ("min_capacity=-1", "min_capacity"),
-    ("active=perhaps", "active"), ("feature=Web%20Cast", "feature"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("min_capacity=many", "min_capacity"),
+        ("min_capacity=-1", "min_capacity"),
+        ("active=perhaps", "active"),
+        ("feature=Web%20Cast", "feature"),
+    ],
+)
 def test_bad_filters_are_422(client, query, field):
     response = client.get(f"/api/v1/rooms?{query}")
     assert response.status_code == 422
@@ -96,7 +159,13 @@ def test_pagination(client):
     first = client.get("/api/v1/rooms?venue=UNHQ&page=1&page_size=5")
     assert codes(first) == SEEDED_CODES[:5]
     assert json.loads(first.headers["X-Pagination"]) == {
-        "total": 17, "total_pages": 4, "first_page": 1, "last_page": 4, "page": 1, "next_page": 2}
+        "total": 17,
+        "total_pages": 4,
+        "first_page": 1,
+        "last_page": 4,
+        "page": 1,
+        "next_page": 2,
+    }
     last = client.get("/api/v1/rooms?venue=UNHQ&page=4&page_size=5")
     assert codes(last) == SEEDED_CODES[15:]
     assert json.loads(last.headers["X-Pagination"])["previous_page"] == 3
@@ -119,6 +188,7 @@ def test_bad_pagination_is_422(client, query):
 
 # --- reading one -----------------------------------------------------------------------
 
+
 def test_get_room_by_code_in_any_case(client):
     for code in ("ECOSOC", "ecosoc", "EcoSoc"):
         response = client.get(f"/api/v1/rooms/{code}")
@@ -137,6 +207,7 @@ def test_unknown_room_is_404(client, officer):
 
 # --- creating --------------------------------------------------------------------------
 
+
 def test_officer_and_admin_add_rooms(client, officer, admin):
     response = client.post("/api/v1/rooms", json=NEW_ROOM, headers=officer)
     assert response.status_code == 201, response.json
@@ -144,12 +215,24 @@ def test_officer_and_admin_add_rooms(client, officer, admin):
     assert response.json == expected
     assert client.get("/api/v1/rooms/CR-13").json == expected
 
-    response = client.post("/api/v1/rooms", json={"code": "CR-14", "name": "Conference Room 14", "venue": "UNHQ",
-                                                  "capacity": 20}, headers=admin)
+    response = client.post(
+        "/api/v1/rooms",
+        json={"code": "CR-14", "name": "Conference Room 14", "venue": "UNHQ", "capacity": 20},
+        headers=admin,
+    )
     assert response.status_code == 201, response.json
-    assert response.json == {"code": "CR-14", "name": "Conference Room 14", "venue": "UNHQ",
-                             "timezone": "America/New_York", "capacity": 20, "features": [], "setup_minutes": 0,
-                             "teardown_minutes": 0, "active": True, **links("CR-14")}
+    assert response.json == {
+        "code": "CR-14",
+        "name": "Conference Room 14",
+        "venue": "UNHQ",
+        "timezone": "America/New_York",
+        "capacity": 20,
+        "features": [],
+        "setup_minutes": 0,
+        "teardown_minutes": 0,
+        "active": True,
+        **links("CR-14"),
+    }
 
 
 def test_viewer_and_mission_may_not_add_rooms(client, viewer, mission):
@@ -175,29 +258,32 @@ def test_room_in_unknown_venue_is_422_naming_venue(client, officer):
     assert list(errors) == ["venue"]
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"capacity": "5"}, "capacity"),
-    ({"capacity": 5.5}, "capacity"),
-    ({"capacity": True}, "capacity"),
-    ({"capacity": 0}, "capacity"),
-    ({"capacity": None}, "capacity"),
-    ({"setup_minutes": "15"}, "setup_minutes"),
-    ({"setup_minutes": -1}, "setup_minutes"),
-    ({"setup_minutes": 241}, "setup_minutes"),
-    ({"teardown_minutes": 241}, "teardown_minutes"),
-    ({"active": "false"}, "active"),
-    ({"active": 0}, "active"),
-    ({"features": "webcast"}, "features"),
-    ({"features": ["Webcast"]}, "features"),
-    ({"features": ["webcast", "webcast"]}, "features"),
-    ({"code": "cr-13"}, "code"),
-    ({"code": "CR 13"}, "code"),
-    ({"code": "X" * 33}, "code"),
-    ({"name": ""}, "name"),
-    ({"name": "N" * 201}, "name"),
-    ({"seats": 40}, "seats"),
-    ({"timezone": "UTC"}, "timezone"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"capacity": "5"}, "capacity"),
+        ({"capacity": 5.5}, "capacity"),
+        ({"capacity": True}, "capacity"),
+        ({"capacity": 0}, "capacity"),
+        ({"capacity": None}, "capacity"),
+        ({"setup_minutes": "15"}, "setup_minutes"),
+        ({"setup_minutes": -1}, "setup_minutes"),
+        ({"setup_minutes": 241}, "setup_minutes"),
+        ({"teardown_minutes": 241}, "teardown_minutes"),
+        ({"active": "false"}, "active"),
+        ({"active": 0}, "active"),
+        ({"features": "webcast"}, "features"),
+        ({"features": ["Webcast"]}, "features"),
+        ({"features": ["webcast", "webcast"]}, "features"),
+        ({"code": "cr-13"}, "code"),
+        ({"code": "CR 13"}, "code"),
+        ({"code": "X" * 33}, "code"),
+        ({"name": ""}, "name"),
+        ({"name": "N" * 201}, "name"),
+        ({"seats": 40}, "seats"),
+        ({"timezone": "UTC"}, "timezone"),
+    ],
+)
 def test_invalid_room_is_422_naming_the_field(client, officer, change, field):
     errors = field_errors(client.post("/api/v1/rooms", json={**NEW_ROOM, **change}, headers=officer))
     assert list(errors) == [field]
@@ -205,8 +291,9 @@ def test_invalid_room_is_422_naming_the_field(client, officer, change, field):
 
 
 def test_buffers_up_to_four_hours_are_accepted(client, officer):
-    response = client.post("/api/v1/rooms", json={**NEW_ROOM, "setup_minutes": 240, "teardown_minutes": 240},
-                           headers=officer)
+    response = client.post(
+        "/api/v1/rooms", json={**NEW_ROOM, "setup_minutes": 240, "teardown_minutes": 240}, headers=officer
+    )
     assert response.status_code == 201, response.json
     assert (response.json["setup_minutes"], response.json["teardown_minutes"]) == (240, 240)
 
@@ -218,19 +305,27 @@ def test_missing_required_room_fields_are_named(client, officer):
 
 # --- changing --------------------------------------------------------------------------
 
+
 def test_patch_changes_only_what_is_given(client, officer):
-    response = client.patch("/api/v1/rooms/ecosoc", json={"capacity": 400, "features": ["interpretation"]},
-                            headers=officer)
+    response = client.patch(
+        "/api/v1/rooms/ecosoc", json={"capacity": 400, "features": ["interpretation"]}, headers=officer
+    )
     assert response.status_code == 200, response.json
     expected = {**ECOSOC, "capacity": 400, "features": ["interpretation"]}
     assert response.json == expected
     assert client.get("/api/v1/rooms/ECOSOC").json == expected
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"code": "ECOSOC-2"}, "code"), ({"capacity": "400"}, "capacity"), ({"teardown_minutes": 500}, "teardown_minutes"),
-    ({"venue": "NOWHERE"}, "venue"), ({"active": None}, "active"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"code": "ECOSOC-2"}, "code"),
+        ({"capacity": "400"}, "capacity"),
+        ({"teardown_minutes": 500}, "teardown_minutes"),
+        ({"venue": "NOWHERE"}, "venue"),
+        ({"active": None}, "active"),
+    ],
+)
 def test_invalid_patch_is_422_and_changes_nothing(client, officer, change, field):
     errors = field_errors(client.patch("/api/v1/rooms/ECOSOC", json=change, headers=officer))
     assert list(errors) == [field]
@@ -275,29 +370,42 @@ def test_inactive_room_is_not_offered_as_an_alternative(client, officer):
 
 
 def test_buffers_hold_the_room_around_a_meeting(client, officer):
-    assert client.patch("/api/v1/rooms/CR-1", json={"setup_minutes": 30, "teardown_minutes": 30},
-                        headers=officer).status_code == 200
+    assert (
+        client.patch(
+            "/api/v1/rooms/CR-1", json={"setup_minutes": 30, "teardown_minutes": 30}, headers=officer
+        ).status_code
+        == 200
+    )
     first = client.post("/api/v1/meetings", json=meeting(room="CR-1"), headers=officer)
     assert first.status_code == 201
     # 12:00 + 30 min teardown and 30 min setup: 13:00 is the first free start.
-    response = client.post("/api/v1/meetings", json=meeting(room="CR-1", start="2017-06-19T12:30",
-                                                            end="2017-06-19T13:00"), headers=officer)
+    response = client.post(
+        "/api/v1/meetings", json=meeting(room="CR-1", start="2017-06-19T12:30", end="2017-06-19T13:00"), headers=officer
+    )
     assert response.status_code == 409
     assert response.json["conflicts"][0]["meeting_id"] == first.json["id"]
-    response = client.post("/api/v1/meetings", json=meeting(room="CR-1", start="2017-06-19T13:00",
-                                                            end="2017-06-19T14:00"), headers=officer)
+    response = client.post(
+        "/api/v1/meetings", json=meeting(room="CR-1", start="2017-06-19T13:00", end="2017-06-19T14:00"), headers=officer
+    )
     assert response.status_code == 201, response.json
 
 
 # --- blocks ----------------------------------------------------------------------------
 
+
 def test_create_list_and_delete_a_block(client, officer):
     response = client.post("/api/v1/rooms/ecosoc/blocks", json=MAINTENANCE, headers=officer)
     assert response.status_code == 201, response.json
     block = response.json
-    assert block == {"id": block["id"], "room": "ECOSOC", "start": "2017-06-19T08:00:00-04:00",
-                     "end": "2017-06-19T20:00:00-04:00", "timezone": "America/New_York",
-                     "reason": "Maintenance of the booths", "created_by": "Meetings Management Section (officer)"}
+    assert block == {
+        "id": block["id"],
+        "room": "ECOSOC",
+        "start": "2017-06-19T08:00:00-04:00",
+        "end": "2017-06-19T20:00:00-04:00",
+        "timezone": "America/New_York",
+        "reason": "Maintenance of the booths",
+        "created_by": "Meetings Management Section (officer)",
+    }
     assert client.get("/api/v1/rooms/ECOSOC/blocks").json == [block]
     assert client.get("/api/v1/rooms/CR-1/blocks").json == []
 
@@ -318,8 +426,11 @@ def test_blocks_are_listed_by_start(client, officer):
 
 
 def test_block_with_offsets_is_shown_in_venue_time(client, officer):
-    response = client.post("/api/v1/rooms/ECOSOC/blocks", json={
-        "start": "2017-06-19T12:00:00Z", "end": "2017-06-19T16:00:00+02:00", "reason": "Cleaning"}, headers=officer)
+    response = client.post(
+        "/api/v1/rooms/ECOSOC/blocks",
+        json={"start": "2017-06-19T12:00:00Z", "end": "2017-06-19T16:00:00+02:00", "reason": "Cleaning"},
+        headers=officer,
+    )
     assert response.status_code == 201, response.json
     assert (response.json["start"], response.json["end"]) == ("2017-06-19T08:00:00-04:00", "2017-06-19T10:00:00-04:00")
 
@@ -365,9 +476,11 @@ def test_block_may_touch_a_meeting_and_ignores_released_ones(client, officer):
 def test_block_over_buffers_of_a_meeting_is_409(client, officer):
     client.patch("/api/v1/rooms/ECOSOC", json={"teardown_minutes": 30}, headers=officer)
     booked = client.post("/api/v1/meetings", json=meeting(), headers=officer).json
-    response = client.post("/api/v1/rooms/ECOSOC/blocks",
-                           json={"start": "2017-06-19T12:15", "end": "2017-06-19T14:00", "reason": "Cleaning"},
-                           headers=officer)
+    response = client.post(
+        "/api/v1/rooms/ECOSOC/blocks",
+        json={"start": "2017-06-19T12:15", "end": "2017-06-19T14:00", "reason": "Cleaning"},
+        headers=officer,
+    )
     assert response.status_code == 409
     assert [c["meeting_id"] for c in response.json["conflicts"]] == [booked["id"]]
 
@@ -393,62 +506,80 @@ def test_booking_inside_a_block_is_409(client, officer):
 
 
 def test_booking_right_after_a_block_is_allowed(client, officer):
-    client.post("/api/v1/rooms/ECOSOC/blocks",
-                json={"start": "2017-06-19T08:00", "end": "2017-06-19T10:00", "reason": "Cleaning"}, headers=officer)
+    client.post(
+        "/api/v1/rooms/ECOSOC/blocks",
+        json={"start": "2017-06-19T08:00", "end": "2017-06-19T10:00", "reason": "Cleaning"},
+        headers=officer,
+    )
     response = client.post("/api/v1/meetings", json=meeting(), headers=officer)
     assert response.status_code == 201, response.json
 
 
 def test_moving_a_meeting_into_a_block_is_409(client, officer):
-    booked = client.post("/api/v1/meetings", json=meeting(start="2017-06-20T10:00", end="2017-06-20T12:00"),
-                         headers=officer).json
+    booked = client.post(
+        "/api/v1/meetings", json=meeting(start="2017-06-20T10:00", end="2017-06-20T12:00"), headers=officer
+    ).json
     client.post("/api/v1/rooms/ECOSOC/blocks", json=MAINTENANCE, headers=officer)
-    response = client.patch(f"/api/v1/meetings/{booked['id']}",
-                            json={"start": "2017-06-19T10:00", "end": "2017-06-19T12:00"}, headers=officer)
+    response = client.patch(
+        f"/api/v1/meetings/{booked['id']}",
+        json={"start": "2017-06-19T10:00", "end": "2017-06-19T12:00"},
+        headers=officer,
+    )
     assert response.status_code == 409
     assert [c["type"] for c in response.json["conflicts"]] == ["block"]
 
 
-@pytest.mark.parametrize("times, field", [
-    # New York's clocks went from 02:00 to 03:00 on 12 March 2017: 02:30 did not exist.
-    ({"start": "2017-03-12T02:30", "end": "2017-03-12T06:00"}, "start"),
-    ({"start": "2017-03-12T00:00", "end": "2017-03-12T02:30"}, "end"),
-    # ...and from 02:00 back to 01:00 on 5 November 2017: 01:30 happened twice.
-    ({"start": "2017-11-05T01:30", "end": "2017-11-05T06:00"}, "start"),
-])
+@pytest.mark.parametrize(
+    "times, field",
+    [
+        # New York's clocks went from 02:00 to 03:00 on 12 March 2017: 02:30 did not exist.
+        ({"start": "2017-03-12T02:30", "end": "2017-03-12T06:00"}, "start"),
+        ({"start": "2017-03-12T00:00", "end": "2017-03-12T02:30"}, "end"),
+        # ...and from 02:00 back to 01:00 on 5 November 2017: 01:30 happened twice.
+        ({"start": "2017-11-05T01:30", "end": "2017-11-05T06:00"}, "start"),
+    ],
+)
 def test_block_at_a_local_time_that_dst_makes_unclear_is_422(client, officer, times, field):
-    errors = field_errors(client.post("/api/v1/rooms/ECOSOC/blocks", json={**times, "reason": "Works"},
-                                      headers=officer))
+    errors = field_errors(
+        client.post("/api/v1/rooms/ECOSOC/blocks", json={**times, "reason": "Works"}, headers=officer)
+    )
     assert list(errors) == [field]
     assert "America/New_York" in errors[field][0]
     assert client.get("/api/v1/rooms/ECOSOC/blocks").json == []
 
 
 def test_block_across_a_dst_change_uses_each_days_offset(client, officer):
-    response = client.post("/api/v1/rooms/ECOSOC/blocks",
-                           json={"start": "2017-03-11T08:00", "end": "2017-03-13T08:00", "reason": "Works"},
-                           headers=officer)
+    response = client.post(
+        "/api/v1/rooms/ECOSOC/blocks",
+        json={"start": "2017-03-11T08:00", "end": "2017-03-13T08:00", "reason": "Works"},
+        headers=officer,
+    )
     assert response.status_code == 201, response.json
     assert response.json["start"] == "2017-03-11T08:00:00-05:00"
     assert response.json["end"] == "2017-03-13T08:00:00-04:00"
     # An ambiguous local time is fine when the offset says which one is meant.
-    response = client.post("/api/v1/rooms/ECOSOC/blocks",
-                           json={"start": "2017-11-05T01:30-05:00", "end": "2017-11-05T06:00", "reason": "Works"},
-                           headers=officer)
+    response = client.post(
+        "/api/v1/rooms/ECOSOC/blocks",
+        json={"start": "2017-11-05T01:30-05:00", "end": "2017-11-05T06:00", "reason": "Works"},
+        headers=officer,
+    )
     assert response.status_code == 201, response.json
     assert response.json["start"] == "2017-11-05T01:30:00-05:00"
 
 
-@pytest.mark.parametrize("block, field", [
-    ({"start": "2017-06-19T20:00", "end": "2017-06-19T08:00", "reason": "Backwards"}, "end"),
-    ({"start": "2017-06-19T08:00", "end": "2017-06-19T08:00", "reason": "Empty"}, "end"),
-    ({"start": "19 June 2017", "end": "2017-06-19T08:00", "reason": "Prose"}, "start"),
-    ({"start": "2017-06-19T08:00", "end": "2017-06-19T25:00", "reason": "No such hour"}, "end"),
-    ({"start": "2017-06-19T08:00", "end": "2017-06-19T20:00"}, "reason"),
-    ({"start": "2017-06-19T08:00", "end": "2017-06-19T20:00", "reason": ""}, "reason"),
-    ({"start": 1497859200, "end": "2017-06-19T20:00", "reason": "Epoch"}, "start"),
-    ({**MAINTENANCE, "room": "ECOSOC"}, "room"),
-])
+@pytest.mark.parametrize(
+    "block, field",
+    [
+        ({"start": "2017-06-19T20:00", "end": "2017-06-19T08:00", "reason": "Backwards"}, "end"),
+        ({"start": "2017-06-19T08:00", "end": "2017-06-19T08:00", "reason": "Empty"}, "end"),
+        ({"start": "19 June 2017", "end": "2017-06-19T08:00", "reason": "Prose"}, "start"),
+        ({"start": "2017-06-19T08:00", "end": "2017-06-19T25:00", "reason": "No such hour"}, "end"),
+        ({"start": "2017-06-19T08:00", "end": "2017-06-19T20:00"}, "reason"),
+        ({"start": "2017-06-19T08:00", "end": "2017-06-19T20:00", "reason": ""}, "reason"),
+        ({"start": 1497859200, "end": "2017-06-19T20:00", "reason": "Epoch"}, "start"),
+        ({**MAINTENANCE, "room": "ECOSOC"}, "room"),
+    ],
+)
 def test_invalid_block_is_422_naming_the_field(client, officer, block, field):
     errors = field_errors(client.post("/api/v1/rooms/ECOSOC/blocks", json=block, headers=officer))
     assert list(errors) == [field]
@@ -469,10 +600,13 @@ def test_a_block_is_deleted_only_through_its_own_room(client, officer):
     assert len(client.get("/api/v1/rooms/ECOSOC/blocks").json) == 1
 
 
-@pytest.mark.parametrize("block", [
-    {"start": "9999-12-31T22:00-05:00", "end": "9999-12-31T23:00-05:00", "reason": "Far future"},
-    {"start": "0001-01-01T00:00", "end": "0001-01-01T03:00", "reason": "Year one"},
-])
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"start": "9999-12-31T22:00-05:00", "end": "9999-12-31T23:00-05:00", "reason": "Far future"},
+        {"start": "0001-01-01T00:00", "end": "0001-01-01T03:00", "reason": "Year one"},
+    ],
+)
 def test_block_at_the_edge_of_the_calendar_is_422(client, officer, block):
     # Not a 500: converting such times to UTC would leave the range of Python's datetime.
     errors = field_errors(client.post("/api/v1/rooms/ECOSOC/blocks", json=block, headers=officer))
@@ -482,8 +616,11 @@ def test_block_at_the_edge_of_the_calendar_is_422(client, officer, block):
 
 def test_blocks_and_venues_lists_paginate(client, officer):
     for day in (19, 20, 21):
-        response = client.post("/api/v1/rooms/CR-1/blocks", headers=officer, json={
-            "start": f"2017-06-{day}T08:00", "end": f"2017-06-{day}T09:00", "reason": "Cleaning"})
+        response = client.post(
+            "/api/v1/rooms/CR-1/blocks",
+            headers=officer,
+            json={"start": f"2017-06-{day}T08:00", "end": f"2017-06-{day}T09:00", "reason": "Cleaning"},
+        )
         assert response.status_code == 201
     page = client.get("/api/v1/rooms/CR-1/blocks?page=2&page_size=2")
     assert [b["start"][:10] for b in page.json] == ["2017-06-21"]

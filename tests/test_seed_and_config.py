@@ -1,11 +1,17 @@
 """The `seed` command and the default data file; settings read from the environment."""
+
 import json
 import secrets
 
 import pytest
 
-from config.settings import (DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, ConfigurationError, load_settings,
-                             normalise_database_url)
+from config.settings import (
+    DEVELOPMENT_SECRET_KEY,
+    INSTANCE_DIR,
+    ConfigurationError,
+    load_settings,
+    normalise_database_url,
+)
 from scheduler import create_app
 from scheduler.venues.cli import DEFAULT_DATA
 
@@ -18,6 +24,7 @@ def seed(app, *args):
 
 
 # --- the data file ---------------------------------------------------------------------
+
 
 def test_every_room_says_where_its_capacity_comes_from():
     rooms = [room for venue in DATA["venues"] for room in venue["rooms"]]
@@ -34,8 +41,13 @@ def test_every_room_says_where_its_capacity_comes_from():
 def test_data_file_names_every_unhq_room_of_the_product():
     [unhq] = [venue for venue in DATA["venues"] if venue["code"] == "UNHQ"]
     names = {room["name"] for room in unhq["rooms"]}
-    assert {"General Assembly Hall", "Security Council Chamber", "Security Council Consultations Room",
-            "Trusteeship Council Chamber", "Economic and Social Council Chamber"} <= names
+    assert {
+        "General Assembly Hall",
+        "Security Council Chamber",
+        "Security Council Consultations Room",
+        "Trusteeship Council Chamber",
+        "Economic and Social Council Chamber",
+    } <= names
     assert {f"Conference Room {n}" for n in range(1, 13)} <= names
     codes = [room["code"] for venue in DATA["venues"] for room in venue["rooms"]]
     assert len(codes) == len(set(codes))
@@ -43,15 +55,21 @@ def test_data_file_names_every_unhq_room_of_the_product():
 
 # --- seeding ---------------------------------------------------------------------------
 
+
 def test_seeded_rooms_are_those_of_the_data_file(client):
     [unhq] = [venue for venue in DATA["venues"] if venue["code"] == "UNHQ"]
     rooms = {room["code"]: room for room in client.get("/api/v1/rooms?venue=UNHQ").json}
     assert set(rooms) == {room["code"] for room in unhq["rooms"]}
     for item in unhq["rooms"]:
         room = rooms[item["code"]]
-        assert (room["name"], room["capacity"], room["features"], room["setup_minutes"], room["teardown_minutes"],
-                room["active"]) == (item["name"], item["capacity"], item["features"], item["setup_minutes"],
-                                    item["teardown_minutes"], True)
+        assert (
+            room["name"],
+            room["capacity"],
+            room["features"],
+            room["setup_minutes"],
+            room["teardown_minutes"],
+            room["active"],
+        ) == (item["name"], item["capacity"], item["features"], item["setup_minutes"], item["teardown_minutes"], True)
     venue = client.get("/api/v1/venues/UNHQ").json
     assert venue["slots"] == unhq["slots"] and venue["working_days"] == unhq["working_days"]
     assert venue["interpretation_teams"] == unhq["interpretation_teams"]
@@ -69,8 +87,11 @@ def test_seed_is_idempotent(app, client):
 
 
 def test_seed_never_overwrites_what_officers_changed(app, client, officer, admin):
-    changed = client.patch("/api/v1/rooms/ECOSOC", json={"capacity": 420, "features": ["webcast"], "active": False,
-                                                        "setup_minutes": 15}, headers=officer)
+    changed = client.patch(
+        "/api/v1/rooms/ECOSOC",
+        json={"capacity": 420, "features": ["webcast"], "active": False, "setup_minutes": 15},
+        headers=officer,
+    )
     assert changed.status_code == 200
     slots = [{"name": "day", "start": "09:00", "end": "18:00"}]
     venue = client.patch("/api/v1/venues/UNHQ", json={"slots": slots, "interpretation_teams": 7}, headers=admin)
@@ -85,18 +106,45 @@ def test_seed_never_overwrites_what_officers_changed(app, client, officer, admin
 
 def test_seed_adds_only_what_is_missing(app, client, tmp_path):
     unhq = {key: value for key, value in DATA["venues"][0].items() if key != "holidays"}
-    data = {"venues": [
-        {**unhq, "name": "Renamed in the file", "rooms": [
-            {**DATA["venues"][0]["rooms"][0], "capacity": 1},  # exists: left alone
-            {"code": "NLB", "name": "North Lawn Building Room", "capacity": 50, "features": [],
-             "capacity_source": "estimate", "setup_minutes": 0, "teardown_minutes": 10},
-        ]},
-        {"code": "ESCAP", "name": "United Nations Conference Centre, Bangkok", "timezone": "Asia/Bangkok",
-         "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"], "interpretation_teams": 3,
-         "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
-         "rooms": [{"code": "ESCAP-1", "name": "Room 1", "capacity": 700, "features": ["interpretation"],
-                    "capacity_source": "estimate", "setup_minutes": 0, "teardown_minutes": 0}]},
-    ]}
+    data = {
+        "venues": [
+            {
+                **unhq,
+                "name": "Renamed in the file",
+                "rooms": [
+                    {**DATA["venues"][0]["rooms"][0], "capacity": 1},  # exists: left alone
+                    {
+                        "code": "NLB",
+                        "name": "North Lawn Building Room",
+                        "capacity": 50,
+                        "features": [],
+                        "capacity_source": "estimate",
+                        "setup_minutes": 0,
+                        "teardown_minutes": 10,
+                    },
+                ],
+            },
+            {
+                "code": "ESCAP",
+                "name": "United Nations Conference Centre, Bangkok",
+                "timezone": "Asia/Bangkok",
+                "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                "interpretation_teams": 3,
+                "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
+                "rooms": [
+                    {
+                        "code": "ESCAP-1",
+                        "name": "Room 1",
+                        "capacity": 700,
+                        "features": ["interpretation"],
+                        "capacity_source": "estimate",
+                        "setup_minutes": 0,
+                        "teardown_minutes": 0,
+                    }
+                ],
+            },
+        ]
+    }
     path = tmp_path / "venues.json"
     path.write_text(json.dumps(data), encoding="utf-8")
 
@@ -108,10 +156,14 @@ def test_seed_adds_only_what_is_missing(app, client, tmp_path):
     nlb = client.get("/api/v1/rooms/NLB").json
     assert (nlb["venue"], nlb["teardown_minutes"]) == ("UNHQ", 10)
     bangkok = client.get("/api/v1/venues/ESCAP").json
-    assert bangkok == {"code": "ESCAP", "name": "United Nations Conference Centre, Bangkok",
-                       "timezone": "Asia/Bangkok", "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
-                       "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
-                       "interpretation_teams": 3}
+    assert bangkok == {
+        "code": "ESCAP",
+        "name": "United Nations Conference Centre, Bangkok",
+        "timezone": "Asia/Bangkok",
+        "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
+        "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+        "interpretation_teams": 3,
+    }
     assert [r["code"] for r in client.get("/api/v1/rooms?venue=ESCAP").json] == ["ESCAP-1"]
     assert seed(app, "--file", str(path)).output.strip() == "seed: 0 venue(s), 0 room(s) and 0 holiday(s) added"
 
@@ -134,12 +186,16 @@ def test_seed_validates_its_file_like_a_request(app, client, tmp_path):
 
 # --- settings --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("environ", [
-    {"SCHEDULER_ENV": "production"},
-    {"SCHEDULER_ENV": "production", "SECRET_KEY": ""},
-    {"SCHEDULER_ENV": "production", "SECRET_KEY": DEVELOPMENT_SECRET_KEY},
-    {"SCHEDULER_ENV": "production", "SECRET_KEY": "x" * 31},
-])
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"SCHEDULER_ENV": "production"},
+        {"SCHEDULER_ENV": "production", "SECRET_KEY": ""},
+        {"SCHEDULER_ENV": "production", "SECRET_KEY": DEVELOPMENT_SECRET_KEY},
+        {"SCHEDULER_ENV": "production", "SECRET_KEY": "x" * 31},
+    ],
+)
 def test_production_refuses_a_weak_secret_key(environ):
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         load_settings(environ)
@@ -147,9 +203,14 @@ def test_production_refuses_a_weak_secret_key(environ):
 
 def test_production_with_a_strong_secret_key():
     key = secrets.token_urlsafe(48)
-    settings = load_settings({"SCHEDULER_ENV": "production", "SECRET_KEY": key,
-                              "PUBLIC_URL": "https://meetings.example.org",
-                              "DATABASE_URL": "postgres://scheduler:pw@db.example.org:5432/scheduler"})
+    settings = load_settings(
+        {
+            "SCHEDULER_ENV": "production",
+            "SECRET_KEY": key,
+            "PUBLIC_URL": "https://meetings.example.org",
+            "DATABASE_URL": "postgres://scheduler:pw@db.example.org:5432/scheduler",
+        }
+    )
     assert settings["SCHEDULER_ENV"] == "production"
     assert settings["SECRET_KEY"] == key
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://scheduler:pw@db.example.org:5432/scheduler"
@@ -169,12 +230,15 @@ def test_development_defaults():
     assert load_settings({"ALTERNATIVE_SEARCH_DAYS": "3"})["ALTERNATIVE_SEARCH_DAYS"] == 3
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("postgres://u:p@localhost:5432/db", "postgresql+psycopg://u:p@localhost:5432/db"),
-    ("postgresql://u@127.0.0.1/db?sslmode=require", "postgresql+psycopg://u@127.0.0.1/db?sslmode=require"),
-    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("sqlite:////var/lib/scheduler.sqlite3", "sqlite:////var/lib/scheduler.sqlite3"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgres://u:p@localhost:5432/db", "postgresql+psycopg://u:p@localhost:5432/db"),
+        ("postgresql://u@127.0.0.1/db?sslmode=require", "postgresql+psycopg://u@127.0.0.1/db?sslmode=require"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////var/lib/scheduler.sqlite3", "sqlite:////var/lib/scheduler.sqlite3"),
+    ],
+)
 def test_database_urls_are_normalised(url, expected):
     assert normalise_database_url(url) == expected
     assert load_settings({"DATABASE_URL": url})["SQLALCHEMY_DATABASE_URI"] == expected

@@ -1,4 +1,5 @@
 """Rate limits shared through Redis: two worker processes count the same feed-token misses."""
+
 import os
 import socket
 import subprocess
@@ -32,10 +33,22 @@ def _redis_up() -> bool:
 
 
 def _worker(database: str, misses: int, prefix: str) -> str:
-    environ = {**os.environ, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
-               "RATELIMIT_FEED_MISSES": "3 per minute", "RATELIMIT_KEY_PREFIX": prefix, "PYTHONPATH": str(PROJECT)}
-    result = subprocess.run([sys.executable, "-c", WORKER, database, str(misses)], env=environ, cwd=PROJECT,
-                            capture_output=True, text=True, timeout=120, check=True)
+    environ = {
+        **os.environ,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_FEED_MISSES": "3 per minute",
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "PYTHONPATH": str(PROJECT),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER, database, str(misses)],
+        env=environ,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return result.stdout.strip().splitlines()[-1]
 
 

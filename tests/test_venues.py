@@ -1,4 +1,5 @@
 """Venues over HTTP: reading the seeded UNHQ, creating and changing venues (admin only)."""
+
 import pytest
 
 from .helpers import meeting
@@ -8,8 +9,10 @@ BANGKOK = {
     "code": "ESCAP",
     "name": "United Nations Conference Centre, Bangkok",
     "timezone": "Asia/Bangkok",
-    "slots": [{"name": "morning", "start": "10:00", "end": "13:00"},
-              {"name": "afternoon", "start": "15:00", "end": "18:00"}],
+    "slots": [
+        {"name": "morning", "start": "10:00", "end": "13:00"},
+        {"name": "afternoon", "start": "15:00", "end": "18:00"},
+    ],
     "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
     "interpretation_teams": 6,
 }
@@ -18,8 +21,10 @@ UNHQ = {
     "code": "UNHQ",
     "name": "United Nations Headquarters",
     "timezone": "America/New_York",
-    "slots": [{"name": "morning", "start": "10:00", "end": "13:00"},
-              {"name": "afternoon", "start": "15:00", "end": "18:00"}],
+    "slots": [
+        {"name": "morning", "start": "10:00", "end": "13:00"},
+        {"name": "afternoon", "start": "15:00", "end": "18:00"},
+    ],
     "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
     "interpretation_teams": 4,
 }
@@ -34,6 +39,7 @@ def field_errors(response) -> dict:
 
 
 # --- reading ---------------------------------------------------------------------------
+
 
 def test_list_venues_shows_the_seeded_headquarters(client):
     response = client.get("/api/v1/venues")
@@ -61,6 +67,7 @@ def test_unknown_venue_is_404_in_the_error_format(client, admin):
 
 # --- creating --------------------------------------------------------------------------
 
+
 def test_admin_creates_a_venue(client, admin):
     response = client.post("/api/v1/venues", json=BANGKOK, headers=admin)
     assert response.status_code == 201, response.json
@@ -70,8 +77,11 @@ def test_admin_creates_a_venue(client, admin):
 
 
 def test_venue_defaults(client, admin):
-    response = client.post("/api/v1/venues", json={"code": "ECA", "name": "United Nations Conference Centre, Addis Ababa",
-                                                   "timezone": "Africa/Addis_Ababa"}, headers=admin)
+    response = client.post(
+        "/api/v1/venues",
+        json={"code": "ECA", "name": "United Nations Conference Centre, Addis Ababa", "timezone": "Africa/Addis_Ababa"},
+        headers=admin,
+    )
     assert response.status_code == 201, response.json
     assert response.json["slots"] == []
     assert response.json["working_days"] == ["monday", "tuesday", "wednesday", "thursday", "friday"]
@@ -112,11 +122,14 @@ def test_invalid_time_zone_is_422_naming_timezone(client, admin):
     assert client.get("/api/v1/venues/ESCAP").status_code == 404
 
 
-@pytest.mark.parametrize("slots", [
-    [{"name": "morning", "start": "10:00", "end": "13:00"}, {"name": "midday", "start": "12:00", "end": "14:00"}],
-    [{"name": "afternoon", "start": "15:00", "end": "18:00"}, {"name": "long", "start": "09:00", "end": "19:00"}],
-    [{"name": "morning", "start": "10:00", "end": "13:00"}, {"name": "again", "start": "10:00", "end": "13:00"}],
-])
+@pytest.mark.parametrize(
+    "slots",
+    [
+        [{"name": "morning", "start": "10:00", "end": "13:00"}, {"name": "midday", "start": "12:00", "end": "14:00"}],
+        [{"name": "afternoon", "start": "15:00", "end": "18:00"}, {"name": "long", "start": "09:00", "end": "19:00"}],
+        [{"name": "morning", "start": "10:00", "end": "13:00"}, {"name": "again", "start": "10:00", "end": "13:00"}],
+    ],
+)
 def test_overlapping_slots_are_422(client, admin, slots):
     errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, "slots": slots}, headers=admin))
     assert "slots" in errors
@@ -124,8 +137,10 @@ def test_overlapping_slots_are_422(client, admin, slots):
 
 
 def test_adjacent_slots_do_not_overlap(client, admin):
-    slots = [{"name": "morning", "start": "10:00", "end": "13:00"},
-             {"name": "afternoon", "start": "13:00", "end": "18:00"}]
+    slots = [
+        {"name": "morning", "start": "10:00", "end": "13:00"},
+        {"name": "afternoon", "start": "13:00", "end": "18:00"},
+    ]
     response = client.post("/api/v1/venues", json={**BANGKOK, "slots": slots}, headers=admin)
     assert response.status_code == 201, response.json
     assert response.json["slots"] == slots
@@ -138,21 +153,26 @@ def test_inverted_or_empty_slot_is_422(client, admin, start, end):
     assert errors["slots"] == {"0": {"end": ["The slot must end after it starts"]}}
 
 
-@pytest.mark.parametrize("slot, field", [
-    ({"name": "morning", "start": "10", "end": "13:00"}, "start"),
-    ({"name": "morning", "start": "10:00", "end": "25:00"}, "end"),
-    ({"name": "morning", "start": "10:00"}, "end"),
-    ({"name": "Morning", "start": "10:00", "end": "13:00"}, "name"),
-    ({"name": "morning", "start": "10:00", "end": "13:00", "colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "slot, field",
+    [
+        ({"name": "morning", "start": "10", "end": "13:00"}, "start"),
+        ({"name": "morning", "start": "10:00", "end": "25:00"}, "end"),
+        ({"name": "morning", "start": "10:00"}, "end"),
+        ({"name": "Morning", "start": "10:00", "end": "13:00"}, "name"),
+        ({"name": "morning", "start": "10:00", "end": "13:00", "colour": "red"}, "colour"),
+    ],
+)
 def test_malformed_slot_is_422_naming_its_field(client, admin, slot, field):
     errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, "slots": [slot]}, headers=admin))
     assert field in errors["slots"]["0"]
 
 
 def test_duplicate_slot_names_are_422(client, admin):
-    slots = [{"name": "session", "start": "10:00", "end": "13:00"},
-             {"name": "session", "start": "15:00", "end": "18:00"}]
+    slots = [
+        {"name": "session", "start": "10:00", "end": "13:00"},
+        {"name": "session", "start": "15:00", "end": "18:00"},
+    ]
     errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, "slots": slots}, headers=admin))
     assert errors["slots"] == ["Slot names must be distinct"]
 
@@ -164,17 +184,20 @@ def test_duplicate_venue_code_is_409(client, admin):
     assert client.get("/api/v1/venues/UNHQ").json["name"] == "United Nations Headquarters"
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"region": "Europe"}, "region"),
-    ({"code": "unog"}, "code"),
-    ({"code": "U N O G"}, "code"),
-    ({"name": ""}, "name"),
-    ({"working_days": ["monday", "funday"]}, "working_days"),
-    ({"working_days": ["monday", "monday"]}, "working_days"),
-    ({"interpretation_teams": "6"}, "interpretation_teams"),
-    ({"interpretation_teams": -1}, "interpretation_teams"),
-    ({"slots": "morning"}, "slots"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"region": "Europe"}, "region"),
+        ({"code": "unog"}, "code"),
+        ({"code": "U N O G"}, "code"),
+        ({"name": ""}, "name"),
+        ({"working_days": ["monday", "funday"]}, "working_days"),
+        ({"working_days": ["monday", "monday"]}, "working_days"),
+        ({"interpretation_teams": "6"}, "interpretation_teams"),
+        ({"interpretation_teams": -1}, "interpretation_teams"),
+        ({"slots": "morning"}, "slots"),
+    ],
+)
 def test_invalid_venue_is_422_naming_the_field(client, admin, change, field):
     errors = field_errors(client.post("/api/v1/venues", json={**BANGKOK, **change}, headers=admin))
     assert list(errors) == [field]
@@ -196,10 +219,13 @@ def test_body_that_is_not_an_object_is_refused_without_500(client, admin):
 
 # --- changing --------------------------------------------------------------------------
 
+
 def test_patch_slots_replaces_them(client, admin):
-    slots = [{"name": "morning", "start": "09:30", "end": "12:30"},
-             {"name": "afternoon", "start": "14:30", "end": "17:30"},
-             {"name": "evening", "start": "18:30", "end": "21:00"}]
+    slots = [
+        {"name": "morning", "start": "09:30", "end": "12:30"},
+        {"name": "afternoon", "start": "14:30", "end": "17:30"},
+        {"name": "evening", "start": "18:30", "end": "21:00"},
+    ]
     response = client.patch("/api/v1/venues/UNHQ", json={"slots": slots}, headers=admin)
     assert response.status_code == 200, response.json
     assert response.json == {**UNHQ, "slots": slots}
@@ -223,8 +249,9 @@ def test_patch_slots_with_the_same_names_twice(client, admin):
 
 def test_patch_working_days_and_teams_leaves_the_rest(client, admin):
     days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
-    response = client.patch("/api/v1/venues/UNHQ", json={"working_days": days, "interpretation_teams": 2},
-                            headers=admin)
+    response = client.patch(
+        "/api/v1/venues/UNHQ", json={"working_days": days, "interpretation_teams": 2}, headers=admin
+    )
     assert response.status_code == 200, response.json
     assert response.json == {**UNHQ, "working_days": days, "interpretation_teams": 2}
 
@@ -237,11 +264,17 @@ def test_patch_time_zone(client, admin):
 
 
 def test_invalid_patch_changes_nothing(client, admin):
-    overlapping = [{"name": "morning", "start": "10:00", "end": "13:00"},
-                   {"name": "noon", "start": "12:00", "end": "14:00"}]
-    cases = [({"slots": overlapping}, "slots"), ({"timezone": "Nowhere/Town"}, "timezone"),
-             ({"code": "UNNY"}, "code"), ({"working_days": ["someday"]}, "working_days"),
-             ({"slots": [{"name": "morning", "start": "12:00", "end": "10:00"}]}, "slots")]
+    overlapping = [
+        {"name": "morning", "start": "10:00", "end": "13:00"},
+        {"name": "noon", "start": "12:00", "end": "14:00"},
+    ]
+    cases = [
+        ({"slots": overlapping}, "slots"),
+        ({"timezone": "Nowhere/Town"}, "timezone"),
+        ({"code": "UNNY"}, "code"),
+        ({"working_days": ["someday"]}, "working_days"),
+        ({"slots": [{"name": "morning", "start": "12:00", "end": "10:00"}]}, "slots"),
+    ]
     for change, field in cases:
         errors = field_errors(client.patch("/api/v1/venues/UNHQ", json=change, headers=admin))
         assert field in errors, change
@@ -267,12 +300,14 @@ def test_only_admins_change_venues(client, officer, viewer, mission):
 def test_changed_slots_are_used_for_bookings(client, admin, officer):
     slots = [{"name": "morning", "start": "09:00", "end": "12:00"}]
     assert client.patch("/api/v1/venues/UNHQ", json={"slots": slots}, headers=admin).status_code == 200
-    response = client.post("/api/v1/meetings", json=meeting(start=None, end=None, date="2017-06-19", slot="morning"),
-                           headers=officer)
+    response = client.post(
+        "/api/v1/meetings", json=meeting(start=None, end=None, date="2017-06-19", slot="morning"), headers=officer
+    )
     assert response.status_code == 201, response.json
     assert (response.json["start"], response.json["end"]) == ("2017-06-19T09:00:00-04:00", "2017-06-19T12:00:00-04:00")
-    response = client.post("/api/v1/meetings", json=meeting(start=None, end=None, date="2017-06-20", slot="afternoon"),
-                           headers=officer)
+    response = client.post(
+        "/api/v1/meetings", json=meeting(start=None, end=None, date="2017-06-20", slot="afternoon"), headers=officer
+    )
     assert response.status_code == 422
     assert "slot" in response.json["errors"]["json"]
 

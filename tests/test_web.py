@@ -3,6 +3,7 @@
 The browser tests (tests/e2e) drive the same pages in Chromium; these check what a browser
 test would be slow to: every refusal, the CSRF and session rules, who sees what.
 """
+
 import re
 from html import unescape
 
@@ -26,8 +27,10 @@ def text_of(html: str) -> str:
 
 
 def field_errors(html: str) -> dict:
-    return {name: unescape(message) for name, message in
-            re.findall(r'class="field-error" id="([\w-]+)-error">([^<]+)<', html)}
+    return {
+        name: unescape(message)
+        for name, message in re.findall(r'class="field-error" id="([\w-]+)-error">([^<]+)<', html)
+    }
 
 
 def sign_in(client, token: str, expect=303):
@@ -41,10 +44,27 @@ def meeting_form(client, url="/console/meetings/new", **values) -> dict:
     """The booking form as a browser sends it: the page's fields, then what the person typed."""
     page = client.get(url)
     assert page.status_code == 200, page.text
-    form = {"csrf_token": csrf_of(page.text), "title": "Briefing", "kind": "briefing", "room": "ECOSOC",
-            "date": "2017-06-19", "start": "10:00", "end": "12:00", "slot": "", "status": "confirmed",
-            "visibility": "public", "body": "", "process": "", "expected_participants": "", "organizers": "",
-            "description": "", "notes": "", "invited_missions": "", "languages_given": "1", "webcast_given": "1"}
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "title": "Briefing",
+        "kind": "briefing",
+        "room": "ECOSOC",
+        "date": "2017-06-19",
+        "start": "10:00",
+        "end": "12:00",
+        "slot": "",
+        "status": "confirmed",
+        "visibility": "public",
+        "body": "",
+        "process": "",
+        "expected_participants": "",
+        "organizers": "",
+        "description": "",
+        "notes": "",
+        "invited_missions": "",
+        "languages_given": "1",
+        "webcast_given": "1",
+    }
     form.update(values)
     return form
 
@@ -62,18 +82,44 @@ def signed_in_officer(client, officer_token):
 
 # --- the Journal ----------------------------------------------------------------------
 
+
 def test_journal_shows_the_public_meetings_of_the_day_marked_not_the_closed_or_missions_ones(client, officer):
     client.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=officer)
-    book(client, officer, **{**FIRST_INFORMAL_MEETING, "visibility": "public", "languages": ["en", "fr"],
-                             "webcast": True})
-    book(client, officer, title="Closed consultations", room="CR-4", start="2017-06-16T15:00",
-         end="2017-06-16T18:00", visibility="closed")
-    book(client, officer, title="Missions-only briefing", room="CR-4", start="2017-06-16T10:00",
-         end="2017-06-16T11:00", visibility="missions")
-    cancelled = book(client, officer, title="Cancelled briefing", room="CR-1", start="2017-06-16T15:00",
-                     end="2017-06-16T16:00", body="Security Council")
-    client.post(f"/api/v1/meetings/{cancelled['id']}/cancel", json={"reason": "The briefing is called off"},
-                headers=officer)
+    book(
+        client,
+        officer,
+        **{**FIRST_INFORMAL_MEETING, "visibility": "public", "languages": ["en", "fr"], "webcast": True},
+    )
+    book(
+        client,
+        officer,
+        title="Closed consultations",
+        room="CR-4",
+        start="2017-06-16T15:00",
+        end="2017-06-16T18:00",
+        visibility="closed",
+    )
+    book(
+        client,
+        officer,
+        title="Missions-only briefing",
+        room="CR-4",
+        start="2017-06-16T10:00",
+        end="2017-06-16T11:00",
+        visibility="missions",
+    )
+    cancelled = book(
+        client,
+        officer,
+        title="Cancelled briefing",
+        room="CR-1",
+        start="2017-06-16T15:00",
+        end="2017-06-16T16:00",
+        body="Security Council",
+    )
+    client.post(
+        f"/api/v1/meetings/{cancelled['id']}/cancel", json={"reason": "The briefing is called off"}, headers=officer
+    )
     book(client, officer, title="Next day", start="2017-06-17T10:00", end="2017-06-17T11:00")
 
     page = client.get("/journal/2017-06-16?venue=UNHQ")
@@ -90,15 +136,25 @@ def test_journal_shows_the_public_meetings_of_the_day_marked_not_the_closed_or_m
     assert text.index("Afternoon (15:00–18:00)") < text.index("Security Council") < text.index("Cancelled briefing")
     # Neighbouring days and subscriptions.
     assert 'href="/journal/2017-06-15?venue=UNHQ"' in page.text and 'href="/journal/2017-06-17?venue=UNHQ"' in page.text
-    for path in ("all.ics", "rooms/ECOSOC.ics", "bodies/general-assembly.ics",
-                 f"processes/{TRAFFICKING_PROCESS['slug']}.ics"):
+    for path in (
+        "all.ics",
+        "rooms/ECOSOC.ics",
+        "bodies/general-assembly.ics",
+        f"processes/{TRAFFICKING_PROCESS['slug']}.ics",
+    ):
         assert f'href="http://localhost/feeds/{path}"' in page.text
         assert f'href="webcal://localhost/feeds/{path}"' in page.text
 
 
 def test_journal_is_public_even_to_a_signed_in_officer_and_has_an_empty_state(client, officer, officer_token):
-    book(client, officer, title="Closed consultations", start="2017-06-16T15:00", end="2017-06-16T18:00",
-         visibility="closed")
+    book(
+        client,
+        officer,
+        title="Closed consultations",
+        start="2017-06-16T15:00",
+        end="2017-06-16T18:00",
+        visibility="closed",
+    )
     sign_in(client, officer_token)
     text = text_of(client.get("/journal/2017-06-16").text)
     assert "Closed consultations" not in text
@@ -106,8 +162,9 @@ def test_journal_is_public_even_to_a_signed_in_officer_and_has_an_empty_state(cl
 
 
 def test_journal_days_in_other_zones_and_bad_days(client, officer):
-    book(client, officer, title="Geneva consultations", room="UNOG-XX", start="2017-03-26T10:00",
-         end="2017-03-26T12:00")  # the day Geneva's clocks go forward
+    book(
+        client, officer, title="Geneva consultations", room="UNOG-XX", start="2017-03-26T10:00", end="2017-03-26T12:00"
+    )  # the day Geneva's clocks go forward
     text = text_of(client.get("/journal/2017-03-26?venue=UNOG").text)
     assert "Geneva consultations" in text and "10:00–12:00 CEST" in text and "Europe/Zurich" in text
     for bad in ("2017-02-30", "2017-6-16", "tomorrow", "0000-01-01", "20170616"):
@@ -128,6 +185,7 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 # --- signing in -----------------------------------------------------------------------
 
+
 def test_sign_in_sets_a_protected_session_cookie_and_sign_out_ends_it(client, officer_token):
     assert client.get("/console").headers["Location"] == "/sign-in?next=/console"
     response = sign_in(client, officer_token)
@@ -146,12 +204,14 @@ def test_sign_in_refuses_a_wrong_token_and_never_redirects_elsewhere(client, off
     response = sign_in(client, "not-a-token", expect=401)
     assert "The token is unknown, expired or revoked" in response.text
     page = client.get("/sign-in?next=//evil.example/x")
-    response = client.post("/sign-in", data={"token": officer_token, "csrf_token": csrf_of(page.text),
-                                             "next": "https://evil.example/"})
+    response = client.post(
+        "/sign-in", data={"token": officer_token, "csrf_token": csrf_of(page.text), "next": "https://evil.example/"}
+    )
     assert response.headers["Location"] == "/console"
     page = client.get("/sign-in")
-    response = client.post("/sign-in", data={"token": officer_token, "csrf_token": csrf_of(page.text),
-                                             "next": "/console/requests"})
+    response = client.post(
+        "/sign-in", data={"token": officer_token, "csrf_token": csrf_of(page.text), "next": "/console/requests"}
+    )
     assert response.headers["Location"] == "/console/requests"
 
 
@@ -185,10 +245,16 @@ def test_roles_reach_only_their_pages(app, client):
 
 # --- the console ----------------------------------------------------------------------
 
-def test_book_from_the_console_then_a_refusal_offers_alternatives_that_book_in_one_click(client,
-                                                                                       signed_in_officer):
-    form = meeting_form(client, **{k: v for k, v in FIRST_INFORMAL_MEETING.items() if k in ("title", "kind", "room")},
-                        date="2017-06-16", start="10:00", end="12:00", visibility="missions")
+
+def test_book_from_the_console_then_a_refusal_offers_alternatives_that_book_in_one_click(client, signed_in_officer):
+    form = meeting_form(
+        client,
+        **{k: v for k, v in FIRST_INFORMAL_MEETING.items() if k in ("title", "kind", "room")},
+        date="2017-06-16",
+        start="10:00",
+        end="12:00",
+        visibility="missions",
+    )
     response = client.post("/console/meetings/new", data=form)
     assert response.status_code == 303
     assert response.headers["Location"] == "/console/day/2017-06-16?venue=UNHQ&meeting=1"
@@ -202,8 +268,9 @@ def test_book_from_the_console_then_a_refusal_offers_alternatives_that_book_in_o
     text = text_of(refused.text)
     assert "Room ECOSOC is not available for that time" in text
     assert "First informal meeting (confirmed), 10:00–12:00 in ECOSOC" in text
-    choices = re.findall(r'<form method="post" action="/console/meetings/new" class="inline">(.*?)</form>',
-                         refused.text, re.S)
+    choices = re.findall(
+        r'<form method="post" action="/console/meetings/new" class="inline">(.*?)</form>', refused.text, re.S
+    )
     assert choices, "no alternatives offered"
     taken = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', choices[0]))
     assert taken["room"] != "ECOSOC" and taken["title"] == "Second meeting"
@@ -214,8 +281,15 @@ def test_book_from_the_console_then_a_refusal_offers_alternatives_that_book_in_o
 
 
 def test_form_errors_are_the_apis_messages_at_their_fields_and_keep_what_was_typed(client, signed_in_officer):
-    form = meeting_form(client, title="", kind="picnic", start="25:00", expected_participants="many",
-                        languages="xx", description="Kept as typed")
+    form = meeting_form(
+        client,
+        title="",
+        kind="picnic",
+        start="25:00",
+        expected_participants="many",
+        languages="xx",
+        description="Kept as typed",
+    )
     response = client.post("/console/meetings/new", data=form)
     assert response.status_code == 422
     errors = field_errors(response.text)
@@ -226,8 +300,7 @@ def test_form_errors_are_the_apis_messages_at_their_fields_and_keep_what_was_typ
     assert errors["languages"].startswith("Must be one of")
     assert ">Kept as typed</textarea>" in response.text
     # A time in New York's spring-forward gap: the service's message, at the field.
-    gap = client.post("/console/meetings/new", data=meeting_form(client, date="2017-03-12", start="02:30",
-                                                                 end="04:00"))
+    gap = client.post("/console/meetings/new", data=meeting_form(client, date="2017-03-12", start="02:30", end="04:00"))
     assert gap.status_code == 422 and "does not exist" in field_errors(gap.text)["start"]
     missing_day = client.post("/console/meetings/new", data=meeting_form(client, date=""))
     assert field_errors(missing_day.text)["date"] == "Give the day of the meeting"
@@ -243,12 +316,21 @@ def test_book_by_standard_slot(client, signed_in_officer):
 
 
 def test_day_and_week_grids_show_meetings_and_blocks(client, officer, signed_in_officer):
-    book(client, officer, title="Morning plenary", room="GA-HALL", start="2017-06-19T10:00",
-         end="2017-06-19T13:00")
-    book(client, officer, title="Tentative talks", room="CR-4", start="2017-06-21T15:00", end="2017-06-21T16:30",
-         status="tentative")
-    client.post("/api/v1/rooms/CR-1/blocks", json={"start": "2017-06-19T08:00", "end": "2017-06-19T20:00",
-                                                  "reason": "Sound system repairs"}, headers=officer)
+    book(client, officer, title="Morning plenary", room="GA-HALL", start="2017-06-19T10:00", end="2017-06-19T13:00")
+    book(
+        client,
+        officer,
+        title="Tentative talks",
+        room="CR-4",
+        start="2017-06-21T15:00",
+        end="2017-06-21T16:30",
+        status="tentative",
+    )
+    client.post(
+        "/api/v1/rooms/CR-1/blocks",
+        json={"start": "2017-06-19T08:00", "end": "2017-06-19T20:00", "reason": "Sound system repairs"},
+        headers=officer,
+    )
     day = client.get("/console/day/2017-06-19?venue=UNHQ")
     text = text_of(day.text)
     assert "Morning plenary" in text and "10:00–13:00" in text and "Blocked: Sound system repairs" in text
@@ -276,11 +358,14 @@ def test_move_and_cancel_from_the_meeting_page_with_stale_forms_refused(client, 
     stale = client.post(url, data=dict(form, title="Old form", start="17:30", end="18:00"))
     assert stale.status_code == 412 and "Someone changed this meeting after you opened it" in stale.text
     page = client.get(url)
-    no_reason = client.post(f"{url}/cancel", data={"csrf_token": csrf_of(page.text), "reason": "",
-                                                   "version": str(after["version"])})
+    no_reason = client.post(
+        f"{url}/cancel", data={"csrf_token": csrf_of(page.text), "reason": "", "version": str(after["version"])}
+    )
     assert no_reason.status_code == 422 and "reason" in field_errors(no_reason.text)
-    cancelled = client.post(f"{url}/cancel", data={"csrf_token": csrf_of(page.text), "reason": "Postponed sine die",
-                                                   "version": str(after["version"])})
+    cancelled = client.post(
+        f"{url}/cancel",
+        data={"csrf_token": csrf_of(page.text), "reason": "Postponed sine die", "version": str(after["version"])},
+    )
     assert cancelled.status_code == 303
     assert client.get(f"/api/v1/meetings/{first['id']}").json["status"] == "cancelled"
     history = text_of(client.get(url).text)
@@ -289,11 +374,18 @@ def test_move_and_cancel_from_the_meeting_page_with_stale_forms_refused(client, 
 
 # --- missions and the requests queue --------------------------------------------------
 
+
 def test_mission_requests_a_room_and_an_officer_approves_it_from_the_queue(app, client, officer_token):
     mission_client = app.test_client()
     sign_in(mission_client, make_token(app, "mission", "Permanent Mission of Belgium", mission="BEL"))
-    form = meeting_form(mission_client, url="/mission/requests/new", title="Belgian side event",
-                        kind="side_event", room="CR-4", visibility="missions")
+    form = meeting_form(
+        mission_client,
+        url="/mission/requests/new",
+        title="Belgian side event",
+        kind="side_event",
+        room="CR-4",
+        visibility="missions",
+    )
     for staff_only in ("status", "notes", "invited_missions"):
         form.pop(staff_only)
     response = mission_client.post("/mission/requests/new", data=form)
@@ -305,8 +397,10 @@ def test_mission_requests_a_room_and_an_officer_approves_it_from_the_queue(app, 
     queue = client.get("/console/requests")
     assert "BEL asks for Conference Room 4" in text_of(queue.text)
     meeting_id = int(re.search(r'data-meeting="(\d+)"', queue.text).group(1))
-    approved = client.post(f"/console/requests/{meeting_id}/approve",
-                           data={"csrf_token": csrf_of(queue.text), "status": "confirmed", "version": "1"})
+    approved = client.post(
+        f"/console/requests/{meeting_id}/approve",
+        data={"csrf_token": csrf_of(queue.text), "status": "confirmed", "version": "1"},
+    )
     assert approved.status_code == 303
     assert "Approved: Belgian side event" in text_of(client.get("/console/requests").text)
     assert "Confirmed" in text_of(mission_client.get("/mission").text)
@@ -324,12 +418,17 @@ def test_a_request_for_a_taken_room_is_flagged_and_cannot_be_approved(app, clien
     queue = client.get("/console/requests")
     assert "The room is taken at that time: Taken" in text_of(queue.text)
     meeting_id = int(re.search(r'data-meeting="(\d+)"', queue.text).group(1))
-    refused = client.post(f"/console/requests/{meeting_id}/approve",
-                          data={"csrf_token": csrf_of(queue.text), "status": "confirmed"}, follow_redirects=True)
+    refused = client.post(
+        f"/console/requests/{meeting_id}/approve",
+        data={"csrf_token": csrf_of(queue.text), "status": "confirmed"},
+        follow_redirects=True,
+    )
     assert "Room CR-4 is not available for that time" in text_of(refused.text)
-    rejected = client.post(f"/console/requests/{meeting_id}/reject",
-                           data={"csrf_token": csrf_of(queue.text), "reason": "The room is taken"},
-                           follow_redirects=True)
+    rejected = client.post(
+        f"/console/requests/{meeting_id}/reject",
+        data={"csrf_token": csrf_of(queue.text), "reason": "The room is taken"},
+        follow_redirects=True,
+    )
     assert "Rejected: Too late" in text_of(rejected.text)
     assert "Not granted: The room is taken" in text_of(mission_client.get("/mission").text)
 
@@ -341,20 +440,26 @@ def test_mission_subscribes_sees_the_address_once_and_can_revoke_it(app, client)
     unnamed = client.post("/mission/subscriptions", data={"csrf_token": csrf_of(home.text), "name": ""})
     assert unnamed.status_code == 422
     assert field_errors(unnamed.text)["name"] == "Length must be between 1 and 200."
-    unknown = client.post("/mission/subscriptions", data={"csrf_token": csrf_of(home.text), "name": "Typo",
-                                                          "rooms": "NOPE"})
+    unknown = client.post(
+        "/mission/subscriptions", data={"csrf_token": csrf_of(home.text), "name": "Typo", "rooms": "NOPE"}
+    )
     assert unknown.status_code == 422 and field_errors(unknown.text)["rooms"] == "No room NOPE"
     assert 'value="Typo"' in unknown.text
-    made = client.post("/mission/subscriptions", data={"csrf_token": csrf_of(home.text), "name": "ECOSOC",
-                                                       "rooms": "ECOSOC", "kinds": "informal_consultations"})
+    made = client.post(
+        "/mission/subscriptions",
+        data={"csrf_token": csrf_of(home.text), "name": "ECOSOC", "rooms": "ECOSOC", "kinds": "informal_consultations"},
+    )
     assert made.status_code == 200
-    webcal = re.search(r'id="webcal-link" type="text" readonly value="(webcal://localhost/feeds/subscriptions/'
-                       r'[^"]+\.ics)"', made.text).group(1)
+    webcal = re.search(
+        r'id="webcal-link" type="text" readonly value="(webcal://localhost/feeds/subscriptions/'
+        r'[^"]+\.ics)"',
+        made.text,
+    ).group(1)
     feed_path = webcal.removeprefix("webcal://localhost")
     assert client.get(feed_path).status_code == 200
     again = client.get("/mission")
     assert webcal not in again.text and "rooms: ECOSOC; kinds: informal_consultations" in text_of(again.text)
-    subscription_id = re.search(r'/mission/subscriptions/(\d+)/revoke', again.text).group(1)
+    subscription_id = re.search(r"/mission/subscriptions/(\d+)/revoke", again.text).group(1)
     client.post(f"/mission/subscriptions/{subscription_id}/revoke", data={"csrf_token": csrf_of(again.text)})
     assert client.get(feed_path).status_code == 404
 

@@ -4,6 +4,7 @@ The rule: nothing a browser or a hostile client can send gets a 500; every bad i
 4xx (an HTML page, or the form again with messages at its fields) and loses or changes nothing.
 What changed is checked through the API, not through the page that answered.
 """
+
 import re
 from html import unescape
 
@@ -19,6 +20,7 @@ QUOTE_BREAKER = '"><img src=x onerror=alert(1)>'
 
 
 # --- helpers ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def officer_client(app, client):
@@ -45,8 +47,9 @@ def meeting(client, officer, meeting_id) -> dict:
 def browser_form(html: str, action: str) -> MultiDict:
     """The meeting form at `action` as a browser submits it: text and hidden inputs, ticked boxes,
     each select's selected option (or its first, when none is selected), textareas."""
-    form = re.search(rf'<form method="post" action="{re.escape(action)}" class="meeting-form"[^>]*>(.*?)</form>',
-                     html, re.S).group(1)
+    form = re.search(
+        rf'<form method="post" action="{re.escape(action)}" class="meeting-form"[^>]*>(.*?)</form>', html, re.S
+    ).group(1)
     data = MultiDict()
     for tag in re.finditer(r"<input ([^>]*)>", form):
         attrs = {name: unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', tag.group(1))}
@@ -77,10 +80,30 @@ def is_html_error(response, status) -> bool:
 
 # --- the Journal and days in URLs --------------------------------------------------------
 
-BAD_DAYS = ["2017-02-30", "2017-13-01", "2017-00-10", "0000-01-01", "0001-01-01", "1899-12-31", "3000-01-01",
-            "10000-01-01", "9999-12-31", "2017-06-16T10:00", "2017-06-16%20", "%202017-06-16", "-2017-06-16",
-            "+2017-06-16", "２０１７-06-16", "%FF", "%00", "2017-6-16", "16-06-2017", "today", "2017_06_16",
-            "9" * 300]
+BAD_DAYS = [
+    "2017-02-30",
+    "2017-13-01",
+    "2017-00-10",
+    "0000-01-01",
+    "0001-01-01",
+    "1899-12-31",
+    "3000-01-01",
+    "10000-01-01",
+    "9999-12-31",
+    "2017-06-16T10:00",
+    "2017-06-16%20",
+    "%202017-06-16",
+    "-2017-06-16",
+    "+2017-06-16",
+    "２０１７-06-16",
+    "%FF",
+    "%00",
+    "2017-6-16",
+    "16-06-2017",
+    "today",
+    "2017_06_16",
+    "9" * 300,
+]
 
 
 def test_journal_refuses_days_that_do_not_exist_or_that_the_calendar_does_not_hold(client):
@@ -105,8 +128,14 @@ def test_console_grids_refuse_bad_days_like_the_journal(officer_client):
 
 
 def test_odd_venues_in_the_query_are_a_404_page_that_escapes_them(officer_client):
-    for url in ("/", "/journal/2017-06-16", "/console", "/console/day/2017-06-16", "/console/week/2017-06-16",
-                "/journal"):
+    for url in (
+        "/",
+        "/journal/2017-06-16",
+        "/console",
+        "/console/day/2017-06-16",
+        "/console/week/2017-06-16",
+        "/journal",
+    ):
         for venue in ("NOPE", SCRIPT, "x" * 5000, "%FF", "UNHQ%20X", "%E2%80%AEUNHQ"):
             response = officer_client.get(f"{url}?venue={venue}")
             assert is_html_error(response, 404), (url, venue)
@@ -126,8 +155,9 @@ def test_the_day_picker_sends_a_good_day_on_and_an_empty_one_to_today(client):
     picked = client.get("/journal?date=%202017-06-16%20&venue=unog")
     assert picked.status_code == 302 and picked.headers["Location"] == "/journal/2017-06-16?venue=UNOG"
     today = client.get("/journal?date=")
-    assert today.status_code == 302 and re.fullmatch(r"/journal/\d{4}-\d{2}-\d{2}\?venue=UNHQ",
-                                                     today.headers["Location"])
+    assert today.status_code == 302 and re.fullmatch(
+        r"/journal/\d{4}-\d{2}-\d{2}\?venue=UNHQ", today.headers["Location"]
+    )
     assert is_html_error(client.get("/journal?date=2017-06-16&venue=NOPE"), 404)
     # Whatever else is typed is not a day: a page saying so, and no redirect anywhere.
     for typed in ("//evil.example", "https://evil.example/", "..%2F..%2Fconsole", "%0D%0ASet-Cookie:x=1"):
@@ -143,6 +173,7 @@ def test_the_day_picker_answers_a_typed_non_date_with_an_html_page(client):
 
 # --- methods and addresses that are not pages ---------------------------------------------
 
+
 def test_head_and_options_on_pages_and_other_methods_refused(officer_client):
     head = officer_client.head("/journal/2017-06-16")
     assert head.status_code == 200 and head.data == b"" and int(head.headers["Content-Length"]) > 0
@@ -157,8 +188,13 @@ def test_head_and_options_on_pages_and_other_methods_refused(officer_client):
 
 
 def test_routing_errors_on_page_addresses_are_html_pages(officer_client):
-    for url in ("/console/meetings/abc", "/console/meetings/1/delete", "/console/requests/1/maybe",
-                "/journal/2017/06/16", "/mission/subscriptions/x/revoke"):
+    for url in (
+        "/console/meetings/abc",
+        "/console/meetings/1/delete",
+        "/console/requests/1/maybe",
+        "/journal/2017/06/16",
+        "/mission/subscriptions/x/revoke",
+    ):
         assert officer_client.get(url).mimetype == "text/html", url
     assert officer_client.put("/journal/2017-06-16").mimetype == "text/html"
     assert officer_client.get("/sign-out").mimetype == "text/html"
@@ -188,11 +224,25 @@ def test_head_with_a_form_body_books_nothing(app, officer_client, officer):
 
 # --- signing in and out -------------------------------------------------------------------
 
-HOSTILE_NEXT = ["//evil.example/", "///evil.example", "https://evil.example/", "http:evil.example",
-                "https:/evil.example",
-                "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example", " //evil.example",
-                "javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "evil.example", "",
-                "//", "/\\/evil.example", "%2F%2Fevil.example"]
+HOSTILE_NEXT = [
+    "//evil.example/",
+    "///evil.example",
+    "https://evil.example/",
+    "http:evil.example",
+    "https:/evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    " //evil.example",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "",
+    "//",
+    "/\\/evil.example",
+    "%2F%2Fevil.example",
+]
 
 
 def test_sign_in_never_sends_anyone_off_the_site(app, client):
@@ -206,8 +256,9 @@ def test_sign_in_never_sends_anyone_off_the_site(app, client):
     # A path on this site is kept, even one that looks like another site once decoded.
     fresh = app.test_client()
     page = fresh.get("/sign-in")
-    response = fresh.post("/sign-in", data={"token": token, "csrf_token": csrf_of(page.text),
-                                            "next": "/%2F%2Fevil.example"})
+    response = fresh.post(
+        "/sign-in", data={"token": token, "csrf_token": csrf_of(page.text), "next": "/%2F%2Fevil.example"}
+    )
     assert response.headers["Location"] == "/%2F%2Fevil.example"
 
 
@@ -229,8 +280,10 @@ def test_a_line_break_in_next_does_not_break_signing_in(app, client):
     token = make_token(app, "officer", "Officer")
     page = client.get("/sign-in?next=/console/requests%0D%0A")
     assert 'name="next"' not in page.text  # a line break is no part of a path here: dropped
-    response = client.post("/sign-in", data={"token": token, "csrf_token": csrf_of(page.text),
-                                             "next": "/console/requests\r\nSet-Cookie: x=1"})
+    response = client.post(
+        "/sign-in",
+        data={"token": token, "csrf_token": csrf_of(page.text), "next": "/console/requests\r\nSet-Cookie: x=1"},
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/console"
 
 
@@ -249,9 +302,12 @@ def test_csrf_tokens_of_another_session_or_none_are_refused_on_every_form(app, o
         "/console/requests/2/approve": {"status": "confirmed"},
         "/console/requests/2/reject": {"reason": "Forged"},
     }
-    mission_posts = {"/mission/requests/new": meeting_form(belgium, url="/mission/requests/new", title="Forged"),
-                     "/mission/requests/2/withdraw": {}, "/mission/subscriptions": {"name": "Forged"},
-                     "/mission/subscriptions/1/revoke": {}}
+    mission_posts = {
+        "/mission/requests/new": meeting_form(belgium, url="/mission/requests/new", title="Forged"),
+        "/mission/requests/2/withdraw": {},
+        "/mission/subscriptions": {"name": "Forged"},
+        "/mission/subscriptions/1/revoke": {},
+    }
     for browser, posts in ((officer_client, officer_posts), (belgium, mission_posts)):
         for url, data in posts.items():
             for csrf in (None, foreign, "", "garbage", csrf_of(browser.get("/").text) + "x"):
@@ -287,24 +343,41 @@ def test_an_old_session_form_is_refused_after_signing_in_as_someone_else(app, of
 
 # --- who may post what ------------------------------------------------------------------------
 
+
 def test_anonymous_viewers_and_missions_cannot_write_through_the_console(app, client, officer):
     booked = book(client, officer, title="Kept", start="2017-06-19T10:00", end="2017-06-19T11:00")
     before = meetings(client, officer)
     anonymous = app.test_client()
     page = anonymous.get("/sign-in")
-    response = anonymous.post("/console/meetings/new", data={**meeting_form(anonymous, url="/sign-in"),
-                                                             "csrf_token": csrf_of(page.text)})
+    response = anonymous.post(
+        "/console/meetings/new", data={**meeting_form(anonymous, url="/sign-in"), "csrf_token": csrf_of(page.text)}
+    )
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in?next=")
     viewer = web_client(app, "viewer", "Viewer")
     belgium = web_client(app, "mission", "Belgium", mission="BEL")
-    for browser, forbidden in ((viewer, ["/console/meetings/new", f"/console/meetings/{booked['id']}",
-                                         f"/console/meetings/{booked['id']}/cancel",
-                                         f"/console/requests/{booked['id']}/approve",
-                                         f"/console/requests/{booked['id']}/reject", "/mission/subscriptions",
-                                         "/mission/requests/new"]),
-                               (belgium, ["/console/meetings/new", f"/console/meetings/{booked['id']}",
-                                          f"/console/meetings/{booked['id']}/postpone",
-                                          f"/console/requests/{booked['id']}/approve"])):
+    for browser, forbidden in (
+        (
+            viewer,
+            [
+                "/console/meetings/new",
+                f"/console/meetings/{booked['id']}",
+                f"/console/meetings/{booked['id']}/cancel",
+                f"/console/requests/{booked['id']}/approve",
+                f"/console/requests/{booked['id']}/reject",
+                "/mission/subscriptions",
+                "/mission/requests/new",
+            ],
+        ),
+        (
+            belgium,
+            [
+                "/console/meetings/new",
+                f"/console/meetings/{booked['id']}",
+                f"/console/meetings/{booked['id']}/postpone",
+                f"/console/requests/{booked['id']}/approve",
+            ],
+        ),
+    ):
         csrf = csrf_of(browser.get("/").text)
         for url in forbidden:
             response = browser.post(url, data={"csrf_token": csrf, "reason": "x", "title": "Changed", "name": "x"})
@@ -370,8 +443,7 @@ BAD_BOOKINGS = [
 ]
 
 
-def test_every_bad_booking_gets_the_form_back_with_the_message_at_its_field_and_books_nothing(officer_client,
-                                                                                             officer):
+def test_every_bad_booking_gets_the_form_back_with_the_message_at_its_field_and_books_nothing(officer_client, officer):
     for values, expected in BAD_BOOKINGS:
         form = meeting_form(officer_client, **values)
         response = officer_client.post("/console/meetings/new", data=form)
@@ -398,9 +470,11 @@ def test_a_form_with_no_fields_at_all_or_unknown_ones(officer_client, officer):
     csrf = csrf_of(officer_client.get("/console/meetings/new").text)
     bare = officer_client.post("/console/meetings/new", data={"csrf_token": csrf})
     assert bare.status_code == 422
-    assert field_errors(bare.text) == {"title": "Missing data for required field.",
-                                       "kind": "Missing data for required field.",
-                                       "room": "Missing data for required field."}
+    assert field_errors(bare.text) == {
+        "title": "Missing data for required field.",
+        "kind": "Missing data for required field.",
+        "room": "Missing data for required field.",
+    }
     # Fields the form does not have are ignored, not stored, not a crash.
     extra = meeting_form(officer_client, requested_by="FRA", id="77", version="9", sequence="99", approved_at="x")
     assert officer_client.post("/console/meetings/new", data=extra).status_code == 303
@@ -419,16 +493,34 @@ def test_duplicated_fields_take_the_first_value(officer_client, officer):
 
 
 def test_odd_but_valid_input_is_read_as_meant(officer_client, officer):
-    cases = [({"title": "  Spaces kept  ", "expected_participants": " 7 ", "room": "cr-1", "invited_missions": ""},
-              {"expected_participants": 7, "room": "CR-1", "title": "  Spaces kept  "}),
-             ({"title": "Slot wins over times", "slot": "afternoon", "start": "garbage", "end": "garbage",
-               "room": "CR-2"}, {"start": "2017-06-19T15:00:00-04:00"}),
-             ({"title": "Zone given", "start": "10:00-05:00", "end": "11:00-05:00", "room": "CR-3"},
-              {"start": "2017-06-19T11:00:00-04:00"}),
-             ({"title": "Arabic-Indic digits", "expected_participants": "\u0663", "room": "CR-5"},
-              {"expected_participants": 3}),
-             ({"title": "Line\r\nbreaks", "organizers": "  A  \r\n\r\n B ", "room": "CR-6"},
-              {"title": "Line\nbreaks", "organizers": ["A", "B"]})]
+    cases = [
+        (
+            {"title": "  Spaces kept  ", "expected_participants": " 7 ", "room": "cr-1", "invited_missions": ""},
+            {"expected_participants": 7, "room": "CR-1", "title": "  Spaces kept  "},
+        ),
+        (
+            {
+                "title": "Slot wins over times",
+                "slot": "afternoon",
+                "start": "garbage",
+                "end": "garbage",
+                "room": "CR-2",
+            },
+            {"start": "2017-06-19T15:00:00-04:00"},
+        ),
+        (
+            {"title": "Zone given", "start": "10:00-05:00", "end": "11:00-05:00", "room": "CR-3"},
+            {"start": "2017-06-19T11:00:00-04:00"},
+        ),
+        (
+            {"title": "Arabic-Indic digits", "expected_participants": "\u0663", "room": "CR-5"},
+            {"expected_participants": 3},
+        ),
+        (
+            {"title": "Line\r\nbreaks", "organizers": "  A  \r\n\r\n B ", "room": "CR-6"},
+            {"title": "Line\nbreaks", "organizers": ["A", "B"]},
+        ),
+    ]
     for values, expected in cases:
         response = officer_client.post("/console/meetings/new", data=meeting_form(officer_client, **values))
         assert response.status_code == 303, (values, field_errors(response.text))
@@ -439,11 +531,13 @@ def test_odd_but_valid_input_is_read_as_meant(officer_client, officer):
             assert stored[key] == value, (key, stored[key])
 
 
-@pytest.mark.parametrize("typed", ["\u00b2", "\u2462", "9" * 5000],
-                         ids=["superscript-two", "circled-three", "5000-digits"])
+@pytest.mark.parametrize(
+    "typed", ["\u00b2", "\u2462", "9" * 5000], ids=["superscript-two", "circled-three", "5000-digits"]
+)
 def test_expected_participants_that_only_look_like_digits(officer_client, officer, typed):
-    response = officer_client.post("/console/meetings/new",
-                                   data=meeting_form(officer_client, expected_participants=typed))
+    response = officer_client.post(
+        "/console/meetings/new", data=meeting_form(officer_client, expected_participants=typed)
+    )
     assert response.status_code == 422 and "expected_participants" in field_errors(response.text)
     assert meetings(officer_client, officer) == []
 
@@ -461,10 +555,10 @@ def test_blank_titles_and_reasons_are_refused(officer_client, officer):
 
 def test_bytes_that_are_not_utf8_do_not_crash_the_form(officer_client, officer):
     csrf = csrf_of(officer_client.get("/console/meetings/new").text)
-    body = (f"csrf_token={csrf}&title=%FF%FEab&kind=briefing&room=ECOSOC&date=2017-06-19&start=10:00&end=11:00"
-            f"&body=%C3%28").encode()
-    response = officer_client.post("/console/meetings/new", data=body,
-                                   content_type="application/x-www-form-urlencoded")
+    body = (
+        f"csrf_token={csrf}&title=%FF%FEab&kind=briefing&room=ECOSOC&date=2017-06-19&start=10:00&end=11:00&body=%C3%28"
+    ).encode()
+    response = officer_client.post("/console/meetings/new", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 303
     [booked] = meetings(officer_client, officer)
     assert booked["title"] == "%FF%FEab"  # werkzeug keeps undecodable bytes as their %-escapes
@@ -472,8 +566,10 @@ def test_bytes_that_are_not_utf8_do_not_crash_the_form(officer_client, officer):
 
 
 def test_the_form_prefilled_from_the_query_escapes_it(officer_client):
-    page = officer_client.get("/console/meetings/new", query_string={"title": QUOTE_BREAKER, "room": SCRIPT,
-                                                                     "date": "not a date", "languages": "xx"})
+    page = officer_client.get(
+        "/console/meetings/new",
+        query_string={"title": QUOTE_BREAKER, "room": SCRIPT, "date": "not a date", "languages": "xx"},
+    )
     assert page.status_code == 200
     assert QUOTE_BREAKER not in page.text and SCRIPT not in page.text
     assert 'value="&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"' in page.text
@@ -481,19 +577,23 @@ def test_the_form_prefilled_from_the_query_escapes_it(officer_client):
 
 # --- scripts in what people typed ----------------------------------------------------------
 
+
 def test_script_in_titles_bodies_and_reasons_is_escaped_on_every_page(app, officer_client, officer):
     hostile = dict(title=SCRIPT, body=f"Body {SCRIPT}", organizers=[SCRIPT], description=SCRIPT)
     shown = book(officer_client, officer, start="2017-06-19T10:00", end="2017-06-19T11:00", **hostile)
-    cancelled = book(officer_client, officer, room="CR-4", start="2017-06-19T15:00", end="2017-06-19T16:00",
-                     **hostile)
+    cancelled = book(officer_client, officer, room="CR-4", start="2017-06-19T15:00", end="2017-06-19T16:00", **hostile)
     officer_client.post(f"/api/v1/meetings/{cancelled['id']}/cancel", json={"reason": SCRIPT}, headers=officer)
     officer_client.patch(f"/api/v1/meetings/{shown['id']}", json={"title": f"{SCRIPT} again"}, headers=officer)
-    officer_client.post("/api/v1/rooms/CR-1/blocks", json={"start": "2017-06-19T08:00", "end": "2017-06-19T20:00",
-                                                          "reason": SCRIPT}, headers=officer)
+    officer_client.post(
+        "/api/v1/rooms/CR-1/blocks",
+        json={"start": "2017-06-19T08:00", "end": "2017-06-19T20:00", "reason": SCRIPT},
+        headers=officer,
+    )
     belgium = web_client(app, "mission", SCRIPT, mission="BEL")
     mission_request(belgium, title=SCRIPT, date="2017-06-20")
-    refused = officer_client.post("/console/meetings/new",
-                                  data=meeting_form(officer_client, title=QUOTE_BREAKER, start="10:30", end="11:30"))
+    refused = officer_client.post(
+        "/console/meetings/new", data=meeting_form(officer_client, title=QUOTE_BREAKER, start="10:30", end="11:30")
+    )
     assert refused.status_code == 409
     pages = {
         "journal": officer_client.get("/journal/2017-06-19"),
@@ -504,24 +604,28 @@ def test_script_in_titles_bodies_and_reasons_is_escaped_on_every_page(app, offic
         "requests queue": officer_client.get("/console/requests"),
         "mission page": belgium.get("/mission"),
         "refusal": refused,
-        "flash": officer_client.post("/console/meetings/new",
-                                     data=meeting_form(officer_client, title=SCRIPT, room="CR-2"),
-                                     follow_redirects=True),
+        "flash": officer_client.post(
+            "/console/meetings/new", data=meeting_form(officer_client, title=SCRIPT, room="CR-2"), follow_redirects=True
+        ),
     }
     for name, page in pages.items():
         assert page.status_code in (200, 409), name
         assert "<script>alert" not in page.text and "<img src=x" not in page.text, name
         assert "&lt;script&gt;alert" in page.text or "&lt;img src=x" in page.text, name
     # The refusal's one-click alternatives carry the title as typed, and book it exactly.
-    choice = re.search(r'<form method="post" action="/console/meetings/new" class="inline">(.*?)</form>',
-                       refused.text, re.S).group(1)
-    fields = {name: unescape(value) for name, value in
-              re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', choice)}
+    choice = re.search(
+        r'<form method="post" action="/console/meetings/new" class="inline">(.*?)</form>', refused.text, re.S
+    ).group(1)
+    fields = {
+        name: unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', choice)
+    }
     assert officer_client.post("/console/meetings/new", data=fields).status_code == 303
     assert QUOTE_BREAKER in {m["title"] for m in meetings(officer_client, officer)}
 
 
 # --- meeting ids and versions ----------------------------------------------------------------
+
 
 def test_meetings_that_do_not_exist_are_a_404_page_on_every_route(officer_client, officer):
     booked = book(officer_client, officer, title="Kept", start="2017-06-19T10:00", end="2017-06-19T11:00")
@@ -529,8 +633,13 @@ def test_meetings_that_do_not_exist_are_a_404_page_on_every_route(officer_client
     csrf = csrf_of(officer_client.get("/").text)
     assert is_html_error(officer_client.get("/console/meetings/424242"), 404)
     assert is_html_error(officer_client.get("/console/meetings/0"), 404)
-    for url in ("/console/meetings/424242", "/console/meetings/424242/cancel", "/console/meetings/424242/postpone",
-                "/console/requests/424242/approve", "/console/requests/424242/reject"):
+    for url in (
+        "/console/meetings/424242",
+        "/console/meetings/424242/cancel",
+        "/console/meetings/424242/postpone",
+        "/console/requests/424242/approve",
+        "/console/requests/424242/reject",
+    ):
         response = officer_client.post(url, data={"csrf_token": csrf, "reason": "x", "title": "x"})
         assert is_html_error(response, 404) and "No meeting 424242" in response.text, url
     # Leading zeros name the same meeting; the grid ignores a highlight that is not a number.
@@ -542,20 +651,26 @@ def test_meetings_that_do_not_exist_are_a_404_page_on_every_route(officer_client
 
 
 @pytest.mark.parametrize("meeting_id", [2**31, 99999999999, 2**63, 10**20])
-def test_meeting_ids_beyond_the_databases_integers_are_a_4xx_page_and_change_nothing(app, officer_client, officer,
-                                                                                   meeting_id):
+def test_meeting_ids_beyond_the_databases_integers_are_a_4xx_page_and_change_nothing(
+    app, officer_client, officer, meeting_id
+):
     book(officer_client, officer, title="Kept", start="2017-06-19T10:00", end="2017-06-19T11:00")
     before = meetings(officer_client, officer)
     csrf = csrf_of(officer_client.get("/").text)
     responses = [officer_client.get(f"/console/meetings/{meeting_id}")]
-    for url in (f"/console/meetings/{meeting_id}", f"/console/meetings/{meeting_id}/cancel",
-                f"/console/requests/{meeting_id}/approve", f"/console/requests/{meeting_id}/reject"):
+    for url in (
+        f"/console/meetings/{meeting_id}",
+        f"/console/meetings/{meeting_id}/cancel",
+        f"/console/requests/{meeting_id}/approve",
+        f"/console/requests/{meeting_id}/reject",
+    ):
         responses.append(officer_client.post(url, data={"csrf_token": csrf, "reason": "x", "title": "x"}))
     belgium = web_client(app, "mission", "Belgium", mission="BEL")
     mission_csrf = csrf_of(belgium.get("/mission").text)
     responses.append(belgium.post(f"/mission/subscriptions/{meeting_id}/revoke", data={"csrf_token": mission_csrf}))
-    withdrawn = belgium.post(f"/mission/requests/{meeting_id}/withdraw", data={"csrf_token": mission_csrf},
-                             follow_redirects=True)
+    withdrawn = belgium.post(
+        f"/mission/requests/{meeting_id}/withdraw", data={"csrf_token": mission_csrf}, follow_redirects=True
+    )
     assert withdrawn.status_code == 200 and f"No meeting {meeting_id}" in withdrawn.text
     for response in responses:
         assert response.status_code in (400, 404) and response.mimetype == "text/html"
@@ -574,10 +689,13 @@ def test_versions_that_are_not_the_current_one_are_refused_and_change_nothing(of
     for version in ("abc", "0", "-1", "2", "1.0", "9" * 400, " 1x", "1,2", "*"):
         form = meeting_form(officer_client, url=url, title="Changed", version=version)
         response = officer_client.post(url, data=form)
-        assert response.status_code == 412 and "Someone changed this meeting after you opened it" in response.text, version
+        assert response.status_code == 412 and "Someone changed this meeting after you opened it" in response.text, (
+            version
+        )
         for action in ("cancel", "postpone"):
-            refused = officer_client.post(f"{url}/{action}", data={"csrf_token": form["csrf_token"],
-                                                                   "reason": "x", "version": version})
+            refused = officer_client.post(
+                f"{url}/{action}", data={"csrf_token": form["csrf_token"], "reason": "x", "version": version}
+            )
             assert refused.status_code == 412, (action, version)
     after = meeting(officer_client, officer, booked["id"])
     assert (after["title"], after["status"], after["version"]) == ("Original", "confirmed", 1)
@@ -606,6 +724,7 @@ def test_an_edit_refused_as_stale_can_only_be_saved_after_reloading(officer_clie
 
 # --- changing, cancelling, postponing ----------------------------------------------------
 
+
 def test_cancelling_twice_postponing_a_cancelled_meeting_and_editing_it(officer_client, officer):
     booked = book(officer_client, officer, title="Once", start="2017-06-19T10:00", end="2017-06-19T11:00")
     url = f"/console/meetings/{booked['id']}"
@@ -628,8 +747,12 @@ def test_cancelling_twice_postponing_a_cancelled_meeting_and_editing_it(officer_
     assert edited.status_code == 409 and "A cancelled meeting cannot be changed" in edited.text
     assert "Change or move" not in edited.text  # no edit form for a cancelled meeting
     after = meeting(officer_client, officer, booked["id"])
-    assert (after["title"], after["status"], after["status_reason"], after["version"]) == \
-           ("Once", "cancelled", "Called off", 2)
+    assert (after["title"], after["status"], after["status_reason"], after["version"]) == (
+        "Once",
+        "cancelled",
+        "Called off",
+        2,
+    )
     history = officer_client.get(f"/api/v1/meetings/{booked['id']}/history", headers=officer).json
     assert [entry["action"] for entry in history] == ["created", "cancelled"]
 
@@ -654,8 +777,9 @@ def test_editing_a_postponed_meeting_keeps_it_postponed(officer_client, officer)
 
 
 def test_an_overnight_meeting_can_be_renamed_in_the_console(officer_client, officer):
-    booked = book(officer_client, officer, title="Night session", room="GA-HALL", start="2017-06-19T22:00",
-                  end="2017-06-20T01:00")
+    booked = book(
+        officer_client, officer, title="Night session", room="GA-HALL", start="2017-06-19T22:00", end="2017-06-20T01:00"
+    )
     url = f"/console/meetings/{booked['id']}"
     form = browser_form(officer_client.get(url).text, url)
     form["title"] = "Night session, renamed"
@@ -664,8 +788,9 @@ def test_an_overnight_meeting_can_be_renamed_in_the_console(officer_client, offi
 
 
 def test_a_meeting_in_the_dst_fold_can_be_renamed_in_the_console(officer_client, officer):
-    booked = book(officer_client, officer, title="Fold", room="CR-1", start="2017-11-05T01:30-04:00",
-                  end="2017-11-05T02:30-05:00")
+    booked = book(
+        officer_client, officer, title="Fold", room="CR-1", start="2017-11-05T01:30-04:00", end="2017-11-05T02:30-05:00"
+    )
     url = f"/console/meetings/{booked['id']}"
     form = browser_form(officer_client.get(url).text, url)
     form["title"] = "Fold, renamed"
@@ -704,6 +829,7 @@ def test_a_pending_request_with_a_field_error_can_be_fixed_and_saved(app, office
 
 # --- the requests queue ---------------------------------------------------------------------
 
+
 def test_deciding_requests_already_decided_or_not_requests_at_all(app, officer_client, officer):
     belgium = web_client(app, "mission", "Belgium", mission="BEL")
     mission_request(belgium, title="First", start="10:00", end="11:00")
@@ -714,17 +840,22 @@ def test_deciding_requests_already_decided_or_not_requests_at_all(app, officer_c
     csrf = csrf_of(queue.text)
 
     def decide(meeting_id, decision, **data):
-        return officer_client.post(f"/console/requests/{meeting_id}/{decision}", data={"csrf_token": csrf, **data},
-                                   follow_redirects=True)
+        return officer_client.post(
+            f"/console/requests/{meeting_id}/{decision}", data={"csrf_token": csrf, **data}, follow_redirects=True
+        )
 
-    for data, message in (({"status": "requested"}, "status: Must be one of: tentative, confirmed."),
-                          ({"status": "cancelled"}, "status: Must be one of: tentative, confirmed."),
-                          ({"status": "confirmed", "version": "7"}, "The meeting changed since you read it"),
-                          ({"version": "abc"}, "The meeting changed since you read it")):
+    for data, message in (
+        ({"status": "requested"}, "status: Must be one of: tentative, confirmed."),
+        ({"status": "cancelled"}, "status: Must be one of: tentative, confirmed."),
+        ({"status": "confirmed", "version": "7"}, "The meeting changed since you read it"),
+        ({"version": "abc"}, "The meeting changed since you read it"),
+    ):
         assert message in text_of(decide(first, "approve", **data).text), data
-    for data, message in (({}, "reason: Length must be between 1 and 2000."),
-                          ({"reason": ""}, "reason: Length must be between 1 and 2000."),
-                          ({"reason": "x" * 2001}, "reason: Length must be between 1 and 2000.")):
+    for data, message in (
+        ({}, "reason: Length must be between 1 and 2000."),
+        ({"reason": ""}, "reason: Length must be between 1 and 2000."),
+        ({"reason": "x" * 2001}, "reason: Length must be between 1 and 2000."),
+    ):
         assert message in text_of(decide(first, "reject", **data).text), data
     assert meeting(officer_client, officer, first)["status"] == "requested"
 
@@ -743,6 +874,7 @@ def test_deciding_requests_already_decided_or_not_requests_at_all(app, officer_c
 
 # --- missions' pages -----------------------------------------------------------------------
 
+
 def test_a_mission_cannot_withdraw_or_see_another_missions_request(app, officer_client, officer):
     belgium = web_client(app, "mission", "Belgium", mission="BEL")
     france = web_client(app, "mission", "France", mission="FRA")
@@ -750,20 +882,25 @@ def test_a_mission_cannot_withdraw_or_see_another_missions_request(app, officer_
     [belgian] = meetings(officer_client, officer)
     csrf = csrf_of(france.get("/mission").text)
     for data in ({}, {"reason": "Mine now", "version": "1"}):
-        answer = france.post(f"/mission/requests/{belgian['id']}/withdraw", data={"csrf_token": csrf, **data},
-                             follow_redirects=True)
+        answer = france.post(
+            f"/mission/requests/{belgian['id']}/withdraw", data={"csrf_token": csrf, **data}, follow_redirects=True
+        )
         assert answer.status_code == 200 and f"No meeting {belgian['id']}" in text_of(answer.text)
     assert "Belgian request" not in france.get("/mission").text
     assert meeting(officer_client, officer, belgian["id"])["status"] == "requested"
     # The mission's own: a bad reason is refused; a decided request cannot be withdrawn.
     own_csrf = csrf_of(belgium.get("/mission").text)
-    too_long = belgium.post(f"/mission/requests/{belgian['id']}/withdraw",
-                            data={"csrf_token": own_csrf, "reason": "x" * 2001}, follow_redirects=True)
+    too_long = belgium.post(
+        f"/mission/requests/{belgian['id']}/withdraw",
+        data={"csrf_token": own_csrf, "reason": "x" * 2001},
+        follow_redirects=True,
+    )
     assert "The reason is not valid" in text_of(too_long.text)
     assert meeting(officer_client, officer, belgian["id"])["status"] == "requested"
     officer_client.post(f"/api/v1/meetings/{belgian['id']}/approve", json={"status": "confirmed"}, headers=officer)
-    late = belgium.post(f"/mission/requests/{belgian['id']}/withdraw", data={"csrf_token": own_csrf},
-                        follow_redirects=True)
+    late = belgium.post(
+        f"/mission/requests/{belgian['id']}/withdraw", data={"csrf_token": own_csrf}, follow_redirects=True
+    )
     assert "The meeting is confirmed, not a pending request" in text_of(late.text)
     assert meeting(officer_client, officer, belgian["id"])["status"] == "confirmed"
 
@@ -774,8 +911,10 @@ def test_a_missions_request_is_a_request_whatever_the_form_says(app, officer_cli
     assert belgium.post("/mission/requests/new", data=form).status_code == 303
     [made] = meetings(officer_client, officer)
     assert (made["status"], made["requested_by"]) == ("requested", "BEL")
-    bad = belgium.post("/mission/requests/new", data=meeting_form(belgium, url="/mission/requests/new",
-                                                                  title="", room="NOPE", date="2017-02-30"))
+    bad = belgium.post(
+        "/mission/requests/new",
+        data=meeting_form(belgium, url="/mission/requests/new", title="", room="NOPE", date="2017-02-30"),
+    )
     assert bad.status_code == 422
     assert set(field_errors(bad.text)) >= {"title"}
     assert len(meetings(officer_client, officer)) == 1
@@ -784,10 +923,12 @@ def test_a_missions_request_is_a_request_whatever_the_form_says(app, officer_cli
 def test_a_mission_cannot_revoke_another_missions_subscription_nor_one_twice(app, client):
     belgium = web_client(app, "mission", "Belgium", mission="BEL")
     france = web_client(app, "mission", "France", mission="FRA")
-    made = belgium.post("/mission/subscriptions", data={"csrf_token": csrf_of(belgium.get("/mission").text),
-                                                        "name": "Belgian feed"})
-    feed = re.search(r'id="https-link" type="text" readonly value="http://localhost(/feeds/subscriptions/[^"]+)"',
-                     made.text).group(1)
+    made = belgium.post(
+        "/mission/subscriptions", data={"csrf_token": csrf_of(belgium.get("/mission").text), "name": "Belgian feed"}
+    )
+    feed = re.search(
+        r'id="https-link" type="text" readonly value="http://localhost(/feeds/subscriptions/[^"]+)"', made.text
+    ).group(1)
     subscription_id = re.search(r"/mission/subscriptions/(\d+)/revoke", belgium.get("/mission").text).group(1)
     french_csrf = csrf_of(france.get("/mission").text)
     for target in (subscription_id, "424242", "0"):
@@ -804,16 +945,18 @@ def test_a_mission_cannot_revoke_another_missions_subscription_nor_one_twice(app
 def test_bad_subscriptions_get_the_form_back_with_messages_and_make_nothing(app):
     belgium = web_client(app, "mission", "Belgium", mission="BEL")
     csrf = csrf_of(belgium.get("/mission").text)
-    cases = [({"name": ""}, {"name": "Length must be between 1 and 200."}),
-             ({"name": "x" * 201}, {"name": "Length must be between 1 and 200."}),
-             ({}, {"name": "Length must be between 1 and 200."}),
-             ({"name": "R", "rooms": ["NOPE", "ECOSOC", "nope2"]}, {"rooms": "No room NOPE, NOPE2"}),
-             ({"name": "R", "rooms": [""]}, {"rooms": "Length must be between 1 and 100."}),
-             ({"name": "R", "rooms": ["x" * 101]}, {"rooms": "Length must be between 1 and 100."}),
-             ({"name": "P", "processes": ["no-such"]}, {"processes": "No process no-such"}),
-             ({"name": "K", "kinds": ["picnic"]}, {"kinds": "Unknown kind(s)"}),
-             ({"name": "B", "bodies": "!!!"}, {"bodies": "Give bodies by name or slug"}),
-             ({"name": SCRIPT, "rooms": [SCRIPT]}, {"rooms": "No room <SCRIPT>"})]
+    cases = [
+        ({"name": ""}, {"name": "Length must be between 1 and 200."}),
+        ({"name": "x" * 201}, {"name": "Length must be between 1 and 200."}),
+        ({}, {"name": "Length must be between 1 and 200."}),
+        ({"name": "R", "rooms": ["NOPE", "ECOSOC", "nope2"]}, {"rooms": "No room NOPE, NOPE2"}),
+        ({"name": "R", "rooms": [""]}, {"rooms": "Length must be between 1 and 100."}),
+        ({"name": "R", "rooms": ["x" * 101]}, {"rooms": "Length must be between 1 and 100."}),
+        ({"name": "P", "processes": ["no-such"]}, {"processes": "No process no-such"}),
+        ({"name": "K", "kinds": ["picnic"]}, {"kinds": "Unknown kind(s)"}),
+        ({"name": "B", "bodies": "!!!"}, {"bodies": "Give bodies by name or slug"}),
+        ({"name": SCRIPT, "rooms": [SCRIPT]}, {"rooms": "No room <SCRIPT>"}),
+    ]
     for data, expected in cases:
         response = belgium.post("/mission/subscriptions", data={"csrf_token": csrf, **data})
         assert response.status_code == 422, data
@@ -827,12 +970,14 @@ def test_bad_subscriptions_get_the_form_back_with_messages_and_make_nothing(app)
 def test_too_many_rooms_in_a_subscription_is_a_form_error(app, request, backend):
     belgium = web_client(app, "mission", "Belgium", mission="BEL")
     csrf = csrf_of(belgium.get("/mission").text)
-    response = belgium.post("/mission/subscriptions",
-                            data={"csrf_token": csrf, "name": "Many", "rooms": [f"R{n}" for n in range(70_000)]})
+    response = belgium.post(
+        "/mission/subscriptions", data={"csrf_token": csrf, "name": "Many", "rooms": [f"R{n}" for n in range(70_000)]}
+    )
     assert response.status_code == 422 and "rooms" in field_errors(response.text)
 
 
 # --- grids and Journal details --------------------------------------------------------------
+
 
 def test_the_day_grids_headings_span_all_its_columns(officer_client, officer):
     book(officer_client, officer, title="Early", room="CR-1", start="2017-06-22T07:30", end="2017-06-22T09:00")
@@ -843,8 +988,15 @@ def test_the_day_grids_headings_span_all_its_columns(officer_client, officer):
 
 
 def test_every_subscribe_link_on_the_journal_works(officer_client, officer):
-    book(officer_client, officer, title="Odd body", room="CR-1", start="2017-06-21T10:00", end="2017-06-21T11:00",
-         body="???")
+    book(
+        officer_client,
+        officer,
+        title="Odd body",
+        room="CR-1",
+        start="2017-06-21T10:00",
+        end="2017-06-21T11:00",
+        body="???",
+    )
     page = officer_client.get("/journal/2017-06-21")
     for link in re.findall(r'href="http://localhost(/feeds/[^"]+)"', page.text):
         assert officer_client.get(link).status_code == 200, link

@@ -6,6 +6,7 @@ Revises: 0001
 Plain ALTER TABLE (not batch mode): on SQLite, batch mode would rebuild `meetings` and drop
 the triggers of 0001 that refuse double bookings.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -5,6 +5,7 @@ Revises: 0002
 
 Plain ALTER TABLE on `meetings` (not batch mode), so that SQLite keeps the triggers of 0001.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -34,8 +35,9 @@ def upgrade():
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["mission_id"], ["missions.id"], name=op.f("fk_subscriptions_mission_id_missions"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["mission_id"], ["missions.id"], name=op.f("fk_subscriptions_mission_id_missions"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscriptions")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_subscriptions_token_hash")),
     )
@@ -44,12 +46,12 @@ def upgrade():
         "meeting_invitations",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("mission_code", sa.String(length=16), nullable=False),
-        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"],
-                                name=op.f("fk_meeting_invitations_meeting_id_meetings"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_invitations_meeting_id_meetings"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("meeting_id", "mission_code", name=op.f("pk_meeting_invitations")),
     )
-    op.create_index(op.f("ix_meeting_invitations_mission_code"), "meeting_invitations", ["mission_code"],
-                    unique=False)
+    op.create_index(op.f("ix_meeting_invitations_mission_code"), "meeting_invitations", ["mission_code"], unique=False)
     op.add_column("meetings", sa.Column("requested_by", sa.String(length=16), nullable=True))
     op.add_column("meetings", sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index(op.f("ix_meetings_requested_by"), "meetings", ["requested_by"], unique=False)

@@ -5,6 +5,7 @@ Revises: 0003
 
 A new table only: `meetings` is not touched (so SQLite keeps the triggers of 0001).
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,8 +23,9 @@ def upgrade():
         sa.Column("date", sa.Date(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["venue_id"], ["venues.id"], name=op.f("fk_venue_holidays_venue_id_venues"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["venue_id"], ["venues.id"], name=op.f("fk_venue_holidays_venue_id_venues"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_venue_holidays")),
         # Also the index of the `holiday` warning's query (venue_id = ? AND date BETWEEN ? AND ?).
         sa.UniqueConstraint("venue_id", "date", name="uq_venue_holidays_venue_id_date"),

@@ -5,6 +5,7 @@ Revises: 0004
 
 Plain ALTER TABLE on `meetings` (not batch mode), so that SQLite keeps the triggers of 0001.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -29,12 +30,15 @@ def upgrade():
         # SQLite adds a column with its REFERENCES in place (no table rebuild, so the triggers stay).
         # A downgrade there leaves the column (see below): an upgrade after it finds it already.
         if "series_id" not in {column["name"] for column in sa.inspect(bind).get_columns("meetings")}:
-            op.execute("ALTER TABLE meetings ADD COLUMN series_id INTEGER "
-                       "CONSTRAINT fk_meetings_series_id_meeting_series REFERENCES meeting_series (id)")
+            op.execute(
+                "ALTER TABLE meetings ADD COLUMN series_id INTEGER "
+                "CONSTRAINT fk_meetings_series_id_meeting_series REFERENCES meeting_series (id)"
+            )
     else:
         op.add_column("meetings", sa.Column("series_id", sa.Integer(), nullable=True))
-        op.create_foreign_key(op.f("fk_meetings_series_id_meeting_series"), "meetings", "meeting_series",
-                              ["series_id"], ["id"])
+        op.create_foreign_key(
+            op.f("fk_meetings_series_id_meeting_series"), "meetings", "meeting_series", ["series_id"], ["id"]
+        )
     op.create_index(op.f("ix_meetings_series_id"), "meetings", ["series_id"], unique=False)
 
 

@@ -7,6 +7,7 @@ A feed's Last-Modified is the latest change of the meetings of its subject; for 
 every meeting that is the latest change of all, which without this index reads the whole table.
 An index only: `meetings` keeps its SQLite triggers.
 """
+
 from alembic import op
 
 revision = "0006"

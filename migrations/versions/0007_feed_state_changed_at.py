@@ -8,6 +8,7 @@ forward also when a meeting leaves a feed (to another room, say), which the newe
 the meetings a feed still holds does not show. Set to the upgrade's moment, later than any change
 made before it.
 """
+
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -25,7 +26,9 @@ def upgrade():
     now = datetime.now(timezone.utc)
     if op.get_bind().dialect.name == "sqlite":  # stored as naive UTC there (scheduler.db_types.UTCDateTime)
         now = now.replace(tzinfo=None)
-    op.execute(sa.table("feed_state", sa.column("changed_at", sa.DateTime(timezone=True))).update().values(changed_at=now))
+    op.execute(
+        sa.table("feed_state", sa.column("changed_at", sa.DateTime(timezone=True))).update().values(changed_at=now)
+    )
 
 
 def downgrade():

@@ -5,8 +5,12 @@ from . import service
 from .schemas import TokenSchema
 from .service import requires
 
-blp = Blueprint("tokens", __name__, url_prefix="/api/v1/tokens",
-                description="API tokens (admin): made with the CLI, listed and revoked here")
+blp = Blueprint(
+    "tokens",
+    __name__,
+    url_prefix="/api/v1/tokens",
+    description="API tokens (admin): made with the CLI, listed and revoked here",
+)
 
 
 @blp.route("")

@@ -1,4 +1,5 @@
 """`flask --app wsgi tokens ...`: tokens are made here, never through the API."""
+
 from datetime import timedelta
 
 import click

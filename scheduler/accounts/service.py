@@ -1,4 +1,5 @@
 """Bearer tokens: creating them, and knowing who a request comes from."""
+
 import hashlib
 import secrets
 from dataclasses import dataclass

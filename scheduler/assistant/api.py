@@ -3,8 +3,14 @@ from flask_smorest import Blueprint
 
 from ..accounts.service import current_actor
 from . import service
-from .schemas import (FreeRoomsQuery, FreeRoomsSchema, RoomAvailabilityQuery, RoomAvailabilitySchema, SearchResultSchema,
-                      SearchSchema)
+from .schemas import (
+    FreeRoomsQuery,
+    FreeRoomsSchema,
+    RoomAvailabilityQuery,
+    RoomAvailabilitySchema,
+    SearchResultSchema,
+    SearchSchema,
+)
 
 blp = Blueprint("assistant", __name__, url_prefix="/api/v1", description="What is free, where and when")
 

@@ -50,8 +50,11 @@ class SearchSchema(StrictSchema):
     participants = Int(validate=validate.Range(min=1, max=100_000))
     languages = fields.List(LANGUAGE, load_default=list)
     features = fields.List(FEATURE, load_default=list)
-    rooms = fields.List(fields.String(validate=validate.Length(min=1, max=32)), validate=validate.Length(max=100),
-                        metadata={"description": "Only these rooms (codes)"})
+    rooms = fields.List(
+        fields.String(validate=validate.Length(min=1, max=32)),
+        validate=validate.Length(max=100),
+        metadata={"description": "Only these rooms (codes)"},
+    )
     venue = fields.String(validate=validate.Length(max=16))
     limit = Int(validate=validate.Range(min=1, max=100), load_default=10)
 

@@ -3,6 +3,7 @@
 Built on the conflict rules' own building blocks (scheduler.conflicts), so that what the
 assistant offers is exactly what a booking would accept.
 """
+
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
@@ -28,8 +29,9 @@ def _venue(code: str | None, location: str = "query") -> Venue:
     """The venue named, or the only one there is."""
     venue = find_venue(code) if code else only_venue()
     if venue is None:
-        raise FieldErrors({"venue": f"No venue {code!r}" if code else "Give the venue's code (e.g. UNHQ)"},
-                          location=location)
+        raise FieldErrors(
+            {"venue": f"No venue {code!r}" if code else "Give the venue's code (e.g. UNHQ)"}, location=location
+        )
     return venue
 
 
@@ -71,6 +73,7 @@ def _window(venue: Venue, days: list[date]) -> tuple[datetime, datetime]:
 
 # --- one room -------------------------------------------------------------------------
 
+
 def room_availability(code: str, first: date | None, last: date | None, actor: Actor) -> dict:
     """A room's busy time (meetings held, blocks) and its free standard slots, day by day."""
     room = get_room(code)
@@ -83,18 +86,30 @@ def room_availability(code: str, first: date | None, last: date | None, actor: A
 
     busy = []
     for meeting in meetings:
-        item = {"type": "meeting", "start": to_local(meeting.start, tz).isoformat(),
-                "end": to_local(meeting.end, tz).isoformat(),
-                "held_start": to_local(meeting.held_start, tz).isoformat(),
-                "held_end": to_local(meeting.held_end, tz).isoformat(), "status": meeting.status}
+        item = {
+            "type": "meeting",
+            "start": to_local(meeting.start, tz).isoformat(),
+            "end": to_local(meeting.end, tz).isoformat(),
+            "held_start": to_local(meeting.held_start, tz).isoformat(),
+            "held_end": to_local(meeting.held_end, tz).isoformat(),
+            "status": meeting.status,
+        }
         # Busy time is shown to everyone; what the meeting is, only to those who may see it.
-        item.update({"meeting_id": meeting.id, "title": meeting.title} if can_see(actor, meeting)
-                    else {"title": "Reserved"})
+        item.update(
+            {"meeting_id": meeting.id, "title": meeting.title} if can_see(actor, meeting) else {"title": "Reserved"}
+        )
         busy.append(item)
-    for block in db.session.scalars(select(RoomBlock).where(RoomBlock.room_id == room.id, RoomBlock.end > start,
-                                                             RoomBlock.start < end)):
-        busy.append({"type": "block", "start": to_local(block.start, tz).isoformat(),
-                     "end": to_local(block.end, tz).isoformat(), "reason": block.reason})
+    for block in db.session.scalars(
+        select(RoomBlock).where(RoomBlock.room_id == room.id, RoomBlock.end > start, RoomBlock.start < end)
+    ):
+        busy.append(
+            {
+                "type": "block",
+                "start": to_local(block.start, tz).isoformat(),
+                "end": to_local(block.end, tz).isoformat(),
+                "reason": block.reason,
+            }
+        )
     busy.sort(key=lambda item: item["start"])
 
     free = []
@@ -104,20 +119,38 @@ def room_availability(code: str, first: date | None, last: date | None, actor: A
                 continue
             for slot in venue.standard_slots():
                 slot_start, slot_end = slot.on(day, tz, strict=False)
-                if conflicts.first_free_start(room, slot_start, slot_end, slot_end - slot_start, held,
-                                              blocked) == slot_start:
-                    free.append({"date": day.isoformat(), "slot": slot.name,
-                                 "start": to_local(slot_start, tz).isoformat(),
-                                 "end": to_local(slot_end, tz).isoformat()})
-    return {"room": room.code, "timezone": tz, "from": days[0].isoformat(), "to": days[-1].isoformat(),
-            "active": room.active, "busy": busy, "free_slots": free}
+                if (
+                    conflicts.first_free_start(room, slot_start, slot_end, slot_end - slot_start, held, blocked)
+                    == slot_start
+                ):
+                    free.append(
+                        {
+                            "date": day.isoformat(),
+                            "slot": slot.name,
+                            "start": to_local(slot_start, tz).isoformat(),
+                            "end": to_local(slot_end, tz).isoformat(),
+                        }
+                    )
+    return {
+        "room": room.code,
+        "timezone": tz,
+        "from": days[0].isoformat(),
+        "to": days[-1].isoformat(),
+        "active": room.active,
+        "busy": busy,
+        "free_slots": free,
+    }
 
 
 # --- rooms free at a time -------------------------------------------------------------
 
+
 def _needs(data: dict) -> conflicts.Needs:
-    return conflicts.Needs(participants=data.get("min_capacity") or data.get("participants"),
-                           languages=tuple(data.get("languages") or ()), features=tuple(data.get("feature") or ()))
+    return conflicts.Needs(
+        participants=data.get("min_capacity") or data.get("participants"),
+        languages=tuple(data.get("languages") or ()),
+        features=tuple(data.get("feature") or ()),
+    )
 
 
 def free_rooms(data: dict) -> dict:
@@ -142,11 +175,17 @@ def free_rooms(data: dict) -> dict:
         if end - start > conflicts.MAX_MEETING_DURATION:
             raise FieldErrors({"end": "At most 24 hours"}, location="query")
     rooms = conflicts.free_rooms(conflicts.rooms_that_fit(venue.id, _needs(data)), start, end)
-    return {"venue": venue.code, "timezone": tz, "start": to_local(start, tz).isoformat(),
-            "end": to_local(end, tz).isoformat(), "rooms": [conflicts.room_summary(room) for room in rooms]}
+    return {
+        "venue": venue.code,
+        "timezone": tz,
+        "start": to_local(start, tz).isoformat(),
+        "end": to_local(end, tz).isoformat(),
+        "rooms": [conflicts.room_summary(room) for room in rooms],
+    }
 
 
 # --- search ---------------------------------------------------------------------------
+
 
 def search(data: dict) -> dict:
     """Ranked options for a meeting of a given length: whole standard slots first, then the
@@ -174,7 +213,17 @@ def search(data: dict) -> dict:
             if found is not None:
                 options.append((found != slot_start, room.capacity, found, room, slot))
     options.sort(key=lambda option: (option[0], option[1], option[2], conflicts.natural_key(option[3].code)))
-    return {"venue": venue.code, "timezone": tz, "options": [
-        {**conflicts.room_summary(room), "slot": slot.name, "start": to_local(found, tz).isoformat(),
-         "end": to_local(found + duration, tz).isoformat(), "whole_slot_start": not mid_slot}
-        for mid_slot, _, found, room, slot in options[: data["limit"]]]}
+    return {
+        "venue": venue.code,
+        "timezone": tz,
+        "options": [
+            {
+                **conflicts.room_summary(room),
+                "slot": slot.name,
+                "start": to_local(found, tz).isoformat(),
+                "end": to_local(found + duration, tz).isoformat(),
+                "whole_slot_start": not mid_slot,
+            }
+            for mid_slot, _, found, room, slot in options[: data["limit"]]
+        ],
+    }

@@ -1,4 +1,5 @@
 """Feed URLs: iCalendar bytes for calendar clients (no JSON, no credentials)."""
+
 from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, request
@@ -22,8 +23,7 @@ def _filters() -> dict:
     return {"kinds": values("kind"), "statuses": values("status")}
 
 
-def _respond(body, etag: str, last_modified, filename: str, gzipped: bytes | None = None,
-             private=False) -> Response:
+def _respond(body, etag: str, last_modified, filename: str, gzipped: bytes | None = None, private=False) -> Response:
     """`body`: the bytes, or a function giving them (only called for a client that takes no gzip)."""
     use_gzip = gzipped is not None and request.accept_encodings.quality("gzip") > 0
     response = Response(gzipped if use_gzip else (body() if callable(body) else body), content_type=CONTENT_TYPE)
@@ -45,8 +45,14 @@ def _respond(body, etag: str, last_modified, filename: str, gzipped: bytes | Non
 
 def _serve(spec) -> Response:
     rendered = service.feed(spec)
-    return _respond(lambda: rendered.body, rendered.etag, rendered.last_modified, f"{spec.filename}.ics",
-                    rendered.gzipped, private=spec.private)
+    return _respond(
+        lambda: rendered.body,
+        rendered.etag,
+        rendered.last_modified,
+        f"{spec.filename}.ics",
+        rendered.gzipped,
+        private=spec.private,
+    )
 
 
 @blp.get("/all.ics")
@@ -77,8 +83,9 @@ def room_freebusy(code):
 
 
 @blp.get("/subscriptions/<token>.ics")
-@limiter.limit(lambda: current_app.config["RATELIMIT_FEED_MISSES"],
-               deduct_when=lambda response: response.status_code == 404)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_FEED_MISSES"], deduct_when=lambda response: response.status_code == 404
+)
 def subscription(token):
     """A mission's private feed. Unknown and revoked tokens are 404, and guessing is rate limited."""
     found = subscription_for_token(token)

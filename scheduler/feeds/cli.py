@@ -1,4 +1,5 @@
 """`flask --app wsgi feeds render`: store the events that are missing or out of date."""
+
 import click
 from flask.cli import AppGroup
 

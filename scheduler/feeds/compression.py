@@ -8,6 +8,7 @@ flushed to a byte boundary, with no reference to what came before), and this wor
 compressed group for the next feed that holds the same group. The groups joined, closed by a
 final empty block and framed as gzip (RFC 1952), are one ordinary gzip stream.
 """
+
 import struct
 import threading
 import zlib
@@ -39,8 +40,14 @@ _lock = threading.Lock()
 
 def gzipped(pieces: list[bytes], body: bytes) -> bytes:
     """The gzip stream of `body`, which is b"".join(pieces) (the caller has it joined already)."""
-    return b"".join([_HEADER, *map(_compressed, _grouped(pieces)), _FINAL_BLOCK,
-                     struct.pack("<II", zlib.crc32(body), len(body) & 0xFFFFFFFF)])
+    return b"".join(
+        [
+            _HEADER,
+            *map(_compressed, _grouped(pieces)),
+            _FINAL_BLOCK,
+            struct.pack("<II", zlib.crc32(body), len(body) & 0xFFFFFFFF),
+        ]
+    )
 
 
 def _grouped(pieces: list[bytes]):

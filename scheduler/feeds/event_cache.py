@@ -4,6 +4,7 @@ Every feed draws on the same meetings, those of the feed window: about 11,000 ev
 1 KB for a busy duty station. Kept here, a feed rendered again after a booking reads from the
 database, and checks, only the events that changed since this worker last saw them.
 """
+
 import threading
 from collections import OrderedDict
 

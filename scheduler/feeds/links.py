@@ -1,4 +1,5 @@
 """Feed paths (as the routes in feeds/api.py serve them) and absolute feed URLs, https and webcal."""
+
 from flask import current_app, request
 
 

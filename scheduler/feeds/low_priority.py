@@ -9,6 +9,7 @@ done by a thread the kernel treats as less urgent.
 
 `FEED_RENDER_NICE` sets how much lower, as `nice -n` does; 0 renders in the request's own thread.
 """
+
 import contextvars
 import logging
 import os
@@ -52,8 +53,9 @@ def _render_pool(increment: int) -> ThreadPoolExecutor:
     global _pool, _pool_pid
     with _pool_lock:
         if _pool is None or _pool_pid != os.getpid():
-            _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="feed-render",
-                                       initializer=_lower_priority, initargs=(increment,))
+            _pool = ThreadPoolExecutor(
+                THREADS, thread_name_prefix="feed-render", initializer=_lower_priority, initargs=(increment,)
+            )
             _pool_pid = os.getpid()
         return _pool
 

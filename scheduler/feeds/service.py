@@ -15,6 +15,7 @@
 - Every part of a feed is checked before it is served; if rendering or a check fails, the last
   good bytes are served and the failure is logged.
 """
+
 import gzip
 import hashlib
 import logging
@@ -109,6 +110,7 @@ def generation() -> Generation:
 
 # --- stored events --------------------------------------------------------------------
 
+
 def _uid_domain() -> str:
     return current_app.config["ICAL_UID_DOMAIN"]
 
@@ -131,8 +133,14 @@ def store_event(meeting: Meeting) -> None:
 def _event_keys():
     """What decides whether a stored event is current, without the event's text: plain columns,
     read fast (the rooms', venues' and processes' stamps come from `Stamps`)."""
-    return select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event.is_(None).label("no_event"),
-                  Meeting.room_id, Meeting.process_id)
+    return select(
+        Meeting.id,
+        Meeting.version,
+        Meeting.ical_key,
+        Meeting.ical_event.is_(None).label("no_event"),
+        Meeting.room_id,
+        Meeting.process_id,
+    )
 
 
 class RoomStamps(NamedTuple):
@@ -150,10 +158,13 @@ class Stamps:
 
     @classmethod
     def load(cls) -> "Stamps":
-        rooms = db.session.execute(select(Room.id, Room.updated_at, Venue.updated_at)
-                                   .join(Venue, Room.venue_id == Venue.id))
-        return cls({room_id: RoomStamps(*rest) for room_id, *rest in rooms},
-                   dict(db.session.execute(select(Process.id, Process.updated_at)).all()))
+        rooms = db.session.execute(
+            select(Room.id, Room.updated_at, Venue.updated_at).join(Venue, Room.venue_id == Venue.id)
+        )
+        return cls(
+            {room_id: RoomStamps(*rest) for room_id, *rest in rooms},
+            dict(db.session.execute(select(Process.id, Process.updated_at)).all()),
+        )
 
     @classmethod
     def at(cls, generation: int) -> "Stamps":
@@ -173,8 +184,10 @@ class Stamps:
     def cover(self, places) -> bool:
         """Whether every (room id, process id) is known here: rows read after a later change can
         hold a room or process made since these stamps were read."""
-        return all(room_id in self.rooms and (process_id is None or process_id in self.processes)
-                   for room_id, process_id in places)
+        return all(
+            room_id in self.rooms and (process_id is None or process_id in self.processes)
+            for room_id, process_id in places
+        )
 
     def of(self, row) -> tuple:
         """(room, venue, process) updated_at for a row of `_event_keys()`."""
@@ -191,8 +204,11 @@ _stamps_lock = threading.Lock()
 
 def _stale_ids(rows, stamps: Stamps) -> list[int]:
     domain = _uid_domain()
-    return [row.id for row in rows
-            if row.no_event or row.ical_key != render_key(domain, row.id, row.version, *stamps.of(row))]
+    return [
+        row.id
+        for row in rows
+        if row.no_event or row.ical_key != render_key(domain, row.id, row.version, *stamps.of(row))
+    ]
 
 
 def render_stale_events(batch: int = 500) -> int:
@@ -201,7 +217,7 @@ def render_stale_events(batch: int = 500) -> int:
     keys are read to find them: a station's ten years are checked in seconds."""
     stale = _stale_ids(db.session.execute(_event_keys().order_by(Meeting.id)).all(), Stamps.load())
     for first in range(0, len(stale), batch):
-        ids = stale[first:first + batch]
+        ids = stale[first : first + batch]
         for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids))).unique():
             store_event(meeting)
         db.session.commit()
@@ -213,8 +229,14 @@ def refresh_stored_events(condition) -> int:
     venue or process changed. Where what a calendar shows changed (a room's name in LOCATION,
     say), the meeting's SEQUENCE and version go up, as for any visible change. Returns how many
     meetings changed."""
-    query = (select(Meeting).options(undefer(Meeting.ical_event)).where(condition).order_by(Meeting.id)
-             .with_for_update(of=Meeting).execution_options(populate_existing=True))  # no lost concurrent edit
+    query = (
+        select(Meeting)
+        .options(undefer(Meeting.ical_event))
+        .where(condition)
+        .order_by(Meeting.id)
+        .with_for_update(of=Meeting)
+        .execution_options(populate_existing=True)
+    )  # no lost concurrent edit
     changed = 0
     for meeting in db.session.scalars(query).unique():
         before = shown_content(meeting.ical_event or "")
@@ -281,10 +303,16 @@ def _query_filters(kinds: list[str], statuses: list[str]) -> tuple[list, str]:
 def all_feed(base_url: str, kinds=(), statuses=()) -> FeedSpec:
     extra, key = _query_filters(list(kinds), list(statuses))
     return FeedSpec(
-        f"{base_url}|all{key}", "all",
-        FeedInfo(uid=f"feed-all@{_uid_domain()}", name="All public meetings",
-                 description="Every public meeting of every venue", url=f"{base_url}feeds/{ALL_PATH}"),
-        subject=lambda: extra)
+        f"{base_url}|all{key}",
+        "all",
+        FeedInfo(
+            uid=f"feed-all@{_uid_domain()}",
+            name="All public meetings",
+            description="Every public meeting of every venue",
+            url=f"{base_url}feeds/{ALL_PATH}",
+        ),
+        subject=lambda: extra,
+    )
 
 
 def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
@@ -294,26 +322,37 @@ def room_feed(code: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
     extra, key = _query_filters(list(kinds), list(statuses))
     room_id = room.id
     return FeedSpec(
-        f"{base_url}|room={room.code}{key}", room.code,
-        FeedInfo(uid=f"feed-room-{room.code}@{_uid_domain()}", name=f"{room.name} ({room.venue.code})",
-                 description=f"Public meetings in the {room.name}, {room.venue.name}",
-                 url=f"{base_url}feeds/{room_path(room.code)}"),
-        subject=lambda: [Meeting.room_id == room_id, *extra])
+        f"{base_url}|room={room.code}{key}",
+        room.code,
+        FeedInfo(
+            uid=f"feed-room-{room.code}@{_uid_domain()}",
+            name=f"{room.name} ({room.venue.code})",
+            description=f"Public meetings in the {room.name}, {room.venue.name}",
+            url=f"{base_url}feeds/{room_path(room.code)}",
+        ),
+        subject=lambda: [Meeting.room_id == room_id, *extra],
+    )
 
 
 def body_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
     # Named after a process or a public meeting only: a closed meeting's body stays unknown here.
-    name = db.session.scalar(select(Process.body).where(Process.body_slug == slug).order_by(Process.id).limit(1)) \
-        or db.session.scalar(select(Meeting.body).where(Meeting.body_slug == slug, PUBLIC)
-                             .order_by(Meeting.id).limit(1))
+    name = db.session.scalar(
+        select(Process.body).where(Process.body_slug == slug).order_by(Process.id).limit(1)
+    ) or db.session.scalar(select(Meeting.body).where(Meeting.body_slug == slug, PUBLIC).order_by(Meeting.id).limit(1))
     if not slug or name is None:
         raise NotFound(f"No body {slug!r}")
     extra, key = _query_filters(list(kinds), list(statuses))
     return FeedSpec(
-        f"{base_url}|body={slug}{key}", slug,
-        FeedInfo(uid=f"feed-body-{slug}@{_uid_domain()}", name=name, description=f"Public meetings of the {name}",
-                 url=f"{base_url}feeds/{body_path(slug)}"),
-        subject=lambda: [Meeting.body_slug == slug, *extra])
+        f"{base_url}|body={slug}{key}",
+        slug,
+        FeedInfo(
+            uid=f"feed-body-{slug}@{_uid_domain()}",
+            name=name,
+            description=f"Public meetings of the {name}",
+            url=f"{base_url}feeds/{body_path(slug)}",
+        ),
+        subject=lambda: [Meeting.body_slug == slug, *extra],
+    )
 
 
 def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
@@ -323,12 +362,16 @@ def process_feed(slug: str, base_url: str, kinds=(), statuses=()) -> FeedSpec:
     extra, key = _query_filters(list(kinds), list(statuses))
     process_id = process.id
     return FeedSpec(
-        f"{base_url}|process={slug}{key}", slug,
-        FeedInfo(uid=f"feed-process-{slug}@{_uid_domain()}", name=process.title,
-                 description=f"Public meetings of: {process.title}" + (
-                     f" ({process.mandate})" if process.mandate else ""),
-                 url=f"{base_url}feeds/{process_path(slug)}"),
-        subject=lambda: [Meeting.process_id == process_id, *extra])
+        f"{base_url}|process={slug}{key}",
+        slug,
+        FeedInfo(
+            uid=f"feed-process-{slug}@{_uid_domain()}",
+            name=process.title,
+            description=f"Public meetings of: {process.title}" + (f" ({process.mandate})" if process.mandate else ""),
+            url=f"{base_url}feeds/{process_path(slug)}",
+        ),
+        subject=lambda: [Meeting.process_id == process_id, *extra],
+    )
 
 
 def subscription_feed(subscription, secret: str, base_url: str) -> FeedSpec:
@@ -341,26 +384,38 @@ def subscription_feed(subscription, secret: str, base_url: str) -> FeedSpec:
         # Ids, not subqueries: the database then knows from its statistics how busy each room or process is.
         condition = []
         if filters.get("rooms"):
-            condition.append(Meeting.room_id.in_(
-                db.session.scalars(select(Room.id).where(Room.code.in_(filters["rooms"]))).all()))
+            condition.append(
+                Meeting.room_id.in_(db.session.scalars(select(Room.id).where(Room.code.in_(filters["rooms"]))).all())
+            )
         if filters.get("bodies"):
             condition.append(Meeting.body_slug.in_(filters["bodies"]))
         if filters.get("processes"):
-            condition.append(Meeting.process_id.in_(
-                db.session.scalars(select(Process.id).where(Process.slug.in_(filters["processes"]))).all()))
+            condition.append(
+                Meeting.process_id.in_(
+                    db.session.scalars(select(Process.id).where(Process.slug.in_(filters["processes"]))).all()
+                )
+            )
         if filters.get("kinds"):
             condition.append(Meeting.kind.in_(filters["kinds"]))
         return condition
 
     return FeedSpec(
-        f"{base_url}|subscription={subscription.id}", "meetings",
-        FeedInfo(uid=f"feed-subscription-{subscription.id}@{_uid_domain()}", name=subscription.name,
-                 description=f"Meetings for the {mission.name}",
-                 url=f"{base_url}feeds/{subscription_path(secret)}"),
-        subject=subject, audience=audience, private=True)
+        f"{base_url}|subscription={subscription.id}",
+        "meetings",
+        FeedInfo(
+            uid=f"feed-subscription-{subscription.id}@{_uid_domain()}",
+            name=subscription.name,
+            description=f"Meetings for the {mission.name}",
+            url=f"{base_url}feeds/{subscription_path(secret)}",
+        ),
+        subject=subject,
+        audience=audience,
+        private=True,
+    )
 
 
 # --- rendering and caching ------------------------------------------------------------
+
 
 @dataclass
 class RenderedFeed:
@@ -413,8 +468,13 @@ def _in_feed(spec: FeedSpec) -> list:
     """The conditions of the feed's meetings. The bound on `start` (a meeting lasts at most a day)
     lets the database use its index on start instead of reading every meeting ever booked."""
     since = window_start()
-    return [spec.audience, Meeting.status.in_(FEED_STATUSES), Meeting.end > since,
-            Meeting.start > since - MAX_MEETING_DURATION, *spec.condition]
+    return [
+        spec.audience,
+        Meeting.status.in_(FEED_STATUSES),
+        Meeting.end > since,
+        Meeting.start > since - MAX_MEETING_DURATION,
+        *spec.condition,
+    ]
 
 
 @dataclass
@@ -436,8 +496,12 @@ class FeedRows:
         # No timestamps: the driver's work on two of them a row was a third of the all-meetings
         # feed's query (the fingerprint only compares updated_at; `_zones` only needs a year).
         changed_without_event = case((Meeting.ical_event.is_(None), cast(Meeting.updated_at, String)))
-        query = (_event_keys().add_columns(changed_without_event, cast(extract("year", Meeting.end), Integer))
-                 .where(*_in_feed(spec)).order_by(Meeting.start, Meeting.id))
+        query = (
+            _event_keys()
+            .add_columns(changed_without_event, cast(extract("year", Meeting.end), Integer))
+            .where(*_in_feed(spec))
+            .order_by(Meeting.start, Meeting.id)
+        )
         # On the session's connection, not through the ORM: plain columns, a fifth faster (and no
         # autoflush, which a feed, writing nothing, does not need).
         rows = db.session.connection().execute(query).all()
@@ -459,8 +523,7 @@ class FeedRows:
 def render(spec: FeedSpec, feed_rows: FeedRows, current: Generation) -> tuple[list[bytes], datetime]:
     """The feed's pieces (its bytes, to be joined) and Last-Modified."""
     events = _checked_events(spec, feed_rows)
-    return (assemble(spec.info, _zones(feed_rows.rows, events), events),
-            _last_modified(spec, feed_rows, current))
+    return (assemble(spec.info, _zones(feed_rows.rows, events), events), _last_modified(spec, feed_rows, current))
 
 
 def _zones(rows, events) -> dict[str, tuple[int, int]]:
@@ -502,8 +565,10 @@ def _checked_events(spec: FeedSpec, feed_rows: FeedRows) -> list[CheckedPart]:
     Raises InvalidFeed for an event that fails its check."""
     rows, contexts = feed_rows.rows, feed_rows.contexts
     ids = [meeting_id for meeting_id, *_ in rows]
-    states: list[EventState] = [(ical_key, version, contexts[room_id, process_id])
-                                for _, version, ical_key, _, room_id, process_id, _, _ in rows]
+    states: list[EventState] = [
+        (ical_key, version, contexts[room_id, process_id])
+        for _, version, ical_key, _, room_id, process_id, _, _ in rows
+    ]
     parts = event_cache.known(zip(ids, states))
     missing = {row.id: (row, state) for row, state, part in zip(rows, states, parts) if part is None}
     if not missing:
@@ -513,8 +578,12 @@ def _checked_events(spec: FeedSpec, feed_rows: FeedRows) -> list[CheckedPart]:
     stored = {}
     if wanted:
         where = [Meeting.id.in_(wanted)] if len(wanted) <= IDS_PER_QUERY else _in_feed(spec)
-        stored = {found.id: found for found in db.session.execute(
-            select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event).where(*where))}
+        stored = {
+            found.id: found
+            for found in db.session.execute(
+                select(Meeting.id, Meeting.version, Meeting.ical_key, Meeting.ical_event).where(*where)
+            )
+        }
     texts, cacheable = {}, []
     for meeting_id in wanted:
         found = stored.get(meeting_id)
@@ -532,8 +601,10 @@ def _checked_events(spec: FeedSpec, feed_rows: FeedRows) -> list[CheckedPart]:
         # Loaded in bulk without the app's writes: stored events are refreshed on the next change.
         # Not cached: the state does not hold all that such an event depends on (updated_at).
         log.info("feed %s: rendering %d events that were not stored", spec.key, len(to_render))
-        texts.update((meeting.id, checked_event(meeting))
-                     for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(to_render))).unique())
+        texts.update(
+            (meeting.id, checked_event(meeting))
+            for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(to_render))).unique()
+        )
     checked = dict(zip(texts, checked_events(list(texts.values()))))
     for meeting_id in cacheable:
         event_cache.keep(meeting_id, missing[meeting_id][1], checked[meeting_id])
@@ -544,8 +615,7 @@ def _subject_changed(*condition) -> datetime | None:
     # Not max(): beside a join PostgreSQL reads every meeting of the subject for it. Newest first and
     # one row, it reads the index on updated_at until the first match where the subject is busy, and
     # the subject's own index where its statistics say it is quiet (hence plain ids in conditions).
-    return db.session.scalar(select(Meeting.updated_at).where(*condition)
-                             .order_by(Meeting.updated_at.desc()).limit(1))
+    return db.session.scalar(select(Meeting.updated_at).where(*condition).order_by(Meeting.updated_at.desc()).limit(1))
 
 
 def _last_modified(spec: FeedSpec, feed_rows: FeedRows, current: Generation) -> datetime:
@@ -583,8 +653,12 @@ def feed(spec: FeedSpec) -> RenderedFeed:
     current = generation()
     day = window_start().date().isoformat()
     cached = _cached(spec.key)
-    if cached is not None and cached.generation == current.number and cached.window_day == day \
-            and time.monotonic() - cached.rendered_at < MAX_CACHE_AGE:
+    if (
+        cached is not None
+        and cached.generation == current.number
+        and cached.window_day == day
+        and time.monotonic() - cached.rendered_at < MAX_CACHE_AGE
+    ):
         return cached
     with _render_lock(spec.key):
         return low_priority.run(_refreshed, spec, current, day)
@@ -592,8 +666,12 @@ def feed(spec: FeedSpec) -> RenderedFeed:
 
 def _refreshed(spec: FeedSpec, current: Generation, day: str) -> RenderedFeed:
     cached, now = _cached(spec.key), time.monotonic()
-    if cached is not None and cached.generation == current.number and cached.window_day == day \
-            and now - cached.rendered_at < MAX_CACHE_AGE:
+    if (
+        cached is not None
+        and cached.generation == current.number
+        and cached.window_day == day
+        and now - cached.rendered_at < MAX_CACHE_AGE
+    ):
         return cached  # rendered by another request while this one waited
     if cached is not None and cached.failed_at is not None and now - cached.failed_at < RETRY_AFTER_FAILURE:
         return cached  # rendering failed a moment ago: do not retry on every request
@@ -617,10 +695,19 @@ def _refreshed(spec: FeedSpec, current: Generation, day: str) -> RenderedFeed:
         if cached is not None:
             cached.failed_at = now
             return cached  # the last good bytes
-        raise FeedUnavailable("The feed cannot be produced right now; try again later",
-                              headers={"Retry-After": str(RETRY_AFTER_FAILURE)})
-    rendered = RenderedFeed.of(pieces, generation=current.number, window_day=day, rendered_at=time.monotonic(),
-                               last_modified=last_modified, info=spec.info, fingerprint=summary, settled=settled)
+        raise FeedUnavailable(
+            "The feed cannot be produced right now; try again later", headers={"Retry-After": str(RETRY_AFTER_FAILURE)}
+        )
+    rendered = RenderedFeed.of(
+        pieces,
+        generation=current.number,
+        window_day=day,
+        rendered_at=time.monotonic(),
+        last_modified=last_modified,
+        info=spec.info,
+        fingerprint=summary,
+        settled=settled,
+    )
     with _cache_lock:
         _cache[spec.key] = rendered
         _cache.move_to_end(spec.key)
@@ -643,19 +730,38 @@ def room_freebusy(code: str, base_url: str) -> tuple[bytes, str]:
         raise NotFound(f"No room {code!r}")
     start = window_start()
     end = start + timedelta(days=current_app.config["FEED_PAST_DAYS"] + FREEBUSY_DAYS_AHEAD)
-    meetings = db.session.execute(select(Meeting.held_start, Meeting.held_end, Meeting.status).where(
-        Meeting.room_id == room.id, Meeting.status.in_(HOLDING_STATUSES),
-        Meeting.held_end > start, Meeting.held_start < end)).all()
-    blocks = db.session.execute(select(RoomBlock.start, RoomBlock.end).where(
-        RoomBlock.room_id == room.id, RoomBlock.end > start, RoomBlock.start < end)).all()
-    busy = _merged(sorted((max(s, start), min(e, end)) for s, e, status in meetings if status == "confirmed")
-                   + sorted((max(s, start), min(e, end)) for s, e in blocks))
+    meetings = db.session.execute(
+        select(Meeting.held_start, Meeting.held_end, Meeting.status).where(
+            Meeting.room_id == room.id,
+            Meeting.status.in_(HOLDING_STATUSES),
+            Meeting.held_end > start,
+            Meeting.held_start < end,
+        )
+    ).all()
+    blocks = db.session.execute(
+        select(RoomBlock.start, RoomBlock.end).where(
+            RoomBlock.room_id == room.id, RoomBlock.end > start, RoomBlock.start < end
+        )
+    ).all()
+    busy = _merged(
+        sorted((max(s, start), min(e, end)) for s, e, status in meetings if status == "confirmed")
+        + sorted((max(s, start), min(e, end)) for s, e in blocks)
+    )
     tentative = _merged(sorted((max(s, start), min(e, end)) for s, e, status in meetings if status == "tentative"))
     periods = sorted([(s, e, "BUSY") for s, e in busy] + [(s, e, "BUSY-TENTATIVE") for s, e in tentative])
-    stamp = max(room.updated_at, _subject_changed(Meeting.room_id == room.id) or start,
-                db.session.scalar(select(func.max(RoomBlock.created_at)).where(RoomBlock.room_id == room.id)) or start)
-    body = render_freebusy(f"freebusy-room-{room.code}@{_uid_domain()}", f"{base_url}feeds/rooms/{room.code}.vfb",
-                           start, end, periods, stamp)
+    stamp = max(
+        room.updated_at,
+        _subject_changed(Meeting.room_id == room.id) or start,
+        db.session.scalar(select(func.max(RoomBlock.created_at)).where(RoomBlock.room_id == room.id)) or start,
+    )
+    body = render_freebusy(
+        f"freebusy-room-{room.code}@{_uid_domain()}",
+        f"{base_url}feeds/rooms/{room.code}.vfb",
+        start,
+        end,
+        periods,
+        stamp,
+    )
     return body, hashlib.sha256(body).hexdigest()[:32]
 
 

@@ -1,4 +1,5 @@
 """Probes for load balancers and orchestrators: /healthz (the process answers) and /readyz (it can serve)."""
+
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
@@ -37,5 +38,14 @@ def readyz():
     known = {script.revision for script in scripts.walk_revisions()}
     if current and not current & known:
         return jsonify(status="ok", database="ok", migrations="ahead", current=sorted(current))
-    return jsonify(status="unavailable", database="ok", migrations="pending",
-                   current=sorted(current), expected=sorted(expected)), 503, {"Retry-After": "30"}
+    return (
+        jsonify(
+            status="unavailable",
+            database="ok",
+            migrations="pending",
+            current=sorted(current),
+            expected=sorted(expected),
+        ),
+        503,
+        {"Retry-After": "30"},
+    )

@@ -3,6 +3,7 @@
 Events arrive already rendered (see events.py) and each is checked once (`checked_parts`); this
 module only joins checked parts, so a feed of thousands of meetings is built in milliseconds.
 """
+
 import re
 from dataclasses import dataclass
 from datetime import timedelta

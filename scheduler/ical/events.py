@@ -3,6 +3,7 @@
 The same data gives the same bytes: DTSTAMP and LAST-MODIFIED come from the meeting's last
 change, never from the clock, and the UID is the same in every feed, forever.
 """
+
 import hashlib
 from datetime import timezone
 
@@ -14,13 +15,22 @@ from ..times import zone
 RENDER_VERSION = 1
 
 # Requests never reach a feed (see feeds.service.FEED_STATUSES); their event is stored all the same.
-STATUS = {"requested": "TENTATIVE", "tentative": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED",
-          "postponed": "CANCELLED"}
+STATUS = {
+    "requested": "TENTATIVE",
+    "tentative": "TENTATIVE",
+    "confirmed": "CONFIRMED",
+    "cancelled": "CANCELLED",
+    "postponed": "CANCELLED",
+}
 TITLE_PREFIX = {"requested": "Requested: ", "cancelled": "Cancelled: ", "postponed": "Postponed: "}
 KIND_LABELS = {
-    "plenary": "Plenary meeting", "informal_consultations": "Informal consultations",
-    "informal_informal": "Informal informal consultations", "briefing": "Briefing", "side_event": "Side event",
-    "bilateral": "Bilateral meeting", "other": "Meeting",
+    "plenary": "Plenary meeting",
+    "informal_consultations": "Informal consultations",
+    "informal_informal": "Informal informal consultations",
+    "briefing": "Briefing",
+    "side_event": "Side event",
+    "bilateral": "Bilateral meeting",
+    "other": "Meeting",
 }
 LANGUAGE_NAMES = {"ar": "Arabic", "zh": "Chinese", "en": "English", "fr": "French", "ru": "Russian", "es": "Spanish"}
 
@@ -29,17 +39,31 @@ def event_uid(meeting_id: int, uid_domain: str) -> str:
     return f"meeting-{meeting_id}@{uid_domain}"
 
 
-def render_key(uid_domain: str, meeting_id: int, meeting_version: int, room_updated_at, venue_updated_at,
-               process_updated_at) -> str:
+def render_key(
+    uid_domain: str, meeting_id: int, meeting_version: int, room_updated_at, venue_updated_at, process_updated_at
+) -> str:
     """Changes whenever anything the VEVENT shows changes: the meeting, its room, venue or process."""
-    parts = [RENDER_VERSION, uid_domain, meeting_id, meeting_version, room_updated_at, venue_updated_at,
-             process_updated_at]
+    parts = [
+        RENDER_VERSION,
+        uid_domain,
+        meeting_id,
+        meeting_version,
+        room_updated_at,
+        venue_updated_at,
+        process_updated_at,
+    ]
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
 def meeting_render_key(meeting, uid_domain: str) -> str:
-    return render_key(uid_domain, meeting.id, meeting.version, meeting.room.updated_at,
-                      meeting.room.venue.updated_at, meeting.process.updated_at if meeting.process else None)
+    return render_key(
+        uid_domain,
+        meeting.id,
+        meeting.version,
+        meeting.room.updated_at,
+        meeting.room.venue.updated_at,
+        meeting.process.updated_at if meeting.process else None,
+    )
 
 
 def _description(meeting) -> str:
@@ -75,8 +99,17 @@ def render_event(meeting, uid_domain: str) -> str:
     """The VEVENT of a meeting, CRLF line ends, folded: ready to be joined into a feed."""
     tz = meeting.room.venue.timezone
     # The event shows the room, venue and process too: its last change is the newest of theirs.
-    changed = max(filter(None, (meeting.updated_at, meeting.room.updated_at, meeting.room.venue.updated_at,
-                                meeting.process.updated_at if meeting.process else None)))
+    changed = max(
+        filter(
+            None,
+            (
+                meeting.updated_at,
+                meeting.room.updated_at,
+                meeting.room.venue.updated_at,
+                meeting.process.updated_at if meeting.process else None,
+            ),
+        )
+    )
     event = Event()
     event.add("uid", event_uid(meeting.id, uid_domain))
     event.add("dtstamp", changed.astimezone(timezone.utc))

@@ -1,4 +1,5 @@
 """A room's busy time as VFREEBUSY (Outlook's Internet Free/Busy): intervals only, no titles."""
+
 from datetime import datetime
 
 from icalendar import Calendar, FreeBusy, vPeriod
@@ -6,8 +7,9 @@ from icalendar import Calendar, FreeBusy, vPeriod
 from .calendar import PRODID
 
 
-def render_freebusy(uid: str, url: str, start: datetime, end: datetime,
-                    periods: list[tuple[datetime, datetime, str]], stamp: datetime) -> bytes:
+def render_freebusy(
+    uid: str, url: str, start: datetime, end: datetime, periods: list[tuple[datetime, datetime, str]], stamp: datetime
+) -> bytes:
     """periods: (start, end, FBTYPE), FBTYPE being BUSY or BUSY-TENTATIVE."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -5,6 +5,7 @@ and vobject misread. Here each run of years with the same rules becomes one STAN
 one DAYLIGHT observance with `RRULE:FREQ=YEARLY;BYMONTH=m;BYDAY=nDD`, the shape Outlook,
 Google, Apple and Thunderbird all read.
 """
+
 import calendar
 import logging
 from dataclasses import dataclass
@@ -103,7 +104,7 @@ class _Segment:
     first_year: int
     last_year: int
     changes: list[Transition]  # of the first year
-    bydays: list[set[str]]     # for each change, the BYDAY forms true in every year of the run
+    bydays: list[set[str]]  # for each change, the BYDAY forms true in every year of the run
     last_changes: list[Transition]
 
 

@@ -4,11 +4,23 @@ from flask_smorest import Blueprint
 
 from ..accounts.service import BOOKING_ROLES, current_actor, requires
 from . import notice, service
-from .schemas import (ApprovalSchema, ChangeSchema, CheckResultSchema, MeetingInputSchema, MeetingQuerySchema, MeetingSchema,
-                      MeetingUpdateSchema, NoticeQuerySchema, NoticeSchema, ReasonSchema, WithdrawalSchema)
+from .schemas import (
+    ApprovalSchema,
+    ChangeSchema,
+    CheckResultSchema,
+    MeetingInputSchema,
+    MeetingQuerySchema,
+    MeetingSchema,
+    MeetingUpdateSchema,
+    NoticeQuerySchema,
+    NoticeSchema,
+    ReasonSchema,
+    WithdrawalSchema,
+)
 
-blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings",
-                description="Meetings: booking without double booking")
+blp = Blueprint(
+    "meetings", __name__, url_prefix="/api/v1/meetings", description="Meetings: booking without double booking"
+)
 
 
 def _with_etag(meeting, status=200):
@@ -23,7 +35,8 @@ class Meetings(MethodView):
     def get(self, filters, pagination_parameters):
         """List meetings, earliest first"""
         items, total = service.list_meetings(
-            current_actor(), filters, pagination_parameters.page, pagination_parameters.page_size)
+            current_actor(), filters, pagination_parameters.page, pagination_parameters.page_size
+        )
         pagination_parameters.item_count = total
         return items
 

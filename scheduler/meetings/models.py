@@ -82,7 +82,8 @@ class Meeting(db.Model):
     room: Mapped[Room] = relationship(lazy="joined")
     process: Mapped[Process | None] = relationship(lazy="joined")
     invitations: Mapped[list["MeetingInvitation"]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="MeetingInvitation.mission_code")
+        lazy="selectin", cascade="all, delete-orphan", order_by="MeetingInvitation.mission_code"
+    )
 
     @property
     def invited_missions(self) -> list[str]:

@@ -28,6 +28,7 @@ of the sentence). Choices, each one a table or a function below:
   French names of the UNHQ rooms (and Geneva's Assembly Hall) are in ROOMS_FR; "Conference Room 4"
   is "la salle de conférence 4", "Room XX" "la salle XX"; another room is "la salle <name>".
 """
+
 import re
 from datetime import datetime
 
@@ -51,19 +52,81 @@ KIND_WORDS = {
     "other": ("a", "meeting", "réunion"),
 }
 
-ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-               "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-               "eighteenth", "nineteenth", "twentieth")
-ORDINALS_FR = ("première", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
-               "neuvième", "dixième", "onzième", "douzième", "treizième", "quatorzième", "quinzième", "seizième",
-               "dix-septième", "dix-huitième", "dix-neuvième", "vingtième")
+ORDINALS_EN = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+)
+ORDINALS_FR = (
+    "première",
+    "deuxième",
+    "troisième",
+    "quatrième",
+    "cinquième",
+    "sixième",
+    "septième",
+    "huitième",
+    "neuvième",
+    "dixième",
+    "onzième",
+    "douzième",
+    "treizième",
+    "quatorzième",
+    "quinzième",
+    "seizième",
+    "dix-septième",
+    "dix-huitième",
+    "dix-neuvième",
+    "vingtième",
+)
 
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 # English short names used by the Journal of the United Nations and in letters.
 ROOMS_EN = {
@@ -85,6 +148,7 @@ _WOMAN = re.compile(r"(^|\s)(Ms\.?|Mrs\.?|Mme|Madame)(\s|$)")
 
 
 # --- the parts ------------------------------------------------------------------------
+
 
 def ordinal(position: int, lang: str) -> str:
     words = ORDINALS_EN if lang == "en" else ORDINALS_FR
@@ -120,7 +184,7 @@ def inviters(facilitators: list[dict], organizers: list[str], lang: str) -> tupl
 
 
 def what(kind: str, position: int | None, lang: str) -> str:
-    """"a first informal meeting", "une première réunion officieuse", "an informal meeting"."""
+    """ "a first informal meeting", "une première réunion officieuse", "an informal meeting"."""
     article, english, french = KIND_WORDS.get(kind, KIND_WORDS["other"])
     if lang == "en":
         return f"a {ordinal(position, 'en')} {english}" if position else f"{article} {english}"
@@ -161,32 +225,54 @@ def room_words(name: str, lang: str) -> str:
     if name in ROOMS_FR:
         return ROOMS_FR[name]
     if numbered:
-        return f"la salle de conférence {numbered.group(2)}" if numbered.group(1) == "Conference Room" \
+        return (
+            f"la salle de conférence {numbered.group(2)}"
+            if numbered.group(1) == "Conference Room"
             else f"la salle {numbered.group(2)}"
+        )
     return f"la salle {name}"
 
 
 # --- the sentence ---------------------------------------------------------------------
 
-def sentence(*, kind: str, start: datetime, end: datetime, room_name: str, lang: str,
-             facilitators: list[dict] = (), organizers: list[str] = (), position: int | None = None) -> str:
+
+def sentence(
+    *,
+    kind: str,
+    start: datetime,
+    end: datetime,
+    room_name: str,
+    lang: str,
+    facilitators: list[dict] = (),
+    organizers: list[str] = (),
+    position: int | None = None,
+) -> str:
     """The notice sentence; start and end in the venue's local time."""
     who, plural = inviters(list(facilitators), list(organizers), lang)
     if lang == "en":
         verb = "invite" if plural else "invites"
-        return (f"{who} {verb} Member States to {what(kind, position, 'en')} on {day(start, 'en')}, "
-                f"{times(start, end, 'en')} in {room_words(room_name, 'en')}.")
+        return (
+            f"{who} {verb} Member States to {what(kind, position, 'en')} on {day(start, 'en')}, "
+            f"{times(start, end, 'en')} in {room_words(room_name, 'en')}."
+        )
     verb = "invitent" if plural else "invite"
-    return (f"{who} {verb} les États Membres à {what(kind, position, 'fr')} {day(start, 'fr')}, "
-            f"{times(start, end, 'fr')}, dans {room_words(room_name, 'fr')}.")
+    return (
+        f"{who} {verb} les États Membres à {what(kind, position, 'fr')} {day(start, 'fr')}, "
+        f"{times(start, end, 'fr')}, dans {room_words(room_name, 'fr')}."
+    )
 
 
 def meeting_sentence(meeting: Meeting, lang: str, position: int | None) -> str:
     return sentence(
-        kind=meeting.kind, lang=lang, position=position, room_name=meeting.room.name,
-        start=to_local(meeting.start, meeting.timezone), end=to_local(meeting.end, meeting.timezone),
+        kind=meeting.kind,
+        lang=lang,
+        position=position,
+        room_name=meeting.room.name,
+        start=to_local(meeting.start, meeting.timezone),
+        end=to_local(meeting.end, meeting.timezone),
         facilitators=meeting.process.facilitators if meeting.process else [],
-        organizers=meeting.organizers or [])
+        organizers=meeting.organizers or [],
+    )
 
 
 def position_in_process(meeting: Meeting) -> int | None:
@@ -194,14 +280,16 @@ def position_in_process(meeting: Meeting) -> int | None:
     (see the module's docstring); None without a process."""
     if meeting.process_id is None:
         return None
-    earlier = db.session.scalars(select(Meeting).where(
-        Meeting.process_id == meeting.process_id,
-        Meeting.kind == meeting.kind,
-        Meeting.id != meeting.id,
-        Meeting.status != "cancelled",
-        or_(Meeting.requested_by.is_(None), Meeting.approved_at.is_not(None)),
-        or_(Meeting.start < meeting.start, (Meeting.start == meeting.start) & (Meeting.id < meeting.id)),
-    ))
+    earlier = db.session.scalars(
+        select(Meeting).where(
+            Meeting.process_id == meeting.process_id,
+            Meeting.kind == meeting.kind,
+            Meeting.id != meeting.id,
+            Meeting.status != "cancelled",
+            or_(Meeting.requested_by.is_(None), Meeting.approved_at.is_not(None)),
+            or_(Meeting.start < meeting.start, (Meeting.start == meeting.start) & (Meeting.id < meeting.id)),
+        )
+    )
     invited = set(meeting.invited_missions)
 
     def known(other: Meeting) -> bool:
@@ -214,5 +302,4 @@ def position_in_process(meeting: Meeting) -> int | None:
 
 def notice(meeting: Meeting, lang: str) -> dict:
     """The API's answer for a meeting the caller may see."""
-    return {"meeting": meeting.id, "lang": lang,
-            "text": meeting_sentence(meeting, lang, position_in_process(meeting))}
+    return {"meeting": meeting.id, "lang": lang, "text": meeting_sentence(meeting, lang, position_in_process(meeting))}

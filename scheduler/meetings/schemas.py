@@ -15,26 +15,37 @@ class MeetingInputSchema(StrictSchema):
     title = Name(500, required=True, metadata={"example": "First informal meeting"})
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     body = Text(200, metadata={"example": "General Assembly"})
-    process = fields.String(allow_none=True, validate=validate.Length(max=100),
-                            metadata={"description": "Slug of the process this meeting serves"})
+    process = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": "Slug of the process this meeting serves"},
+    )
     room = fields.String(required=True, validate=validate.Length(min=1, max=32), metadata={"example": "ECOSOC"})
     start = Moment(metadata={"description": MOMENT_HELP, "example": "2017-06-16T10:00"})
     end = Moment(metadata={"description": MOMENT_HELP, "example": "2017-06-16T12:00"})
-    date = fields.Date(validate=validate.Range(min=date(MIN_YEAR, 1, 1), max=date(MAX_YEAR, 12, 31)),
-                       metadata={"description": "Venue-local day; with `slot`, instead of start and end"})
-    slot = fields.String(validate=validate.Length(min=1, max=32),
-                         metadata={"description": "Name of one of the venue's standard slots, e.g. morning"})
+    date = fields.Date(
+        validate=validate.Range(min=date(MIN_YEAR, 1, 1), max=date(MAX_YEAR, 12, 31)),
+        metadata={"description": "Venue-local day; with `slot`, instead of start and end"},
+    )
+    slot = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "Name of one of the venue's standard slots, e.g. morning"},
+    )
     status = fields.String(validate=validate.OneOf(("tentative", "confirmed")), load_default="confirmed")
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES), load_default="public")
     organizers = fields.List(Name(200), validate=validate.Length(max=20), load_default=list)
     expected_participants = Int(allow_none=True, validate=validate.Range(min=1, max=100_000), load_default=None)
-    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list,
-                            metadata={"uniqueItems": True})
+    languages = fields.List(
+        fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list, metadata={"uniqueItems": True}
+    )
     webcast = Bool(load_default=False)
     description = Text(20_000, load_default="")
     notes = Text(20_000, load_default="")
-    invited_missions = fields.List(Code(16, "BEL"), validate=validate.Length(max=250),
-                                   metadata={"description": "Missions invited to a closed meeting: they may see it"})
+    invited_missions = fields.List(
+        Code(16, "BEL"),
+        validate=validate.Length(max=250),
+        metadata={"description": "Missions invited to a closed meeting: they may see it"},
+    )
 
     @validates("languages")
     def distinct_languages(self, value, data_key):
@@ -82,8 +93,14 @@ class ReasonSchema(StrictSchema):
 
 
 class MeetingQuerySchema(QuerySchema):
-    from_ = Moment(data_key="from", metadata={"description": "Meetings ending after this. " + MOMENT_HELP +
-                                              "; local times are read in the room's or venue's zone, else UTC"})
+    from_ = Moment(
+        data_key="from",
+        metadata={
+            "description": "Meetings ending after this. "
+            + MOMENT_HELP
+            + "; local times are read in the room's or venue's zone, else UTC"
+        },
+    )
     to = Moment(metadata={"description": "Meetings starting before this"})
     room = fields.String(validate=validate.Length(max=32))
     venue = fields.String(validate=validate.Length(max=16))
@@ -103,8 +120,10 @@ class MeetingSchema(StrictSchema):
     room = fields.Function(lambda m: m.room.code)
     venue = fields.Function(lambda m: m.room.venue.code)
     timezone = fields.String()
-    start = fields.Function(lambda m: to_local(m.start, m.timezone).isoformat(),
-                            metadata={"description": "Local time at the venue, with offset"})
+    start = fields.Function(
+        lambda m: to_local(m.start, m.timezone).isoformat(),
+        metadata={"description": "Local time at the venue, with offset"},
+    )
     end = fields.Function(lambda m: to_local(m.end, m.timezone).isoformat())
     start_utc = fields.DateTime(attribute="start")
     end_utc = fields.DateTime(attribute="end")
@@ -120,8 +139,10 @@ class MeetingSchema(StrictSchema):
     invited_missions = fields.Method("dump_invited", metadata={"description": "Staff only"})
     requested_by = fields.String(allow_none=True, metadata={"description": "The mission that asked for it"})
     series_id = fields.Integer(allow_none=True, metadata={"description": "The series it is an occurrence of"})
-    conflicts = fields.Method("dump_conflicts", metadata={
-        "description": "A mission's request: what it collides with now (it holds no room until approved)"})
+    conflicts = fields.Method(
+        "dump_conflicts",
+        metadata={"description": "A mission's request: what it collides with now (it holds no room until approved)"},
+    )
     alternatives = fields.Method("dump_alternatives")
     sequence = fields.Integer()
     version = fields.Integer()
@@ -161,12 +182,19 @@ class ChangeSchema(StrictSchema):
 
 
 class NoticeQuerySchema(QuerySchema):
-    lang = fields.String(validate=validate.OneOf(("en", "fr")), load_default="en",
-                         metadata={"description": "Language of the sentence: en (default) or fr"})
+    lang = fields.String(
+        validate=validate.OneOf(("en", "fr")),
+        load_default="en",
+        metadata={"description": "Language of the sentence: en (default) or fr"},
+    )
 
 
 class NoticeSchema(StrictSchema):
     meeting = fields.Integer(metadata={"description": "The meeting's id"})
     lang = fields.String(metadata={"example": "en"})
-    text = fields.String(metadata={"example": "The co-facilitators invite Member States to a first informal meeting "
-                                              "on Friday, 16 June 2017, from 10 a.m. to 12 p.m. in the ECOSOC Chamber."})
+    text = fields.String(
+        metadata={
+            "example": "The co-facilitators invite Member States to a first informal meeting "
+            "on Friday, 16 June 2017, from 10 a.m. to 12 p.m. in the ECOSOC Chamber."
+        }
+    )

@@ -3,6 +3,7 @@
 Order inside every write: lock the room(s), check hard conflicts (409 with alternatives),
 write the meeting and its history, flush so the database constraint speaks, commit.
 """
+
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -29,18 +30,42 @@ from .models import HOLDING_STATUSES, Meeting, MeetingChange, MeetingInvitation
 from .visibility import can_see_as, hidden_fields, visible_condition
 
 # Changes a calendar shows; each bumps the iCalendar SEQUENCE.
-CALENDAR_FIELDS = ("title", "kind", "body", "process", "room", "start", "end", "status", "visibility",
-                   "description", "languages", "webcast")
+CALENDAR_FIELDS = (
+    "title",
+    "kind",
+    "body",
+    "process",
+    "room",
+    "start",
+    "end",
+    "status",
+    "visibility",
+    "description",
+    "languages",
+    "webcast",
+)
 # Input fields stored as they come.
-COPIED_FIELDS = ("title", "kind", "visibility", "organizers", "expected_participants", "languages", "webcast",
-                "description", "notes", "status")
+COPIED_FIELDS = (
+    "title",
+    "kind",
+    "visibility",
+    "organizers",
+    "expected_participants",
+    "languages",
+    "webcast",
+    "description",
+    "notes",
+    "status",
+)
 
 
 # --- reading --------------------------------------------------------------------------
 
+
 def get_meeting(meeting_id: int, actor: Actor) -> Meeting:
     meeting = is_possible_id(meeting_id) and db.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id, visible_condition(actor)))
+        select(Meeting).where(Meeting.id == meeting_id, visible_condition(actor))
+    )
     if not meeting:
         raise NotFound(f"No meeting {meeting_id}")
     return meeting
@@ -64,8 +89,9 @@ def list_meetings(actor: Actor, filters: dict, page: int, page_size: int) -> tup
     if "room" in filters:
         query = query.join(Meeting.room).where(Room.code == filters["room"].upper())
     if "venue" in filters:
-        query = query.where(Meeting.room_id.in_(
-            select(Room.id).join(Room.venue).where(Venue.code == filters["venue"].upper())))
+        query = query.where(
+            Meeting.room_id.in_(select(Room.id).join(Room.venue).where(Venue.code == filters["venue"].upper()))
+        )
     if "body" in filters:
         slug = body_slug(filters["body"])
         if not slug:
@@ -113,7 +139,8 @@ def history(meeting_id: int, actor: Actor) -> list[dict]:
     """
     meeting = get_meeting(meeting_id, actor)
     entries = db.session.scalars(
-        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id))
+        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id)
+    )
     hidden = hidden_fields(actor)
     shown, visibility, invited, approved = [], None, [], meeting.requested_by is None
     for entry in entries:
@@ -124,12 +151,14 @@ def history(meeting_id: int, actor: Actor) -> list[dict]:
         if not can_see_as(actor, meeting, visibility, invited, approved):
             continue
         changes = {k: v if visible_before else [None, v[1]] for k, v in entry.changes.items() if k not in hidden}
-        shown.append({"at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason,
-                      "changes": changes})
+        shown.append(
+            {"at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason, "changes": changes}
+        )
     return shown
 
 
 # --- resolving input ------------------------------------------------------------------
+
 
 def _room(code: str) -> Room:
     room = find_room(code)
@@ -178,11 +207,16 @@ def resolve_times(data: dict, room: Room) -> tuple[datetime, datetime]:
 
 # --- checking -------------------------------------------------------------------------
 
+
 def _proposal(room, start, end, values: dict, meeting_id=None) -> conflicts.Proposal:
     return conflicts.Proposal(
-        room=room, start=start, end=end, meeting_id=meeting_id,
+        room=room,
+        start=start,
+        end=end,
+        meeting_id=meeting_id,
         expected_participants=values.get("expected_participants"),
-        languages=values.get("languages") or [], organizers=values.get("organizers") or [],
+        languages=values.get("languages") or [],
+        organizers=values.get("organizers") or [],
         webcast=bool(values.get("webcast")),
     )
 
@@ -220,30 +254,48 @@ def _flush_or_refuse(proposal: conflicts.Proposal, actor: Actor):
             raise
         proposal.room = db.session.get(Room, proposal.room.id)
         found = conflicts.hard_conflicts(proposal, actor) or [
-            {"type": "meeting", "room": proposal.room.code, "message": "Booked by someone else a moment ago"}]
+            {"type": "meeting", "room": proposal.room.code, "message": "Booked by someone else a moment ago"}
+        ]
         _refuse(proposal, found, actor)
 
 
 # --- writing --------------------------------------------------------------------------
 
+
 def _snapshot(meeting: Meeting) -> dict:
     """A meeting's fields as the API shows them, for history entries."""
     tz = meeting.room.venue.timezone
     return {
-        "title": meeting.title, "kind": meeting.kind, "body": meeting.body,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "body": meeting.body,
         "process": meeting.process.slug if meeting.process else None,
         "room": meeting.room.code,
-        "start": to_local(meeting.start, tz).isoformat(), "end": to_local(meeting.end, tz).isoformat(),
-        "status": meeting.status, "visibility": meeting.visibility, "organizers": list(meeting.organizers),
-        "expected_participants": meeting.expected_participants, "languages": list(meeting.languages),
-        "webcast": meeting.webcast, "description": meeting.description, "notes": meeting.notes,
+        "start": to_local(meeting.start, tz).isoformat(),
+        "end": to_local(meeting.end, tz).isoformat(),
+        "status": meeting.status,
+        "visibility": meeting.visibility,
+        "organizers": list(meeting.organizers),
+        "expected_participants": meeting.expected_participants,
+        "languages": list(meeting.languages),
+        "webcast": meeting.webcast,
+        "description": meeting.description,
+        "notes": meeting.notes,
         "invited_missions": meeting.invited_missions,
     }
 
 
 def _record(meeting: Meeting, actor: Actor, action: str, changes: dict, reason: str = "") -> None:
-    db.session.add(MeetingChange(meeting_id=meeting.id, actor=actor.label, action=action, changes=changes,
-                                 reason=reason, at=meeting.updated_at))
+    db.session.add(
+        MeetingChange(
+            meeting_id=meeting.id,
+            actor=actor.label,
+            action=action,
+            changes=changes,
+            reason=reason,
+            at=meeting.updated_at,
+        )
+    )
 
 
 def _invitations(codes: list[str]) -> list[MeetingInvitation]:
@@ -289,8 +341,14 @@ def booking_proposal(room: Room, start: datetime, end: datetime, data: dict) -> 
     return _proposal(room, start, end, data)
 
 
-def insert_meeting(data: dict, room: Room, process: Process | None, proposal: conflicts.Proposal, actor: Actor,
-                   series_id: int | None = None) -> Meeting:
+def insert_meeting(
+    data: dict,
+    room: Room,
+    process: Process | None,
+    proposal: conflicts.Proposal,
+    actor: Actor,
+    series_id: int | None = None,
+) -> Meeting:
     """Write a checked booking: the meeting, its stored event and its history; not committed.
     The database refuses it (409) if the room was taken meanwhile. `meeting.warnings` says
     what soft rules it meets."""
@@ -298,10 +356,22 @@ def insert_meeting(data: dict, room: Room, process: Process | None, proposal: co
     body = data.get("body") or (process.body if process else "")
     now = utcnow()
     meeting = Meeting(
-        room=room, process=process, start=proposal.start, end=proposal.end, held_start=proposal.held[0],
-        held_end=proposal.held[1], body=body, body_slug=body_slug(body), created_by=actor.label, created_at=now,
-        updated_at=now, sequence=0, version=1, invitations=_invitations(data.get("invited_missions", [])),
-        requested_by=actor.mission_code if requesting else None, series_id=series_id,
+        room=room,
+        process=process,
+        start=proposal.start,
+        end=proposal.end,
+        held_start=proposal.held[0],
+        held_end=proposal.held[1],
+        body=body,
+        body_slug=body_slug(body),
+        created_by=actor.label,
+        created_at=now,
+        updated_at=now,
+        sequence=0,
+        version=1,
+        invitations=_invitations(data.get("invited_missions", [])),
+        requested_by=actor.mission_code if requesting else None,
+        series_id=series_id,
         **{field: data[field] for field in COPIED_FIELDS},
     )
     db.session.add(meeting)
@@ -320,8 +390,9 @@ def refusal(proposal: conflicts.Proposal, found: list[dict]) -> dict:
 
 def _check_if_match(meeting: Meeting, if_match) -> None:
     if if_match and not if_match.star_tag and not if_match.contains(etag(meeting)):
-        raise PreconditionFailed("The meeting changed since you read it: GET it again and retry",
-                                 current_etag=etag(meeting))
+        raise PreconditionFailed(
+            "The meeting changed since you read it: GET it again and retry", current_etag=etag(meeting)
+        )
 
 
 def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, commit: bool = True) -> Meeting:
@@ -349,8 +420,9 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, com
     moving = room.id != meeting.room_id or start != meeting.start or end != meeting.end
     holding_again = status in HOLDING_STATUSES and meeting.status not in HOLDING_STATUSES
     lock_rooms(sorted({meeting.room_id, room.id}))
-    values = {k: data.get(k, getattr(meeting, k))
-              for k in ("expected_participants", "languages", "organizers", "webcast")}
+    values = {
+        k: data.get(k, getattr(meeting, k)) for k in ("expected_participants", "languages", "organizers", "webcast")
+    }
     proposal = _proposal(room, start, end, values, meeting_id=meeting.id)
     if status in HOLDING_STATUSES and (moving or holding_again):
         found = conflicts.hard_conflicts(proposal, actor)
@@ -383,8 +455,9 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, com
     return meeting
 
 
-def _save_change(meeting: Meeting, proposal, actor: Actor, action: str, changes: dict, reason: str = "",
-                 commit: bool = True):
+def _save_change(
+    meeting: Meeting, proposal, actor: Actor, action: str, changes: dict, reason: str = "", commit: bool = True
+):
     if any(field in changes for field in CALENDAR_FIELDS):
         meeting.sequence += 1
     meeting.version += 1
@@ -394,8 +467,9 @@ def _save_change(meeting: Meeting, proposal, actor: Actor, action: str, changes:
         _flush_or_refuse(proposal, actor)
     except StaleDataError as error:
         db.session.rollback()
-        raise PreconditionFailed("The meeting was changed by someone else at the same time: GET it and retry") \
-            from error
+        raise PreconditionFailed(
+            "The meeting was changed by someone else at the same time: GET it and retry"
+        ) from error
     _record(meeting, actor, action, changes, reason)
     if commit:
         db.session.commit()
@@ -431,6 +505,7 @@ def postpone_meeting(meeting_id: int, reason: str, actor: Actor, if_match=None) 
 
 # --- mission requests -----------------------------------------------------------------
 
+
 def _pending_request(meeting_id: int, actor: Actor, if_match=None) -> Meeting:
     meeting = get_meeting(meeting_id, actor)
     _check_if_match(meeting, if_match)
@@ -441,14 +516,22 @@ def _pending_request(meeting_id: int, actor: Actor, if_match=None) -> Meeting:
 
 def pending_requests(actor: Actor) -> list[Meeting]:
     """Missions' requests waiting for an officer, soonest first."""
-    return list(db.session.scalars(select(Meeting).where(Meeting.status == "requested", visible_condition(actor))
-                                   .order_by(Meeting.start, Meeting.id)))
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.status == "requested", visible_condition(actor))
+            .order_by(Meeting.start, Meeting.id)
+        )
+    )
 
 
 def requests_of(actor: Actor) -> list[Meeting]:
     """The requests a mission made, whatever became of them, soonest first."""
-    return list(db.session.scalars(select(Meeting).where(Meeting.requested_by == actor.mission_code)
-                                   .order_by(Meeting.start, Meeting.id)))
+    return list(
+        db.session.scalars(
+            select(Meeting).where(Meeting.requested_by == actor.mission_code).order_by(Meeting.start, Meeting.id)
+        )
+    )
 
 
 def _request_proposal(meeting: Meeting) -> conflicts.Proposal:

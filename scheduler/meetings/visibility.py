@@ -7,6 +7,7 @@
 A mission's request that no officer approved (pending, rejected or withdrawn) is seen only by
 staff and the mission that made it, whatever its visibility says.
 """
+
 from sqlalchemy import and_, false, or_, select, true
 
 from ..accounts.service import ANONYMOUS, Actor

@@ -7,8 +7,9 @@ from . import service
 from .schemas import MissionSchema, MissionUpdateSchema, SubscriptionOutSchema, SubscriptionSchema
 
 blp = Blueprint("missions", __name__, url_prefix="/api/v1/missions", description="Permanent missions")
-subscriptions_blp = Blueprint("subscriptions", __name__, url_prefix="/api/v1/subscriptions",
-                              description="A mission's private calendar feeds")
+subscriptions_blp = Blueprint(
+    "subscriptions", __name__, url_prefix="/api/v1/subscriptions", description="A mission's private calendar feeds"
+)
 
 
 @blp.route("")

@@ -1,4 +1,5 @@
 """`flask --app wsgi missions ...`: add missions from the command line (before making their tokens)."""
+
 import click
 from flask.cli import AppGroup
 from marshmallow import ValidationError

@@ -19,14 +19,30 @@ class MissionUpdateSchema(MissionSchema):
 
 class SubscriptionSchema(StrictSchema):
     name = Name(200, required=True, metadata={"example": "Trafficking consultations"})
-    rooms = fields.List(FILTER_ITEM, load_default=list, validate=validate.Length(max=MAX_FILTER_ITEMS),
-                        metadata={"description": "Room codes; none: all rooms"})
-    bodies = fields.List(FILTER_ITEM, load_default=list, validate=validate.Length(max=MAX_FILTER_ITEMS),
-                         metadata={"description": "Body names or slugs"})
-    processes = fields.List(FILTER_ITEM, load_default=list, validate=validate.Length(max=MAX_FILTER_ITEMS),
-                            metadata={"description": "Process slugs"})
-    kinds = fields.List(FILTER_ITEM, load_default=list, validate=validate.Length(max=MAX_FILTER_ITEMS),
-                        metadata={"description": "Meeting kinds"})
+    rooms = fields.List(
+        FILTER_ITEM,
+        load_default=list,
+        validate=validate.Length(max=MAX_FILTER_ITEMS),
+        metadata={"description": "Room codes; none: all rooms"},
+    )
+    bodies = fields.List(
+        FILTER_ITEM,
+        load_default=list,
+        validate=validate.Length(max=MAX_FILTER_ITEMS),
+        metadata={"description": "Body names or slugs"},
+    )
+    processes = fields.List(
+        FILTER_ITEM,
+        load_default=list,
+        validate=validate.Length(max=MAX_FILTER_ITEMS),
+        metadata={"description": "Process slugs"},
+    )
+    kinds = fields.List(
+        FILTER_ITEM,
+        load_default=list,
+        validate=validate.Length(max=MAX_FILTER_ITEMS),
+        metadata={"description": "Meeting kinds"},
+    )
 
 
 class SubscriptionOutSchema(StrictSchema):
@@ -38,8 +54,9 @@ class SubscriptionOutSchema(StrictSchema):
     processes = fields.Function(lambda s: s.filters.get("processes", []))
     kinds = fields.Function(lambda s: s.filters.get("kinds", []))
     created_at = fields.DateTime()
-    feed_url = fields.Method("dump_feed_url", metadata={
-        "description": "The secret feed address: given once, when the subscription is made"})
+    feed_url = fields.Method(
+        "dump_feed_url", metadata={"description": "The secret feed address: given once, when the subscription is made"}
+    )
     webcal_url = fields.Method("dump_webcal_url")
 
     def dump_feed_url(self, subscription):
@@ -47,5 +64,3 @@ class SubscriptionOutSchema(StrictSchema):
 
     def dump_webcal_url(self, subscription):
         return getattr(subscription, "webcal_url", None)
-
-

@@ -1,4 +1,5 @@
 """Missions, and their private feed subscriptions (secret URLs for calendar clients)."""
+
 import hashlib
 import hmac
 import secrets
@@ -50,6 +51,7 @@ def update_mission(code: str, data: dict) -> Mission:
 
 # --- subscriptions --------------------------------------------------------------------
 
+
 def _token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -87,8 +89,9 @@ def create_subscription(data: dict, actor: Actor) -> tuple[Subscription, str]:
     """Returns the subscription and its secret (at least 128 random bits; only its hash is kept)."""
     mission = _own_mission(actor)
     secret = secrets.token_urlsafe(32)
-    subscription = Subscription(mission_id=mission.id, name=data["name"], filters=_checked_filters(data),
-                                token_hash=_token_hash(secret))
+    subscription = Subscription(
+        mission_id=mission.id, name=data["name"], filters=_checked_filters(data), token_hash=_token_hash(secret)
+    )
     db.session.add(subscription)
     db.session.commit()
     return subscription, secret
@@ -116,7 +119,10 @@ def subscription_for_token(secret: str) -> Subscription | None:
     """The live subscription whose secret this is, or None."""
     digest = _token_hash(secret)
     subscription = db.session.scalar(select(Subscription).where(Subscription.token_hash == digest))
-    if subscription is None or subscription.revoked_at is not None \
-            or not hmac.compare_digest(subscription.token_hash, digest):
+    if (
+        subscription is None
+        or subscription.revoked_at is not None
+        or not hmac.compare_digest(subscription.token_hash, digest)
+    ):
         return None
     return subscription

@@ -3,6 +3,7 @@
 init_app is called early in create_app, so that the request id and the clock start before any
 other before_request hook (authentication, rate limits) can cut a request short.
 """
+
 from . import access_log, logs, metrics, metrics_endpoint, read_retry, request_context
 
 

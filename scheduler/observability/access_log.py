@@ -4,6 +4,7 @@ It replaces gunicorn's access log (off by default in config/gunicorn.conf.py), w
 the secret token of a subscription feed's URL and knows no request id. Query strings are never
 logged: they may carry secrets too.
 """
+
 import logging
 import re
 
@@ -29,11 +30,22 @@ def log_request(response):
         return response
     path = loggable_path(request.path)
     duration_ms = round(elapsed_seconds() * 1000, 1)
-    log.log(logging.WARNING if response.status_code >= 500 else logging.INFO,
-            "%s %s %s %.1f ms", request.method, path, response.status_code, duration_ms,
-            extra={"method": request.method, "path": path, "route": route_of_request(),
-                   "status": response.status_code, "duration_ms": duration_ms,
-                   "remote_addr": request.remote_addr})
+    log.log(
+        logging.WARNING if response.status_code >= 500 else logging.INFO,
+        "%s %s %s %.1f ms",
+        request.method,
+        path,
+        response.status_code,
+        duration_ms,
+        extra={
+            "method": request.method,
+            "path": path,
+            "route": route_of_request(),
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "remote_addr": request.remote_addr,
+        },
+    )
     return response
 
 

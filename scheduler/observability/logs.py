@@ -4,6 +4,7 @@ One handler on the root logger writes to standard error (gunicorn passes it on),
 logger of the app and its libraries gets the same format. JSON is for log collectors; text is
 for people reading a terminal.
 """
+
 import logging
 import sys
 
@@ -42,8 +43,11 @@ def make_formatter(log_format: str) -> logging.Formatter:
         raise ConfigurationError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
     if log_format == "text":
         return logging.Formatter(TEXT_FORMAT)
-    return JsonFormatter(["levelname", "name", "message", "request_id"], timestamp="time",
-                         rename_fields={"levelname": "level", "name": "logger"})
+    return JsonFormatter(
+        ["levelname", "name", "message", "request_id"],
+        timestamp="time",
+        rename_fields={"levelname": "level", "name": "logger"},
+    )
 
 
 def configure_logging(log_format: str, level: str = "INFO") -> None:

@@ -4,6 +4,7 @@ Handlers and services hold no metric calls: an after_request hook sorts each ans
 route and status. Labels are route patterns and status codes only (never raw paths), so the
 number of series stays small and no secret from a URL reaches /metrics.
 """
+
 from flask import request
 from prometheus_client import Counter, Histogram
 
@@ -18,16 +19,24 @@ BOOKING_ENDPOINTS = {"meetings.Meetings": "meeting", "series.Series": "series"}
 # Where an answer of 409 is a collision with what the rooms already hold (or a state conflict).
 CONFLICT_BLUEPRINTS = {"meetings", "series"}
 
-HTTP_REQUESTS = Counter("scheduler_http_requests", "HTTP requests answered, by route and status",
-                        ["method", "route", "status"])
-HTTP_LATENCY = Histogram("scheduler_http_request_duration_seconds", "Time to build each answer, by route",
-                         ["method", "route"], buckets=LATENCY_BUCKETS)
-BOOKINGS = Counter("scheduler_bookings", "Bookings of meetings and series: created (201) or refused (409)",
-                   ["kind", "outcome"])
-CONFLICTS = Counter("scheduler_booking_conflicts", "409 answers of the meetings and series API, by route",
-                    ["method", "route"])
-FEED_REQUESTS = Counter("scheduler_feed_requests", "Feed requests by feed and status (200 served, 304 not modified)",
-                        ["feed", "status"])
+HTTP_REQUESTS = Counter(
+    "scheduler_http_requests", "HTTP requests answered, by route and status", ["method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "scheduler_http_request_duration_seconds",
+    "Time to build each answer, by route",
+    ["method", "route"],
+    buckets=LATENCY_BUCKETS,
+)
+BOOKINGS = Counter(
+    "scheduler_bookings", "Bookings of meetings and series: created (201) or refused (409)", ["kind", "outcome"]
+)
+CONFLICTS = Counter(
+    "scheduler_booking_conflicts", "409 answers of the meetings and series API, by route", ["method", "route"]
+)
+FEED_REQUESTS = Counter(
+    "scheduler_feed_requests", "Feed requests by feed and status (200 served, 304 not modified)", ["feed", "status"]
+)
 READ_RETRIES = Counter("scheduler_read_retries", "Reads run again after the database dropped their connection")
 
 for kind in BOOKING_ENDPOINTS.values():  # every booking series exists from the start, so rate() sees zeros

@@ -8,6 +8,7 @@ config/gunicorn.conf.py), and a scrape, whichever worker answers it, adds all of
 those of workers that have since exited included. Without that variable (flask run, tests)
 the process's own counts are served.
 """
+
 import hmac
 import os
 
@@ -35,8 +36,10 @@ class MetricsEndpoint:
         if environ.get("PATH_INFO") != METRICS_PATH:
             return self.app(environ, start_response)
         if not self._authorized(environ):
-            start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8"),
-                                                ("WWW-Authenticate", 'Bearer realm="metrics"')])
+            start_response(
+                "401 Unauthorized",
+                [("Content-Type", "text/plain; charset=utf-8"), ("WWW-Authenticate", 'Bearer realm="metrics"')],
+            )
             return [b"Send 'Authorization: Bearer <METRICS_TOKEN>'\n"]
         return make_wsgi_app(_registry())(environ, start_response)
 

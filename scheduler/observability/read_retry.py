@@ -8,6 +8,7 @@ connection. Writes are never run again here: whether they committed is unknown t
 If the database is still down, the second try fails as well and the client gets the usual 503
 with Retry-After (scheduler/errors.py); no worker waits for the database to come back.
 """
+
 import logging
 from functools import wraps
 

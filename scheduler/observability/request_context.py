@@ -4,6 +4,7 @@ The id comes from the caller's X-Request-ID (a load balancer's or a client's) wh
 so one id follows a request through every hop; otherwise a new one is made. It goes back in the
 response's X-Request-ID for clients to quote.
 """
+
 import re
 import time
 import uuid

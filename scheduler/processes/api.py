@@ -5,8 +5,12 @@ from ..accounts.service import BOOKING_ROLES, requires
 from . import service
 from .schemas import BodySchema, ProcessOutSchema, ProcessQuerySchema, ProcessSchema, ProcessUpdateSchema
 
-blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes",
-                description="Intergovernmental processes and their facilitators")
+blp = Blueprint(
+    "processes",
+    __name__,
+    url_prefix="/api/v1/processes",
+    description="Intergovernmental processes and their facilitators",
+)
 
 
 @blp.route("")
@@ -43,8 +47,12 @@ class ProcessBySlug(MethodView):
         return service.update_process(slug, data)
 
 
-bodies_blp = Blueprint("bodies", __name__, url_prefix="/api/v1/bodies",
-                       description="The organs that processes and meetings serve, with their feeds")
+bodies_blp = Blueprint(
+    "bodies",
+    __name__,
+    url_prefix="/api/v1/bodies",
+    description="The organs that processes and meetings serve, with their feeds",
+)
 
 
 @bodies_blp.route("")

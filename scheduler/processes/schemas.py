@@ -13,8 +13,10 @@ class FacilitatorSchema(StrictSchema):
 
 class ProcessSchema(StrictSchema):
     slug = fields.String(
-        validate=[validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lower-case words joined by '-'"),
-                  validate.Length(max=SLUG_MAX_LENGTH)],
+        validate=[
+            validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lower-case words joined by '-'"),
+            validate.Length(max=SLUG_MAX_LENGTH),
+        ],
         metadata={"description": "Made from the title when not given", "example": "trafficking-declaration"},
     )
     title = Name(500, required=True)
@@ -37,8 +39,10 @@ class ProcessUpdateSchema(ProcessSchema):
 
 class ProcessOutSchema(ProcessSchema):
     body_slug = fields.String()
-    feed_url = fields.Function(lambda process: feed_url(process_path(process.slug)),
-                               metadata={"description": "iCalendar feed of the process's public meetings"})
+    feed_url = fields.Function(
+        lambda process: feed_url(process_path(process.slug)),
+        metadata={"description": "iCalendar feed of the process's public meetings"},
+    )
     webcal_url = fields.Function(lambda process: webcal_url(process_path(process.slug)))
     body_feed_url = fields.Function(lambda process: feed_url(body_path(process.body_slug)))
 

@@ -1,4 +1,5 @@
 """Processes: the intergovernmental processes that hold series of meetings."""
+
 from slugify import slugify
 from sqlalchemy import func, select
 
@@ -67,9 +68,10 @@ def list_bodies() -> list[dict]:
     """The bodies that processes and meetings serve, by name (the first spelling seen of each slug)."""
     names: dict[str, str] = {}
     for name, slug in db.session.execute(
-            select(Process.body, Process.body_slug).union(
-                select(Meeting.body, Meeting.body_slug).where(public_condition()))
-            .order_by("body_slug")):
+        select(Process.body, Process.body_slug)
+        .union(select(Meeting.body, Meeting.body_slug).where(public_condition()))
+        .order_by("body_slug")
+    ):
         if slug:
             names.setdefault(slug, name)
     return [{"name": name, "slug": slug} for slug, name in names.items()]

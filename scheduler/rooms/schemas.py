@@ -39,11 +39,15 @@ class RoomOutSchema(StrictSchema):
     setup_minutes = fields.Integer()
     teardown_minutes = fields.Integer()
     active = fields.Boolean()
-    feed_url = fields.Function(lambda room: feed_url(room_path(room.code)),
-                               metadata={"description": "iCalendar feed of the room's public meetings"})
+    feed_url = fields.Function(
+        lambda room: feed_url(room_path(room.code)),
+        metadata={"description": "iCalendar feed of the room's public meetings"},
+    )
     webcal_url = fields.Function(lambda room: webcal_url(room_path(room.code)))
-    freebusy_url = fields.Function(lambda room: feed_url(f"rooms/{room.code}.vfb"),
-                                   metadata={"description": "VFREEBUSY: busy times only (Outlook Internet Free/Busy)"})
+    freebusy_url = fields.Function(
+        lambda room: feed_url(f"rooms/{room.code}.vfb"),
+        metadata={"description": "VFREEBUSY: busy times only (Outlook Internet Free/Busy)"},
+    )
 
 
 class RoomQuerySchema(QuerySchema):

@@ -1,4 +1,5 @@
 """Rooms and their blocks."""
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -44,7 +45,7 @@ def list_rooms(filters: dict, page: int, page_size: int) -> tuple[list[Room], in
     rooms = list(db.session.scalars(query.order_by(Room.code)).unique())
     if filters.get("feature"):
         rooms = [room for room in rooms if set(filters["feature"]) <= set(room.features)]
-    return rooms[(page - 1) * page_size: page * page_size], len(rooms)
+    return rooms[(page - 1) * page_size : page * page_size], len(rooms)
 
 
 def find_room(code: str) -> Room | None:
@@ -93,6 +94,7 @@ def update_room(code: str, data: dict) -> Room:
 
 
 # --- blocks ---------------------------------------------------------------------------
+
 
 def list_blocks(code: str) -> list[RoomBlock]:
     room = get_room(code)

@@ -15,8 +15,9 @@ class FromQuery(QuerySchema):
 
 
 class RequiredFromQuery(QuerySchema):
-    from_ = fields.Integer(data_key="from", required=True,
-                           metadata={"description": "The first occurrence (meeting id) to change"})
+    from_ = fields.Integer(
+        data_key="from", required=True, metadata={"description": "The first occurrence (meeting id) to change"}
+    )
 
 
 @blp.route("")

@@ -1,5 +1,6 @@
 """Series: many meetings booked by one rule, each its own meeting; changed one by one or from
 one occurrence on."""
+
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -73,31 +74,40 @@ def create_series(data: dict, actor: Actor) -> dict:
         except FieldErrors as error:
             # Name the date as well as the field: one day of many may fall in a DST change.
             fields = error.errors["json"]
-            raise FieldErrors({key: [f"{day.isoformat()}: {message}" for message in messages]
-                               for key, messages in fields.items()}) from error
+            raise FieldErrors(
+                {key: [f"{day.isoformat()}: {message}" for message in messages] for key, messages in fields.items()}
+            ) from error
         proposals.append((day, meetings.booking_proposal(room, start, end, data)))
     lock_rooms([room.id])
     refused, accepted = [], []
     for day, proposal in proposals:
         found = conflicts.hard_conflicts(proposal, actor)
         # Overnight occurrences with buffers may overlap each other: the earlier one keeps its time.
-        found += [{"type": "occurrence", "room": room.code, "date": other_day.isoformat(),
-                   "message": "An earlier occurrence of this series holds the room then"}
-                  for other_day, other in accepted
-                  if other.held[0] < proposal.held[1] and proposal.held[0] < other.held[1]]
+        found += [
+            {
+                "type": "occurrence",
+                "room": room.code,
+                "date": other_day.isoformat(),
+                "message": "An earlier occurrence of this series holds the room then",
+            }
+            for other_day, other in accepted
+            if other.held[0] < proposal.held[1] and proposal.held[0] < other.held[1]
+        ]
         if found:
             refused.append({"date": day.isoformat(), **meetings.refusal(proposal, found)})
         else:
             accepted.append((day, proposal))
     if refused and data["mode"] == "all_or_nothing":
-        raise Conflict(f"{len(refused)} of {len(days)} dates are not available; nothing was booked",
-                       conflicts=refused)
+        raise Conflict(f"{len(refused)} of {len(days)} dates are not available; nothing was booked", conflicts=refused)
     series = MeetingSeries(title=data["title"], rule=_rule(data), created_by=actor.label)
     db.session.add(series)
     db.session.flush()
     skipped = {item["date"] for item in refused}
-    booked = [meetings.insert_meeting(data, room, process, proposal, actor, series_id=series.id)
-              for day, proposal in proposals if day.isoformat() not in skipped]
+    booked = [
+        meetings.insert_meeting(data, room, process, proposal, actor, series_id=series.id)
+        for day, proposal in proposals
+        if day.isoformat() not in skipped
+    ]
     db.session.commit()
     return {"id": series.id, "title": series.title, "rule": series.rule, "meetings": booked, "skipped": refused}
 
@@ -119,8 +129,9 @@ def _occurrences(series_id: int, actor: Actor, from_meeting: int | None = None) 
     if from_meeting is not None:
         first = next((m for m in found if m.id == from_meeting), None)
         if first is None:
-            raise FieldErrors({"from": f"Meeting {from_meeting} is not an occurrence of series {series_id}"},
-                              location="query")
+            raise FieldErrors(
+                {"from": f"Meeting {from_meeting} is not an occurrence of series {series_id}"}, location="query"
+            )
         found = [m for m in found if m.start >= first.start]
     return found
 
@@ -137,16 +148,18 @@ def change_following(series_id: int, from_meeting: int, data: dict, actor: Actor
     for meeting, change in changes:
         room = meetings.booking_room_and_process({"room": change.get("room", meeting.room.code)})[0]
         start, end = meetings.resolve_times(change, room) if "start" in change else (meeting.start, meeting.end)
-        proposal = meetings.booking_proposal(room, start, end, {"expected_participants": meeting.expected_participants,
-                                                               "languages": meeting.languages})
+        proposal = meetings.booking_proposal(
+            room, start, end, {"expected_participants": meeting.expected_participants, "languages": meeting.languages}
+        )
         proposal.meeting_id = meeting.id
         found = conflicts.hard_conflicts(proposal, actor) if meeting.status in HOLDING_STATUSES else []
         if found:
             day = to_local(meeting.start, meeting.room.venue.timezone).date()
             refused.append({"date": day.isoformat(), **meetings.refusal(proposal, found)})
     if refused:
-        raise Conflict(f"{len(refused)} of {len(changes)} occurrences would collide; nothing was changed",
-                       conflicts=refused)
+        raise Conflict(
+            f"{len(refused)} of {len(changes)} occurrences would collide; nothing was changed", conflicts=refused
+        )
     try:  # one after the other in one transaction: each sees the ones moved before it
         changed = [meetings.update_meeting(meeting.id, change, actor, commit=False) for meeting, change in changes]
         db.session.commit()

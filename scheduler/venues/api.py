@@ -3,8 +3,7 @@ from flask_smorest import Blueprint, Page
 
 from ..accounts.service import BOOKING_ROLES, requires
 from . import service
-from .schemas import (HolidayOutSchema, HolidayQuerySchema, HolidaySchema, VenueOutSchema, VenueSchema,
-                      VenueUpdateSchema)
+from .schemas import HolidayOutSchema, HolidayQuerySchema, HolidaySchema, VenueOutSchema, VenueSchema, VenueUpdateSchema
 
 blp = Blueprint("venues", __name__, url_prefix="/api/v1/venues", description="Duty stations, their zones and slots")
 

@@ -1,5 +1,6 @@
 """`flask --app wsgi seed`: load the default venues, rooms and holidays (idempotent);
 `flask --app wsgi holidays import FILE --venue UNHQ`: a venue's holidays from an iCalendar file."""
+
 import json
 from pathlib import Path
 

@@ -5,8 +5,9 @@ from ..times import WEEKDAYS, is_valid_zone
 
 
 class SlotSchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_-]{0,31}$"),
-                         metadata={"example": "morning"})
+    name = fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_-]{0,31}$"), metadata={"example": "morning"}
+    )
     start = HHMM(required=True, metadata={"example": "10:00"})
     end = HHMM(required=True, metadata={"example": "13:00"})
 
@@ -21,7 +22,9 @@ class VenueSchema(StrictSchema):
     name = Name(200, required=True, metadata={"example": "United Nations Headquarters"})
     timezone = fields.String(required=True, metadata={"example": "America/New_York"})
     slots = fields.List(fields.Nested(SlotSchema), load_default=list)
-    working_days = fields.List(fields.String(validate=validate.OneOf(WEEKDAYS)), load_default=lambda: list(WEEKDAYS[:5]))
+    working_days = fields.List(
+        fields.String(validate=validate.OneOf(WEEKDAYS)), load_default=lambda: list(WEEKDAYS[:5])
+    )
     interpretation_teams = Int(validate=validate.Range(min=0, max=1000), load_default=4)
 
     @validates("timezone")
@@ -78,5 +81,6 @@ class HolidayOutSchema(StrictSchema):
 
 
 class HolidayQuerySchema(QuerySchema):
-    year = fields.Integer(validate=validate.Range(min=1, max=9999),
-                          metadata={"description": "Only the holidays of this calendar year"})
+    year = fields.Integer(
+        validate=validate.Range(min=1, max=9999), metadata={"description": "Only the holidays of this calendar year"}
+    )

@@ -1,4 +1,5 @@
 """Venues: their zone, standard slots, working days and holidays."""
+
 from datetime import date, datetime, timedelta
 
 import icalendar
@@ -109,8 +110,7 @@ def delete_holiday(code: str, day: str) -> None:
 
 
 def _holiday(venue: Venue, day: date) -> VenueHoliday | None:
-    return db.session.scalar(select(VenueHoliday).where(VenueHoliday.venue_id == venue.id,
-                                                        VenueHoliday.date == day))
+    return db.session.scalar(select(VenueHoliday).where(VenueHoliday.venue_id == venue.id, VenueHoliday.date == day))
 
 
 class HolidayFileError(ValueError):
@@ -148,8 +148,9 @@ def read_holiday_calendar(data: bytes) -> list[tuple[date, str]]:
         except (KeyError, ValueError) as error:
             raise HolidayFileError(f"{where}: no valid DTSTART") from error
         if isinstance(start, datetime):
-            raise HolidayFileError(f"{where}: DTSTART is a time of day; a holiday is an all-day event "
-                                   "(DTSTART;VALUE=DATE:YYYYMMDD)")
+            raise HolidayFileError(
+                f"{where}: DTSTART is a time of day; a holiday is an all-day event (DTSTART;VALUE=DATE:YYYYMMDD)"
+            )
         if not isinstance(start, date):
             raise HolidayFileError(f"{where}: DTSTART is not a valid date (DTSTART;VALUE=DATE:YYYYMMDD)")
         try:
@@ -186,8 +187,10 @@ def add_holidays(code: str, days: list[tuple[date, str]], skip_known_years: bool
     must not bring it back.
     """
     venue = get_venue(code)
-    known = {holiday.date: holiday for holiday in db.session.scalars(
-        select(VenueHoliday).where(VenueHoliday.venue_id == venue.id))}
+    known = {
+        holiday.date: holiday
+        for holiday in db.session.scalars(select(VenueHoliday).where(VenueHoliday.venue_id == venue.id))
+    }
     known_years = {day.year for day in known}
     added = existing = 0
     for day, name in days:

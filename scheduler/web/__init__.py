@@ -2,6 +2,7 @@
 
 Server-rendered (Jinja); forms post back with a CSRF token tied to the session.
 """
+
 from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
@@ -13,8 +14,10 @@ from . import console, journal, mission, sign_in  # noqa: F401  (their routes jo
 from .session import load_actor
 
 # Pages may load only this site's own styles and scripts, and may not be framed.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 @blp.before_request
@@ -47,8 +50,11 @@ def _page_for_routing_error(error: Exception):
 
 def _error_page(error: Exception):
     if isinstance(error, CSRFError):
-        body, status, headers = {"message": "The form expired or did not come from this site: "
-                                            "go back, reload the page and send it again."}, 400, {}
+        body, status, headers = (
+            {"message": "The form expired or did not come from this site: go back, reload the page and send it again."},
+            400,
+            {},
+        )
     else:
         body, status, headers = error_answer(error)
     if status == 429:

@@ -2,6 +2,7 @@
 
 Reads only; which meetings a person may see is the one rule of meetings/visibility.py.
 """
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -31,26 +32,41 @@ def venue_rooms(venue: Venue) -> list[Room]:
     return sorted(rooms, key=lambda room: (-room.capacity, natural_key(room.code)))
 
 
-def meetings_between(venue: Venue, start: datetime, end: datetime, actor: Actor,
-                     statuses: tuple[str, ...] | None = None) -> list[Meeting]:
-    query = (select(Meeting)
-             .where(visible_condition(actor), Meeting.start < end, Meeting.end > start,
-                    Meeting.room_id.in_(select(Room.id).where(Room.venue_id == venue.id)))
-             .options(selectinload(Meeting.room), selectinload(Meeting.process))
-             .order_by(Meeting.start, Meeting.id))
+def meetings_between(
+    venue: Venue, start: datetime, end: datetime, actor: Actor, statuses: tuple[str, ...] | None = None
+) -> list[Meeting]:
+    query = (
+        select(Meeting)
+        .where(
+            visible_condition(actor),
+            Meeting.start < end,
+            Meeting.end > start,
+            Meeting.room_id.in_(select(Room.id).where(Room.venue_id == venue.id)),
+        )
+        .options(selectinload(Meeting.room), selectinload(Meeting.process))
+        .order_by(Meeting.start, Meeting.id)
+    )
     if statuses:
         query = query.where(Meeting.status.in_(statuses))
     return list(db.session.scalars(query))
 
 
 def blocks_between(venue: Venue, start: datetime, end: datetime) -> list[RoomBlock]:
-    return list(db.session.scalars(
-        select(RoomBlock).where(RoomBlock.start < end, RoomBlock.end > start,
-                                RoomBlock.room_id.in_(select(Room.id).where(Room.venue_id == venue.id)))
-        .order_by(RoomBlock.start)))
+    return list(
+        db.session.scalars(
+            select(RoomBlock)
+            .where(
+                RoomBlock.start < end,
+                RoomBlock.end > start,
+                RoomBlock.room_id.in_(select(Room.id).where(Room.venue_id == venue.id)),
+            )
+            .order_by(RoomBlock.start)
+        )
+    )
 
 
 # --- the Journal ----------------------------------------------------------------------
+
 
 @dataclass
 class JournalSection:
@@ -70,14 +86,14 @@ def journal(venue: Venue, day: date) -> list[JournalSection]:
     for meeting in meetings:
         local = to_local(meeting.start, venue.timezone)
         slot = next((s for s in slots if local.date() == day and s.start <= local.time() < s.end), None)
-        title = (f"{slot.name.capitalize()} ({slot.start:%H:%M}\u2013{slot.end:%H:%M})" if slot
-                 else "Other times")
+        title = f"{slot.name.capitalize()} ({slot.start:%H:%M}\u2013{slot.end:%H:%M})" if slot else "Other times"
         section = sections.setdefault(title, JournalSection(title))
         section.bodies.setdefault(meeting.body or "Other meetings", []).append(meeting)
     return list(sections.values())
 
 
 # --- the console's grids --------------------------------------------------------------
+
 
 @dataclass
 class GridItem:
@@ -114,10 +130,12 @@ def _items(venue: Venue, start: datetime, end: datetime, actor: Actor) -> dict[i
     by_room: dict[int, list[GridItem]] = {}
     for meeting in meetings_between(venue, start, end, actor, HOLDING_STATUSES):
         by_room.setdefault(meeting.room_id, []).append(
-            GridItem("meeting", to_local(meeting.start, tz), to_local(meeting.end, tz), meeting=meeting))
+            GridItem("meeting", to_local(meeting.start, tz), to_local(meeting.end, tz), meeting=meeting)
+        )
     for block in blocks_between(venue, start, end):
         by_room.setdefault(block.room_id, []).append(
-            GridItem("block", to_local(block.start, tz), to_local(block.end, tz), block=block))
+            GridItem("block", to_local(block.start, tz), to_local(block.end, tz), block=block)
+        )
     for items in by_room.values():
         items.sort(key=lambda item: item.start)
     return by_room
@@ -136,16 +154,23 @@ def day_grid(venue: Venue, day: date, actor: Actor) -> DayGrid:
     """Rooms against the day's quarter hours; items that would overlap on screen get a lane of their own."""
     start, end = day_bounds(venue, day)
     items = _items(venue, start, end, actor)
-    spans = {id(item): (_minutes_into(day, item.start) // GRID_STEP_MINUTES,
-                        -(-_minutes_into(day, item.end) // GRID_STEP_MINUTES))
-             for room_items in items.values() for item in room_items}
+    spans = {
+        id(item): (
+            _minutes_into(day, item.start) // GRID_STEP_MINUTES,
+            -(-_minutes_into(day, item.end) // GRID_STEP_MINUTES),
+        )
+        for room_items in items.values()
+        for item in room_items
+    }
     per_hour = 60 // GRID_STEP_MINUTES
     first, last = GRID_FIRST_HOUR * per_hour, GRID_LAST_HOUR * per_hour
     for begin, finish in spans.values():
         first, last = min(first, begin), max(last, finish)
     first, last = first - first % per_hour, -(-last // per_hour) * per_hour  # whole hours, as the headings
-    columns = [time(minute // 60, minute % 60) for minute in range(first * GRID_STEP_MINUTES, last * GRID_STEP_MINUTES,
-                                                                   GRID_STEP_MINUTES)]
+    columns = [
+        time(minute // 60, minute % 60)
+        for minute in range(first * GRID_STEP_MINUTES, last * GRID_STEP_MINUTES, GRID_STEP_MINUTES)
+    ]
     rows = []
     for room in venue_rooms(venue):
         lanes: list[list[tuple[int, int, GridItem]]] = []

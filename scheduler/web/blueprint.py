@@ -1,4 +1,5 @@
 """The web pages' blueprint and what every page shares: the venue shown, days in URLs, time formats."""
+
 import re
 from datetime import date, datetime, timedelta
 
@@ -12,8 +13,7 @@ from ..venues.service import find_venue, list_venues
 
 VENUE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 
-blp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
-                static_url_path="/static/web")
+blp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
 
 
 def chosen_venue() -> Venue:
@@ -53,6 +53,7 @@ def monday_of(day: date) -> date:
 
 
 # --- template filters -----------------------------------------------------------------
+
 
 @blp.app_template_filter("hm")
 def hour_minute(moment: datetime, tz: str | None = None) -> str:

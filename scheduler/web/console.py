@@ -1,5 +1,6 @@
 """The officer's console: the rooms of a day or a week, booking, changing and cancelling
 meetings through forms, and the queue of missions' requests."""
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -23,11 +24,17 @@ from . import agenda, forms
 from .blueprint import blp, chosen_venue, label, monday_of, parse_day, today_at
 from .session import page_actor, signed_in
 
-NEW_MEETING_DEFAULTS = {"kind": "informal_consultations", "status": "confirmed", "visibility": "public",
-                        "start": "10:00", "end": "13:00"}
+NEW_MEETING_DEFAULTS = {
+    "kind": "informal_consultations",
+    "status": "confirmed",
+    "visibility": "public",
+    "start": "10:00",
+    "end": "13:00",
+}
 
 
 # --- grids ----------------------------------------------------------------------------
+
 
 @blp.get("/console")
 @signed_in(*STAFF_ROLES)
@@ -40,32 +47,50 @@ def console():
 @signed_in(*STAFF_ROLES)
 def console_day(day):
     venue, day = chosen_venue(), parse_day(day)
-    return render_template("console_day.html", venue=venue, day=day, nav_day=day, venues=list_venues(),
-                           grid=agenda.day_grid(venue, day, page_actor()),
-                           previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
-                           highlight=request.args.get("meeting", type=int))
+    return render_template(
+        "console_day.html",
+        venue=venue,
+        day=day,
+        nav_day=day,
+        venues=list_venues(),
+        grid=agenda.day_grid(venue, day, page_actor()),
+        previous_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
+        highlight=request.args.get("meeting", type=int),
+    )
 
 
 @blp.get("/console/week/<day>")
 @signed_in(*STAFF_ROLES)
 def console_week(day):
     venue, monday = chosen_venue(), monday_of(parse_day(day))
-    return render_template("console_week.html", venue=venue, monday=monday, nav_day=monday, venues=list_venues(),
-                           grid=agenda.week_grid(venue, monday, page_actor()),
-                           previous_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7))
+    return render_template(
+        "console_week.html",
+        venue=venue,
+        monday=monday,
+        nav_day=monday,
+        venues=list_venues(),
+        grid=agenda.week_grid(venue, monday, page_actor()),
+        previous_week=monday - timedelta(days=7),
+        next_week=monday + timedelta(days=7),
+    )
 
 
 # --- the meeting form -----------------------------------------------------------------
+
 
 def form_choices() -> dict:
     """What the meeting form's lists offer."""
     processes = db.session.scalars(select(Process).order_by(Process.title))
     rooms = db.session.scalars(select(Room).where(Room.active))
     slot_names = db.session.scalars(select(TimeSlot.name).distinct().order_by(TimeSlot.name))
-    return {"kind_options": [(kind, label(kind)) for kind in KINDS], "languages": LANGUAGES,
-            "processes_options": [(process.slug, process.title) for process in processes],
-            "room_options": sorted(rooms, key=lambda room: (room.venue.code, natural_key(room.code))),
-            "slot_names": list(slot_names)}
+    return {
+        "kind_options": [(kind, label(kind)) for kind in KINDS],
+        "languages": LANGUAGES,
+        "processes_options": [(process.slug, process.title) for process in processes],
+        "room_options": sorted(rooms, key=lambda room: (room.venue.code, natural_key(room.code))),
+        "slot_names": list(slot_names),
+    }
 
 
 def submit_meeting(form: MultiDict, schema, action) -> tuple[object, dict]:
@@ -84,37 +109,52 @@ def submit_meeting(form: MultiDict, schema, action) -> tuple[object, dict]:
     except Conflict as error:
         if "conflicts" not in error.extra:  # not about the room: a cancelled meeting, a request's status
             return None, {"status": 409, "message": error.message}
-        return None, {"status": 409, "message": error.message, "conflicts": error.extra["conflicts"],
-                      "alternatives": _alternative_forms(form, error.extra.get("alternatives") or {})}
+        return None, {
+            "status": 409,
+            "message": error.message,
+            "conflicts": error.extra["conflicts"],
+            "alternatives": _alternative_forms(form, error.extra.get("alternatives") or {}),
+        }
     except PreconditionFailed:
         return None, {"status": 412, "message": STALE_FORM}
 
 
-STALE_FORM = ("Someone changed this meeting after you opened it: below is the meeting as it is now. "
-              "Make your change again.")
+STALE_FORM = (
+    "Someone changed this meeting after you opened it: below is the meeting as it is now. Make your change again."
+)
 
 
 def _alternative_forms(form: MultiDict, alternatives: dict) -> list[dict]:
     """Each alternative of a refused booking as the same form with another room or time."""
     choices = []
     for room in alternatives.get("rooms", []):
-        choices.append({"label": f"{room['name']} ({room['room']}, {room['capacity']} seats), same time",
-                        "fields": forms.carried_fields(form, room=room["room"])})
+        choices.append(
+            {
+                "label": f"{room['name']} ({room['room']}, {room['capacity']} seats), same time",
+                "fields": forms.carried_fields(form, room=room["room"]),
+            }
+        )
     for time in alternatives.get("times", []):
         tz = find_room(time["room"]).venue.timezone  # for the zone's name (EDT), not only its offset
         start, end = (to_local(datetime.fromisoformat(time[edge]), tz) for edge in ("start", "end"))
-        choices.append({"label": f"{start:%A %d %B}, {start:%H:%M}\u2013{end:%H:%M} {start.tzname() or ''}, "
-                                 f"same room",
-                        "fields": forms.carried_fields(form, date=start.date().isoformat(),
-                                                       start=f"{start:%H:%M}", end=f"{end:%H:%M}", slot="")})
+        choices.append(
+            {
+                "label": f"{start:%A %d %B}, {start:%H:%M}\u2013{end:%H:%M} {start.tzname() or ''}, same room",
+                "fields": forms.carried_fields(
+                    form, date=start.date().isoformat(), start=f"{start:%H:%M}", end=f"{end:%H:%M}", slot=""
+                ),
+            }
+        )
     return choices
 
 
 def _booked_message(meeting) -> str:
     tz = meeting.timezone
     start, end = to_local(meeting.start, tz), to_local(meeting.end, tz)
-    return (f"Booked: {meeting.title}, {meeting.room.name}, {start:%A %d %B %Y} "
-            f"{start:%H:%M}\u2013{end:%H:%M} {start.tzname()}")
+    return (
+        f"Booked: {meeting.title}, {meeting.room.name}, {start:%A %d %B %Y} "
+        f"{start:%H:%M}\u2013{end:%H:%M} {start.tzname()}"
+    )
 
 
 def flash_warnings(meeting) -> None:
@@ -132,34 +172,51 @@ def new_meeting():
 @blp.post("/console/meetings/new")
 @signed_in(*BOOKING_ROLES)
 def book_meeting():
-    meeting, outcome = submit_meeting(request.form, MeetingInputSchema(),
-                                      lambda data: service.create_meeting(data, page_actor()))
+    meeting, outcome = submit_meeting(
+        request.form, MeetingInputSchema(), lambda data: service.create_meeting(data, page_actor())
+    )
     if meeting is None:
-        return render_template("meeting_new.html", form=request.form, outcome=outcome,
-                               **form_choices()), outcome["status"]
+        return render_template("meeting_new.html", form=request.form, outcome=outcome, **form_choices()), outcome[
+            "status"
+        ]
     flash(_booked_message(meeting), "success")
     flash_warnings(meeting)
     day = local_date(meeting.start, meeting.timezone)
-    return redirect(url_for("web.console_day", day=day.isoformat(), venue=meeting.room.venue.code,
-                            meeting=meeting.id), code=303)
+    return redirect(
+        url_for("web.console_day", day=day.isoformat(), venue=meeting.room.venue.code, meeting=meeting.id), code=303
+    )
 
 
 # --- one meeting ----------------------------------------------------------------------
+
 
 def meeting_form(meeting) -> MultiDict:
     """The edit form, filled in with the meeting as it is."""
     tz = meeting.timezone
     start, end = to_local(meeting.start, tz), to_local(meeting.end, tz)
-    form = MultiDict({
-        "title": meeting.title, "kind": meeting.kind, "body": meeting.body,
-        "process": meeting.process.slug if meeting.process else "", "room": meeting.room.code,
-        "date": start.date().isoformat(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}",
-        "was_date": start.date().isoformat(), "was_start": f"{start:%H:%M}", "was_end": f"{end:%H:%M}",
-        "status": meeting.status, "visibility": meeting.visibility, "organizers": "\n".join(meeting.organizers),
-        "expected_participants": meeting.expected_participants or "", "description": meeting.description,
-        "notes": meeting.notes, "invited_missions": ", ".join(meeting.invited_missions),
-        "version": meeting.version,
-    })
+    form = MultiDict(
+        {
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "body": meeting.body,
+            "process": meeting.process.slug if meeting.process else "",
+            "room": meeting.room.code,
+            "date": start.date().isoformat(),
+            "start": f"{start:%H:%M}",
+            "end": f"{end:%H:%M}",
+            "was_date": start.date().isoformat(),
+            "was_start": f"{start:%H:%M}",
+            "was_end": f"{end:%H:%M}",
+            "status": meeting.status,
+            "visibility": meeting.visibility,
+            "organizers": "\n".join(meeting.organizers),
+            "expected_participants": meeting.expected_participants or "",
+            "description": meeting.description,
+            "notes": meeting.notes,
+            "invited_missions": ", ".join(meeting.invited_missions),
+            "version": meeting.version,
+        }
+    )
     form.setlist("languages", list(meeting.languages))
     if meeting.webcast:
         form["webcast"] = "on"
@@ -174,11 +231,16 @@ def if_match_from(meeting_id: int, form) -> ETags | None:
 
 def _meeting_page(meeting, form=None, outcome=None, reason_errors=None, status=200):
     actor = page_actor()
-    return render_template("meeting_edit.html", meeting=meeting, form=form or meeting_form(meeting),
-                           outcome=outcome or {}, reason_errors=reason_errors or {},
-                           history=service.history(meeting.id, actor),
-                           can_edit=actor.role in BOOKING_ROLES and meeting.status != "cancelled",
-                           **form_choices()), status
+    return render_template(
+        "meeting_edit.html",
+        meeting=meeting,
+        form=form or meeting_form(meeting),
+        outcome=outcome or {},
+        reason_errors=reason_errors or {},
+        history=service.history(meeting.id, actor),
+        can_edit=actor.role in BOOKING_ROLES and meeting.status != "cancelled",
+        **form_choices(),
+    ), status
 
 
 @blp.get("/console/meetings/<int:meeting_id>")
@@ -193,8 +255,10 @@ def meeting_update(meeting_id):
     actor = page_actor()
     meeting = service.get_meeting(meeting_id, actor)
     changed, outcome = submit_meeting(
-        request.form, MeetingUpdateSchema(partial=True),
-        lambda data: service.update_meeting(meeting_id, data, actor, if_match_from(meeting_id, request.form)))
+        request.form,
+        MeetingUpdateSchema(partial=True),
+        lambda data: service.update_meeting(meeting_id, data, actor, if_match_from(meeting_id, request.form)),
+    )
     if changed is None:
         db.session.rollback()
         typed = None if outcome["status"] == 412 else request.form  # a stale form would only be refused again
@@ -218,8 +282,7 @@ def meeting_status(meeting_id, action):
         return _meeting_page(service.get_meeting(meeting_id, actor), reason_errors=error.errors, status=422)
     except Conflict as error:
         db.session.rollback()
-        return _meeting_page(service.get_meeting(meeting_id, actor), outcome={"message": error.message},
-                             status=409)
+        return _meeting_page(service.get_meeting(meeting_id, actor), outcome={"message": error.message}, status=409)
     except PreconditionFailed:
         db.session.rollback()
         return _meeting_page(service.get_meeting(meeting_id, actor), outcome={"message": STALE_FORM}, status=412)
@@ -228,6 +291,7 @@ def meeting_status(meeting_id, action):
 
 
 # --- missions' requests ---------------------------------------------------------------
+
 
 @blp.get("/console/requests")
 @signed_in(*STAFF_ROLES)

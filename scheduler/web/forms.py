@@ -1,6 +1,7 @@
 """HTML forms to API payloads: a form is read into the same dict a JSON client sends, and loaded
 by the same marshmallow schema, so the pages and the API give the same answers to the same input.
 """
+
 import re
 
 from marshmallow import Schema, ValidationError
@@ -19,8 +20,9 @@ class FormErrors(Exception):
 
     def __init__(self, errors: dict):
         super().__init__("The form is not valid")
-        self.errors = {field: messages if isinstance(messages, list) else [messages]
-                       for field, messages in errors.items()}
+        self.errors = {
+            field: messages if isinstance(messages, list) else [messages] for field, messages in errors.items()
+        }
 
 
 def _number(text: str):
@@ -55,7 +57,8 @@ def meeting_payload(form: MultiDict) -> dict:
         data["process"] = form["process"].strip() or None
     day, slot = form.get("date", "").strip(), form.get("slot", "").strip()
     times_unchanged = "was_date" in form and all(
-        form.get(name, "").strip() == form.get(f"was_{name}", "") for name in TIME_FIELDS)
+        form.get(name, "").strip() == form.get(f"was_{name}", "") for name in TIME_FIELDS
+    )
     if slot:
         data.update(date=day, slot=slot)
     elif times_unchanged:
@@ -78,8 +81,13 @@ def meeting_payload(form: MultiDict) -> dict:
 
 
 def subscription_payload(form: MultiDict) -> dict:
-    return {"name": form.get("name", ""), "rooms": form.getlist("rooms"), "processes": form.getlist("processes"),
-            "kinds": form.getlist("kinds"), "bodies": _lines(form.get("bodies", ""))}
+    return {
+        "name": form.get("name", ""),
+        "rooms": form.getlist("rooms"),
+        "processes": form.getlist("processes"),
+        "kinds": form.getlist("kinds"),
+        "bodies": _lines(form.get("bodies", "")),
+    }
 
 
 def load(schema: Schema, payload: dict) -> dict:
@@ -103,8 +111,9 @@ def _flat(messages: dict) -> dict:
     flat: dict[str, list[str]] = {}
     for field, value in messages.items():
         if isinstance(value, dict):
-            flat.setdefault(field, []).extend(message for item in value.values()
-                                              for message in (item if isinstance(item, list) else [item]))
+            flat.setdefault(field, []).extend(
+                message for item in value.values() for message in (item if isinstance(item, list) else [item])
+            )
         else:
             flat.setdefault(field, []).extend(value if isinstance(value, list) else [value])
     return flat
@@ -113,6 +122,5 @@ def _flat(messages: dict) -> dict:
 def carried_fields(form: MultiDict, **overrides) -> list[tuple[str, str]]:
     """The submitted form as hidden fields, with some values replaced: one click re-submits it
     with another room or time (the alternatives of a refused booking)."""
-    items = [(name, value) for name, value in form.items(multi=True)
-             if name not in overrides and name != "csrf_token"]
+    items = [(name, value) for name, value in form.items(multi=True) if name not in overrides and name != "csrf_token"]
     return items + [(name, value) for name, value in overrides.items()]

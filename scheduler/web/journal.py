@@ -1,4 +1,5 @@
 """The Journal: the public programme of a venue's day. Needs no sign-in and no JavaScript."""
+
 from datetime import timedelta
 
 from flask import redirect, render_template, request, url_for
@@ -50,6 +51,13 @@ def _subscriptions(sections) -> list[dict]:
 
 def _journal_page(venue, day):
     sections = agenda.journal(venue, day)
-    return render_template("journal.html", venue=venue, day=day, sections=sections,
-                           previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
-                           subscriptions=_subscriptions(sections), venues=list_venues())
+    return render_template(
+        "journal.html",
+        venue=venue,
+        day=day,
+        sections=sections,
+        previous_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
+        subscriptions=_subscriptions(sections),
+        venues=list_venues(),
+    )

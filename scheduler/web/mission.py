@@ -1,4 +1,5 @@
 """A mission's pages: its requests and their fate, asking for a room, its calendar subscriptions."""
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -22,16 +23,25 @@ from .session import page_actor, signed_in
 
 def _subscription_choices() -> dict:
     rooms = sorted(db.session.scalars(select(Room).where(Room.active)), key=lambda room: natural_key(room.code))
-    return {"rooms": rooms, "processes": db.session.scalars(select(Process).order_by(Process.title)).all(),
-            "kinds": KINDS}
+    return {
+        "rooms": rooms,
+        "processes": db.session.scalars(select(Process).order_by(Process.title)).all(),
+        "kinds": KINDS,
+    }
 
 
 def _home(created=None, subscription_form=None, subscription_errors=None, status=200):
     actor = page_actor()
-    return render_template("mission.html", mission=missions.get_mission(actor.mission_code),
-                           requests=meetings.requests_of(actor), subscriptions=missions.list_subscriptions(actor),
-                           created=created, subscription_form=subscription_form or {},
-                           subscription_errors=subscription_errors or {}, **_subscription_choices()), status
+    return render_template(
+        "mission.html",
+        mission=missions.get_mission(actor.mission_code),
+        requests=meetings.requests_of(actor),
+        subscriptions=missions.list_subscriptions(actor),
+        created=created,
+        subscription_form=subscription_form or {},
+        subscription_errors=subscription_errors or {},
+        **_subscription_choices(),
+    ), status
 
 
 @blp.get("/mission")
@@ -50,15 +60,16 @@ def mission_request():
 @blp.post("/mission/requests/new")
 @signed_in("mission")
 def send_request():
-    meeting, outcome = submit_meeting(request.form, MeetingInputSchema(),
-                                      lambda data: meetings.create_meeting(data, page_actor()))
+    meeting, outcome = submit_meeting(
+        request.form, MeetingInputSchema(), lambda data: meetings.create_meeting(data, page_actor())
+    )
     if meeting is None:
-        return render_template("meeting_new.html", form=request.form, outcome=outcome, requesting=True,
-                               **form_choices()), outcome["status"]
+        return render_template(
+            "meeting_new.html", form=request.form, outcome=outcome, requesting=True, **form_choices()
+        ), outcome["status"]
     flash(f"Requested: {meeting.title}. An officer will decide; its status shows here.", "success")
     if meeting.conflicts:
-        flash("The room is taken at that time as things stand: the officer may offer another room or time.",
-              "warning")
+        flash("The room is taken at that time as things stand: the officer may offer another room or time.", "warning")
     flash_warnings(meeting)
     return redirect(url_for("web.mission_home"), code=303)
 
@@ -68,8 +79,9 @@ def send_request():
 def mission_withdraw(meeting_id):
     try:
         data = forms.load(WithdrawalSchema(), {"reason": request.form.get("reason") or "Withdrawn by the mission"})
-        meeting = meetings.withdraw_request(meeting_id, data["reason"], page_actor(),
-                                            if_match_from(meeting_id, request.form))
+        meeting = meetings.withdraw_request(
+            meeting_id, data["reason"], page_actor(), if_match_from(meeting_id, request.form)
+        )
     except (forms.FormErrors, Conflict, PreconditionFailed, NotFound) as error:
         flash(getattr(error, "message", "The reason is not valid"), "error")
     else:
@@ -87,8 +99,7 @@ def mission_subscribe():
     except forms.FormErrors as error:
         return _home(subscription_form=request.form, subscription_errors=error.errors, status=422)
     except FieldErrors as error:
-        return _home(subscription_form=request.form, subscription_errors=forms.service_errors(error).errors,
-                     status=422)
+        return _home(subscription_form=request.form, subscription_errors=forms.service_errors(error).errors, status=422)
     path = subscription_path(secret)
     return _home(created={"subscription": subscription, "https": feed_url(path), "webcal": webcal_url(path)})
 

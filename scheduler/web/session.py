@@ -4,6 +4,7 @@ The cookie holds the token's id, not its secret; every request looks the token u
 revoking or expiring a token ends its web sessions too. Only web pages read the cookie: the
 API keeps to bearer tokens, so a forged cross-site request cannot act through the API.
 """
+
 from functools import wraps
 from urllib.parse import urlsplit
 

@@ -1,4 +1,5 @@
 """Signing in with an API token, and out."""
+
 from flask import current_app, redirect, render_template, request, url_for
 
 from ..accounts.service import BOOKING_ROLES, UNKNOWN_TOKEN

@@ -13,6 +13,7 @@ Playwright's own browser download does not work here: never `playwright install`
 pytest-playwright plugin (it wants those browsers). Without Chromium the tests skip with a message that
 says how to install it, or fail where REQUIRE_BROWSER=1 or REQUIRE_POSTGRES=1 (CI sets both).
 """
+
 import os
 from pathlib import Path
 
@@ -22,8 +23,13 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1" or os.environ.get("REQUIRE_POSTGRES") == "1"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-quic", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
     # Only the loopback: a page that loads anything from elsewhere fails at once instead of waiting.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
 ]
@@ -34,8 +40,10 @@ TIMEOUT_MS = 10_000  # for each Playwright action and wait; Playwright's own def
 def _no_browser(reason: str):
     if REQUIRE_BROWSER:
         pytest.fail(f"REQUIRE_BROWSER=1 (or REQUIRE_POSTGRES=1) but {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}. Install Debian's Chromium: 'sudo apt-get install chromium' "
-                "(as root, 'make browser' does), or set CHROMIUM_PATH to a Chromium")
+    pytest.skip(
+        f"browser tests skipped: {reason}. Install Debian's Chromium: 'sudo apt-get install chromium' "
+        "(as root, 'make browser' does), or set CHROMIUM_PATH to a Chromium"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +83,9 @@ def _screenshot_path(request, backend: str, name: str | None) -> Path:
 @pytest.fixture
 def page(request, browser, live_server, backend):
     """A fresh context (no cookies, en-GB, New York time, 1280x800) and page for each test."""
-    context = browser.new_context(base_url=live_server, viewport=VIEWPORT, locale="en-GB",
-                                  timezone_id="America/New_York")
+    context = browser.new_context(
+        base_url=live_server, viewport=VIEWPORT, locale="en-GB", timezone_id="America/New_York"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
@@ -92,6 +101,7 @@ def page(request, browser, live_server, backend):
 def screenshot(request, page, backend):
     """`screenshot(name=None, of=None, full_page=True)`: save a PNG of the test's page (or of `of`, another
     page or a locator) under tests/artifacts/screenshots/, named <test>-<backend>[-<name>].png; its path."""
+
     def take(name: str | None = None, of=None, full_page: bool = True) -> Path:
         path = _screenshot_path(request, backend, name)
         target = of if of is not None else page
@@ -100,4 +110,5 @@ def screenshot(request, page, backend):
         else:
             target.screenshot(path=path)
         return path
+
     return take

@@ -1,4 +1,5 @@
 """The browser set-up works: Debian's Chromium reaches the app over HTTP and sees this test's data."""
+
 import pytest
 from playwright.sync_api import expect
 

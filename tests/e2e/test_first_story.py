@@ -1,6 +1,7 @@
 """The first story in a browser: an officer signs in, books the first informal meeting in the ECOSOC
 Chamber, is refused a second booking with its alternatives and takes one; the public Journal of
 16 June 2017 shows the public meetings and not the closed one."""
+
 import pytest
 import re
 
@@ -24,14 +25,40 @@ def test_officer_books_the_first_meeting_then_takes_an_alternative_to_a_refused_
     assert api.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=bearer(token)).status_code == 201
 
     # A day's other business, as the grid shows it beside the story's meeting.
-    book(api, bearer(token), title="Plenary meeting", kind="plenary", room="GA-HALL", start="2017-06-16T10:00",
-         end="2017-06-16T13:00", body="General Assembly")
-    book(api, bearer(token), title="Side event on migration", kind="side_event", room="CR-4",
-         start="2017-06-16T13:15", end="2017-06-16T14:30")
-    book(api, bearer(token), title="Working group", kind="other", room="TC-CHAMBER", start="2017-06-16T15:00",
-         end="2017-06-16T18:00", status="tentative")
-    api.post("/api/v1/rooms/CR-1/blocks", json={"start": "2017-06-16T08:00", "end": "2017-06-16T20:00",
-                                               "reason": "Interpretation booth works"}, headers=bearer(token))
+    book(
+        api,
+        bearer(token),
+        title="Plenary meeting",
+        kind="plenary",
+        room="GA-HALL",
+        start="2017-06-16T10:00",
+        end="2017-06-16T13:00",
+        body="General Assembly",
+    )
+    book(
+        api,
+        bearer(token),
+        title="Side event on migration",
+        kind="side_event",
+        room="CR-4",
+        start="2017-06-16T13:15",
+        end="2017-06-16T14:30",
+    )
+    book(
+        api,
+        bearer(token),
+        title="Working group",
+        kind="other",
+        room="TC-CHAMBER",
+        start="2017-06-16T15:00",
+        end="2017-06-16T18:00",
+        status="tentative",
+    )
+    api.post(
+        "/api/v1/rooms/CR-1/blocks",
+        json={"start": "2017-06-16T08:00", "end": "2017-06-16T20:00", "reason": "Interpretation booth works"},
+        headers=bearer(token),
+    )
 
     sign_in(page, token)
     page.wait_for_url(re.compile(r"/console/day/\d{4}-\d{2}-\d{2}"))
@@ -82,10 +109,27 @@ def test_public_journal_of_16_june_2017_shows_public_meetings_not_the_closed_one
     api = app.test_client()
     api.post("/api/v1/processes", json=TRAFFICKING_PROCESS, headers=headers)
     book(api, headers, **{**FIRST_INFORMAL_MEETING, "visibility": "public", "languages": ["en", "fr"]})
-    book(api, headers, title="Briefing by the Chair of the Counter-Terrorism Committee", kind="briefing",
-         room="CR-4", start="2017-06-16T15:00", end="2017-06-16T16:30", body="Security Council", webcast=True)
-    book(api, headers, title="Closed consultations of the Bureau", kind="other", room="CR-1",
-         start="2017-06-16T10:00", end="2017-06-16T11:00", visibility="closed")
+    book(
+        api,
+        headers,
+        title="Briefing by the Chair of the Counter-Terrorism Committee",
+        kind="briefing",
+        room="CR-4",
+        start="2017-06-16T15:00",
+        end="2017-06-16T16:30",
+        body="Security Council",
+        webcast=True,
+    )
+    book(
+        api,
+        headers,
+        title="Closed consultations of the Bureau",
+        kind="other",
+        room="CR-1",
+        start="2017-06-16T10:00",
+        end="2017-06-16T11:00",
+        visibility="closed",
+    )
 
     page.goto("/journal/2017-06-16")
     expect(page.get_by_role("heading", name=re.compile("Journal"))).to_be_visible()

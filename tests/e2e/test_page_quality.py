@@ -1,4 +1,5 @@
 """What a person notices: a phone screen, the keyboard alone, a mission's subscription address."""
+
 import pytest
 import re
 
@@ -14,8 +15,17 @@ PHONE = {"width": 390, "height": 844}
 
 def test_the_journal_fits_a_phone_screen_without_sideways_scrolling(app, page, screenshot):
     headers = bearer(make_token(app, "officer", "Officer"))
-    book(app.test_client(), headers, **{**FIRST_INFORMAL_MEETING, "visibility": "public", "process": None,
-                                        "languages": ["ar", "zh", "en", "fr", "ru", "es"], "webcast": True})
+    book(
+        app.test_client(),
+        headers,
+        **{
+            **FIRST_INFORMAL_MEETING,
+            "visibility": "public",
+            "process": None,
+            "languages": ["ar", "zh", "en", "fr", "ru", "es"],
+            "webcast": True,
+        },
+    )
     page.set_viewport_size(PHONE)
     page.goto("/journal/2017-06-16")
     expect(page.get_by_text("First informal meeting")).to_be_visible()
