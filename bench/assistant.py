@@ -32,7 +32,6 @@ from common import (
     working_days,
 )
 
-
 YEAR = (date(2027, 1, 1), date(2027, 12, 31))
 EXTRA_ROOMS = 23
 TARGETS = {"p50": 20.0, "p99": 100.0}

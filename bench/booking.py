@@ -32,8 +32,6 @@ from collections import defaultdict
 from datetime import date
 
 import psycopg
-from sqlalchemy import event, text
-
 from common import (
     BODIES,
     TEMPLATES,
@@ -47,6 +45,8 @@ from common import (
     summary,
     working_days,
 )
+from sqlalchemy import event, text
+
 from scheduler.extensions import db
 
 FIRST_DAY, LAST_DAY = date(2020, 1, 1), date(2029, 12, 31)  # ten years of calendar
@@ -310,6 +310,11 @@ def main(argv=None) -> int:
                     timings.append(bench.book(bookings[i]))
         results = [bench.report(timer, timings) for bench, timer, _, timings in profiles]
 
+    print_results(results)
+    return 0
+
+
+def print_results(results: list[dict]) -> None:
     for result in results:
         size, t = result["size"], result["timings"]
         print(f"\n== {size:,} meetings booked ==")
@@ -365,7 +370,6 @@ def main(argv=None) -> int:
         ratio = large["timings"]["p50"] / small["timings"]["p50"]
         verdict = "OK" if ratio <= 1.5 else "ABOVE the 1.5 limit"
         print(f"  p50 ratio {large['size']:,} / {small['size']:,}: {ratio:.2f} ({verdict})")
-    return 0
 
 
 if __name__ == "__main__":

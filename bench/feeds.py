@@ -45,9 +45,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
-from sqlalchemy import select
-from sqlalchemy.orm import undefer
-
 from common import (
     Calendar,
     ThrowawayDatabase,
@@ -60,6 +57,9 @@ from common import (
     vacuum,
     working_days,
 )
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
 from scheduler.extensions import db
 from scheduler.feeds import service
 from scheduler.meetings.models import Meeting

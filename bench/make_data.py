@@ -35,14 +35,15 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import KINDS, STATUSES, TEMPLATES, VISIBILITIES, Calendar, weighted, working_days  # noqa: E402
 import psycopg  # noqa: E402
+from common import KINDS, STATUSES, TEMPLATES, VISIBILITIES, Calendar, weighted, working_days  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from slugify import slugify  # noqa: E402
 from sqlalchemy import select  # noqa: E402

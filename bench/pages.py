@@ -33,7 +33,6 @@ from common import (
     working_days,
 )
 
-
 YEAR = (date(2027, 1, 1), date(2027, 12, 31))
 MAX_RATIO = 2.0  # a page may cost at most twice its API call: same queries, plus HTML instead of JSON
 

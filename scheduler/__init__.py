@@ -1,15 +1,14 @@
 """Meeting scheduling and room booking for intergovernmental conference venues."""
 
+import hashlib
 import logging
 import os
 
-import hashlib
-
 from flask import Flask, current_app, request, session
 from flask_limiter.util import get_remote_address
-from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
@@ -66,13 +65,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (every model registered before migrations look)
     from .accounts.api import blp as tokens_blp
     from .assistant.api import blp as assistant_blp
-    from .series.api import blp as series_blp
     from .meetings.api import blp as meetings_blp
     from .missions.api import blp as missions_blp
     from .missions.api import subscriptions_blp
     from .processes.api import blp as processes_blp
     from .processes.api import bodies_blp
     from .rooms.api import blp as rooms_blp
+    from .series.api import blp as series_blp
     from .venues.api import blp as venues_blp
 
     for blueprint in (
@@ -116,10 +115,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(add_security_headers)
 
     from .accounts.cli import tokens_cli
+    from .feeds.cli import feeds_cli
     from .missions.cli import missions_cli
     from .venues.cli import holidays_cli, seed_command
-
-    from .feeds.cli import feeds_cli
 
     app.cli.add_command(tokens_cli)
     app.cli.add_command(feeds_cli)

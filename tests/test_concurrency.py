@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-
 from sqlalchemy import text
 
 from scheduler import conflicts

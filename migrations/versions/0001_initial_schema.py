@@ -156,7 +156,8 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('plenary', 'informal_consultations', 'informal_informal', 'briefing', 'side_event', 'bilateral', 'other')",
+            "kind IN ('plenary', 'informal_consultations', 'informal_informal', 'briefing', 'side_event', "
+            "'bilateral', 'other')",
             name=op.f("ck_meetings_kind"),
         ),
         sa.CheckConstraint(

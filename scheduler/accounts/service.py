@@ -3,8 +3,8 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import wraps
 from datetime import datetime
+from functools import wraps
 
 from flask import g, request
 from sqlalchemy import select

@@ -3,11 +3,11 @@
 - Each meeting's VEVENT is rendered when the meeting changes and stored with it
   (`store_event`); a feed joins the stored events, so it costs milliseconds, not seconds.
 - A counter in the database (`feed_state.generation`) is bumped, and the moment noted, in every
-  transaction that changes something feeds show. Every worker on every host compares it with the generation of its cached
-  feeds, so they all agree on what is current. When it moved, a cached feed reads its meetings'
-  keys (ids, versions, stored events' keys, last changes: no event text) and compares their
-  summary (its fingerprint) with the cached one: a booking in one room does not make every other feed render
-  again.
+  transaction that changes something feeds show. Every worker on every host compares it with the
+  generation of its cached feeds, so they all agree on what is current. When it moved, a cached
+  feed reads its meetings' keys (ids, versions, stored events' keys, last changes: no event text)
+  and compares their summary (its fingerprint) with the cached one: a booking in one room does
+  not make every other feed render again.
 - When a feed does change, its render goes on from those keys; the events themselves come
   from the worker's cache of checked events (`event_cache`): after a worker's first render, only
   the events that changed are read from the database and checked again.
@@ -23,8 +23,8 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from itertools import chain
 from typing import Callable, NamedTuple
 
@@ -33,14 +33,14 @@ from icalendar import Event
 from sqlalchemy import Integer, String, case, cast, event, extract, func, select, update
 from sqlalchemy.orm import Session, undefer
 
-from ..conflicts import MAX_MEETING_DURATION
+from ..accounts.service import Actor
 from ..clock import utcnow
+from ..conflicts import MAX_MEETING_DURATION
 from ..errors import FieldErrors, NotFound, ServiceError
 from ..extensions import db
 from ..ical.calendar import CheckedPart, FeedInfo, InvalidFeed, assemble, checked_events, zones_used
 from ..ical.events import meeting_render_key, render_event, render_key, shown_content
 from ..ical.freebusy import render_freebusy
-from ..accounts.service import Actor
 from ..meetings.models import HOLDING_STATUSES, KINDS, Meeting
 from ..meetings.visibility import public_condition, visible_condition
 from ..missions.models import Mission

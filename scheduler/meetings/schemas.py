@@ -5,8 +5,8 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from ..accounts.service import current_actor
 from ..schema_fields import Bool, Code, Int, Moment, Name, QuerySchema, StrictSchema, Text
 from ..times import MAX_YEAR, MIN_YEAR, to_local
-from .visibility import hidden_fields
 from .models import KINDS, LANGUAGES, STATUSES, VISIBILITIES
+from .visibility import hidden_fields
 
 MOMENT_HELP = "RFC 3339 with offset (2017-06-16T10:00:00-04:00), or local time in the room's venue (2017-06-16T10:00)"
 

@@ -18,6 +18,7 @@ from ..db_types import is_possible_id
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound, PreconditionFailed, is_overlap_violation
 from ..extensions import commit_as_written, db
 from ..feeds.service import store_event
+from ..missions.models import Mission
 from ..processes.models import Process
 from ..processes.service import body_slug
 from ..rooms.models import Room
@@ -25,7 +26,6 @@ from ..rooms.service import find_room, lock_rooms
 from ..times import LocalTimeError, to_local, to_utc
 from ..venues.models import Venue
 from ..venues.service import find_venue, only_venue
-from ..missions.models import Mission
 from .models import HOLDING_STATUSES, Meeting, MeetingChange, MeetingInvitation
 from .visibility import can_see_as, hidden_fields, visible_condition
 

@@ -8,7 +8,6 @@ from ..db_types import UTCDateTime
 from ..extensions import db
 from ..venues.models import Venue
 
-
 # A room's setup and teardown buffers are at most this long (the conflict queries rely on it).
 MAX_BUFFER_MINUTES = 240
 

@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates
 
-from ..schema_fields import Bool, Code, Int, Moment, Name, QuerySchema, StrictSchema
 from ..feeds.links import feed_url, room_path, webcal_url
+from ..schema_fields import Bool, Code, Int, Moment, Name, QuerySchema, StrictSchema
 from ..times import to_local
 from .models import MAX_BUFFER_MINUTES
 

@@ -130,10 +130,10 @@ def read_holiday_calendar(data: bytes) -> list[tuple[date, str]]:
         raise HolidayFileError(f"not an iCalendar file ({error})") from error
     if not calendars or any(calendar.name != "VCALENDAR" for calendar in calendars):
         raise HolidayFileError("not an iCalendar file (no VCALENDAR)")
-    days: list[tuple[date, str]] = []
     events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
     if not events:
         raise HolidayFileError("no VEVENT in the file")
+    days: list[tuple[date, str]] = []
     for number, event in enumerate(events, 1):
         summary = str(event.get("SUMMARY", "")).strip()
         where = f"event {number}" + (f" ({summary})" if summary else "")
@@ -141,42 +141,45 @@ def read_holiday_calendar(data: bytes) -> list[tuple[date, str]]:
             continue
         if not summary:
             raise HolidayFileError(f"{where}: no SUMMARY to name the holiday")
-        if "RRULE" in event or "RDATE" in event:
-            raise HolidayFileError(f"{where}: recurring events are not read; list each holiday's date")
-        try:
-            start = event.decoded("DTSTART")
-        except (KeyError, ValueError) as error:
-            raise HolidayFileError(f"{where}: no valid DTSTART") from error
-        if isinstance(start, datetime):
-            raise HolidayFileError(
-                f"{where}: DTSTART is a time of day; a holiday is an all-day event (DTSTART;VALUE=DATE:YYYYMMDD)"
-            )
-        if not isinstance(start, date):
-            raise HolidayFileError(f"{where}: DTSTART is not a valid date (DTSTART;VALUE=DATE:YYYYMMDD)")
-        try:
-            if "DTEND" in event:
-                end = event.decoded("DTEND")
-            elif "DURATION" in event:
-                end = start + event.decoded("DURATION")
-            else:
-                end = start + timedelta(days=1)
-        except (ValueError, TypeError) as error:
-            raise HolidayFileError(f"{where}: DTEND or DURATION cannot be read") from error
-        if isinstance(end, datetime):
-            raise HolidayFileError(f"{where}: DTEND is a time of day; an all-day event ends on a date")
-        if not isinstance(end, date):
-            raise HolidayFileError(f"{where}: DTEND is not a valid date")
-        if end <= start:  # some producers write DTEND equal to DTSTART for a one-day event
-            end = start + timedelta(days=1)
-        if (end - start).days > MAX_HOLIDAY_DAYS:
-            raise HolidayFileError(f"{where}: lasts {(end - start).days} days; at most {MAX_HOLIDAY_DAYS}")
         if len(summary) > 200:
             raise HolidayFileError(f"{where}: SUMMARY is longer than 200 characters")
-        day = start
-        while day < end:
-            days.append((day, summary))
-            day += timedelta(days=1)
+        if "RRULE" in event or "RDATE" in event:
+            raise HolidayFileError(f"{where}: recurring events are not read; list each holiday's date")
+        start, end = _holiday_event_dates(event, where)
+        days += [(start + timedelta(days=n), summary) for n in range((end - start).days)]
     return days
+
+
+def _holiday_event_dates(event, where: str) -> tuple[date, date]:
+    """An all-day event's first day and the day after its last."""
+    try:
+        start = event.decoded("DTSTART")
+    except (KeyError, ValueError) as error:
+        raise HolidayFileError(f"{where}: no valid DTSTART") from error
+    if isinstance(start, datetime):
+        raise HolidayFileError(
+            f"{where}: DTSTART is a time of day; a holiday is an all-day event (DTSTART;VALUE=DATE:YYYYMMDD)"
+        )
+    if not isinstance(start, date):
+        raise HolidayFileError(f"{where}: DTSTART is not a valid date (DTSTART;VALUE=DATE:YYYYMMDD)")
+    try:
+        if "DTEND" in event:
+            end = event.decoded("DTEND")
+        elif "DURATION" in event:
+            end = start + event.decoded("DURATION")
+        else:
+            end = start + timedelta(days=1)
+    except (ValueError, TypeError) as error:
+        raise HolidayFileError(f"{where}: DTEND or DURATION cannot be read") from error
+    if isinstance(end, datetime):
+        raise HolidayFileError(f"{where}: DTEND is a time of day; an all-day event ends on a date")
+    if not isinstance(end, date):
+        raise HolidayFileError(f"{where}: DTEND is not a valid date")
+    if end <= start:  # some producers write DTEND equal to DTSTART for a one-day event
+        end = start + timedelta(days=1)
+    if (end - start).days > MAX_HOLIDAY_DAYS:
+        raise HolidayFileError(f"{where}: lasts {(end - start).days} days; at most {MAX_HOLIDAY_DAYS}")
+    return start, end
 
 
 def add_holidays(code: str, days: list[tuple[date, str]], skip_known_years: bool = False) -> tuple[int, int]:

@@ -9,8 +9,8 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from ..errors import HANDLED_ERRORS, error_answer
 from ..extensions import csrf
-from .blueprint import blp
 from . import console, journal, mission, sign_in  # noqa: F401  (their routes join the blueprint)
+from .blueprint import blp
 from .session import load_actor
 
 # Pages may load only this site's own styles and scripts, and may not be framed.

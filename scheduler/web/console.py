@@ -3,22 +3,22 @@ meetings through forms, and the queue of missions' requests."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 from werkzeug.datastructures import ETags, MultiDict
 
 from ..accounts.service import BOOKING_ROLES, STAFF_ROLES
-from ..extensions import db
-from ..errors import Conflict, FieldErrors, PreconditionFailed
-from ..meetings import service
 from ..conflicts import natural_key
+from ..errors import Conflict, FieldErrors, PreconditionFailed
+from ..extensions import db
+from ..meetings import service
 from ..meetings.models import KINDS, LANGUAGES
-from ..rooms.models import Room
-from ..rooms.service import find_room
-from ..venues.models import TimeSlot
 from ..meetings.schemas import ApprovalSchema, MeetingInputSchema, MeetingUpdateSchema, ReasonSchema
 from ..processes.models import Process
+from ..rooms.models import Room
+from ..rooms.service import find_room
 from ..times import local_date, to_local
+from ..venues.models import TimeSlot
 from ..venues.service import list_venues
 from . import agenda, forms
 from .blueprint import blp, chosen_venue, label, monday_of, parse_day, today_at

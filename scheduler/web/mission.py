@@ -4,20 +4,20 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from ..conflicts import natural_key
 from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed
 from ..extensions import db
 from ..feeds.links import feed_url, subscription_path, webcal_url
 from ..meetings import service as meetings
+from ..meetings.models import KINDS
 from ..meetings.schemas import MeetingInputSchema, WithdrawalSchema
 from ..missions import service as missions
 from ..missions.schemas import SubscriptionSchema
-from ..rooms.models import Room
-from ..conflicts import natural_key
-from ..meetings.models import KINDS
 from ..processes.models import Process
+from ..rooms.models import Room
 from . import forms
 from .blueprint import blp
-from .console import NEW_MEETING_DEFAULTS, if_match_from, flash_warnings, form_choices, submit_meeting
+from .console import NEW_MEETING_DEFAULTS, flash_warnings, form_choices, if_match_from, submit_meeting
 from .session import page_actor, signed_in
 
 

@@ -2,9 +2,9 @@
 Chamber, is refused a second booking with its alternatives and takes one; the public Journal of
 16 June 2017 shows the public meetings and not the closed one."""
 
-import pytest
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from ..conftest import bearer, make_token

@@ -1,8 +1,8 @@
 """What a person notices: a phone screen, the keyboard alone, a mission's subscription address."""
 
-import pytest
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from ..conftest import bearer, make_token
