@@ -8,15 +8,21 @@ Every test starts from that seeded state (ids included: the next meeting is meet
 - A test runs inside one database transaction, rolled back at its end. Every session the app opens
   meanwhile (each request's, each CLI command's) is bound to that transaction's connection, and its
   commit releases a SAVEPOINT instead of committing (SQLAlchemy's join_transaction_mode="create_savepoint").
+  Savepoints on one connection nest like a stack, so these sessions act as separate transactions only one
+  after the other: a test in which one session's transaction is open while another begins (a read in an app
+  context, then a second app context pushed inside it that writes) fails, since rolling the first back
+  would undo what the second committed. (A request made inside the test's app context shares its session.)
 - A test whose data other threads or processes must see (a live server, a database killed under it) is
   marked `committed`, or uses `live_server`: it commits for real, and the seeded state is put back after it.
-After every test the database is compared with the seeded state; a test that left anything behind fails.
+After every rolled-back test the database is compared with the seeded state: a test that wrote beside its
+transaction (on a connection of its own) fails.
 """
 
 import os
 import re
 import threading
 import uuid
+import weakref
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -118,6 +124,17 @@ class _JoinedSession(flask_sqlalchemy.session.Session):
         return self.bind
 
 
+_joined_sessions: "weakref.WeakSet[_JoinedSession]" = weakref.WeakSet()
+_overlapping_sessions: list[str] = []
+
+
+@sqlalchemy.event.listens_for(_JoinedSession, "after_begin")
+def _one_session_at_a_time(session, _transaction, _connection):
+    if any(other is not session and other.in_transaction() for other in _joined_sessions):
+        _overlapping_sessions.append(f"a session began while another's transaction was open: {session!r}")
+    _joined_sessions.add(session)
+
+
 @contextmanager
 def _rolled_back(app):
     """Every session opened meanwhile joins one transaction, rolled back at the end."""
@@ -128,6 +145,7 @@ def _rolled_back(app):
         {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
     )
     real_session, db.session = db.session, joined
+    _overlapping_sessions.clear()
     try:
         with app.app_context():
             app.extensions["seeded_state"].restart_ids()
@@ -156,10 +174,16 @@ def isolated(request):
         yield
         with app.app_context():
             seeded.restore()
-    else:
-        with _rolled_back(app):
-            yield
+        return
+    with _rolled_back(app):
+        yield
     clear_cache()
+    if _overlapping_sessions:
+        pytest.fail(
+            f"{_overlapping_sessions[0]}: commit or end the first before the second begins, "
+            "or mark the test `committed`",
+            pytrace=False,
+        )
     with app.app_context():
         left = seeded.differences()
         if left:
@@ -202,7 +226,8 @@ class Clock:
 @pytest.fixture
 def clock():
     moved = Clock()
-    with pytest.MonkeyPatch.context() as patch:  # its own: a test's monkeypatch.undo() leaves the clock moved
+    # A MonkeyPatch of its own, so that a test's monkeypatch.undo() does not put the clock back.
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr(service_clock, "read", moved.now)
         yield moved
 

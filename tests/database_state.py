@@ -8,13 +8,13 @@ from scheduler.feeds.service import clear_cache
 
 
 class DatabaseState:
-    """Every row of every table (but the feed counter, which only goes up) as they are now, and the
-    id each table gives its next row. Call its methods inside an app context; they work through
+    """Every row of every table as they are now (the feed counter's included), and the id each table
+    gives its next row. Call its methods inside an app context; they work through
     `db.session`, so inside a test's rolled-back transaction they stay there."""
 
     def __init__(self, app):
         with app.app_context():
-            self.tables = [table for table in db.metadata.sorted_tables if table.name != "feed_state"]
+            self.tables = list(db.metadata.sorted_tables)
             self.rows = {table.name: self._rows(table) for table in self.tables}
             self.next_ids = {
                 table.name: max((row["id"] for row in self.rows[table.name]), default=0) + 1
@@ -68,7 +68,8 @@ class DatabaseState:
             db.session.execute(text("DELETE FROM sqlite_sequence"))
 
     def restore(self) -> None:
-        """Put the kept rows back in place of whatever is there now, and commit."""
+        """Put the kept rows back in place of whatever is there now, and commit. The feed counter goes
+        back too: the workers' caches, which know it, are emptied."""
         for table in reversed(self.tables):
             db.session.execute(table.delete())
         for table in self.tables:

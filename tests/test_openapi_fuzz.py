@@ -222,7 +222,7 @@ def test_api_statefully(app, admin, known_data):
             # Every scenario starts from the same data: Hypothesis replays a scenario (to check it, to
             # shrink a failure) and needs the replay to meet the responses the first run met.
             with app.app_context():
-                known_state.restore()  # milliseconds, inside the test's transaction
+                known_state.restore()  # milliseconds
             super().setup()
 
         def get_call_kwargs(self, case):
