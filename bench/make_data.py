@@ -12,7 +12,7 @@ What it loads (see docs/PERFORMANCE.md, "Scale"):
   working days of all 40 rooms (about 13,000 a year), busier in the General Assembly's main part. No two
   holding meetings overlap in a room (the exclusion constraint checks every row). Each has the history rows
   the API would have written (created, and approved, updated, cancelled, postponed or rejected where it was),
-  invitations when it is closed, and its stored iCalendar event, rendered by the app's own `store_event`;
+  invitations when it is closed, and its iCalendar event, rendered by the feeds' own `render_events`;
 - 5 private feed subscriptions per mission (965): only the SHA-256 of each secret is stored; the secrets go
   to `--secrets-file` (one subscription a line), for bench/load.py to poll the private feeds.
 
@@ -52,7 +52,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from config.settings import PROJECT_ROOT, normalise_database_url  # noqa: E402
 from scheduler import create_app  # noqa: E402
 from scheduler.extensions import db  # noqa: E402
-from scheduler.feeds.service import store_event  # noqa: E402
+from scheduler.feeds.rendering import Stamps, render_events  # noqa: E402
+from scheduler.feeds.worker import render_everything  # noqa: E402
 from scheduler.ical.events import KIND_LABELS  # noqa: E402
 from scheduler.meetings.models import Meeting  # noqa: E402
 
@@ -273,7 +274,9 @@ def prepare_database(database_url: str, replace: bool) -> str:
 
 
 def make_app(sqlalchemy_url: str):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url, "RATELIMIT_ENABLED": False})
+    # Its own copies of the feeds: not make run's (instance/feeds).
+    feed_dir = PROJECT_ROOT / "instance" / f"feeds-{make_url(sqlalchemy_url).database}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url, "RATELIMIT_ENABLED": False, "FEED_DIR": str(feed_dir)})
     logging.getLogger().setLevel(logging.WARNING)
     return app
 
@@ -608,22 +611,22 @@ MEETING_COLUMNS = (
 
 
 def render_slice(sqlalchemy_url: str, first_id: int, last_id: int) -> int:
-    """Store the VEVENT of meetings first_id..last_id with the app's own `store_event` (one process of several)."""
+    """Render and keep the VEVENT of meetings first_id..last_id with the feeds' own code (one process of several)."""
     app = make_app(sqlalchemy_url)
     count = 0
     with app.app_context():
+        stamps = Stamps()
         for low in range(first_id, last_id + 1, RENDER_BATCH):
             high = min(low + RENDER_BATCH - 1, last_id)
-            for meeting in db.session.scalars(select(Meeting).where(Meeting.id.between(low, high))).unique():
-                store_event(meeting)
-                count += 1
+            ids = list(db.session.scalars(select(Meeting.id).where(Meeting.id.between(low, high))))
+            count += len(render_events(ids, stamps))
             db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return count
 
 
-def render_events(sqlalchemy_url: str, meetings: int, jobs: int) -> int:
+def render_all_events(sqlalchemy_url: str, meetings: int, jobs: int) -> int:
     bounds = [(1 + meetings * n // jobs, meetings * (n + 1) // jobs) for n in range(jobs)]
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         return sum(pool.starmap(render_slice, [(sqlalchemy_url, low, high) for low, high in bounds]))
@@ -721,29 +724,29 @@ def main(argv=None) -> int:
     loaded_in = time.perf_counter() - phase
 
     phase = time.perf_counter()
-    rendered = render_events(sqlalchemy_url, meetings, max(1, args.jobs))
+    rendered = render_all_events(sqlalchemy_url, meetings, max(1, args.jobs))
     rendered_in = time.perf_counter() - phase
 
     phase = time.perf_counter()
     with psycopg.connect(dsn, autocommit=True) as conn:
-        # Every worker's cached feeds are out of date now.
-        conn.execute("UPDATE feed_state SET generation = generation + 1, changed_at = now()")
         conn.execute("VACUUM (ANALYZE)")
         with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
             conn.execute("CHECKPOINT")
-        missing = conn.execute("SELECT count(*) FROM meetings WHERE ical_event IS NULL").fetchone()[0]
+        missing = conn.execute(
+            "SELECT count(*) FROM meetings LEFT JOIN feed_events ON meeting_id = id WHERE text IS NULL"
+        ).fetchone()[0]
         per_year = conn.execute(
             "SELECT extract(year FROM start)::int, count(*) FROM meetings GROUP BY 1 ORDER BY 1"
         ).fetchall()
     vacuumed_in = time.perf_counter() - phase
 
-    # What a first poll of the biggest public feed costs now (in-process): it must join stored events only.
+    # Every feed rendered once, as `flask feeds render` does after a bulk load; then the biggest public one.
     app = make_app(sqlalchemy_url)
+    phase = time.perf_counter()
+    feeds_rendered = render_everything(app)
+    feeds_in = time.perf_counter() - phase
     with app.app_context():
-        client = app.test_client()
-        phase = time.perf_counter()
-        response = client.get("/feeds/all.ics")
-        first_feed_ms = (time.perf_counter() - phase) * 1000
+        response = app.test_client().get("/feeds/all.ics", headers={"Accept-Encoding": "identity"})
         events = response.data.count(b"BEGIN:VEVENT")
         db.session.remove()
         db.engine.dispose()
@@ -764,7 +767,7 @@ def main(argv=None) -> int:
     print("  meetings a year: " + ", ".join(f"{year} {n:,}" for year, n in per_year))
     print(f"  stored events rendered {rendered:,}; missing {missing}")
     print(
-        f"  first GET /feeds/all.ics after loading: {first_feed_ms:.0f} ms, {response.status_code}, "
+        f"  {feeds_rendered:,} feeds rendered in {feeds_in:.1f} s; /feeds/all.ics: {response.status_code}, "
         f"{events:,} events, {len(response.data) / 1e6:.1f} MB"
     )
     print(f"  subscription secrets: {args.secrets_file}")

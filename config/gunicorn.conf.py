@@ -4,6 +4,8 @@ import glob
 import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
@@ -45,5 +47,28 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
+    _stop_feed_worker()
     if metrics_dir.startswith(OWN_METRICS_DIR_PREFIX):
         shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+# The feed worker (scheduler/feeds/worker.py): one a host, started and stopped with the master, unless
+# FEED_WORKER=0 (then run `flask --app wsgi feeds worker` under a supervisor of your own: docs/DEPLOY.md).
+_feed_worker = None
+
+
+def when_ready(server):
+    global _feed_worker
+    if os.environ.get("FEED_WORKER", "1") != "0":
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", "feeds", "worker"]
+        _feed_worker = subprocess.Popen(command, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        server.log.info("feed worker started (pid %s)", _feed_worker.pid)
+
+
+def _stop_feed_worker():
+    if _feed_worker is not None and _feed_worker.poll() is None:
+        _feed_worker.terminate()
+        try:
+            _feed_worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            _feed_worker.kill()

@@ -35,6 +35,17 @@ def _nice_increment(text: str) -> int:
     return int(text)
 
 
+def _seconds(environ, name: str, default: str) -> float:
+    text = environ.get(name, default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise ConfigurationError(f"{name} must be a number of seconds from 0 to 86400, not {text!r}")
+    return value
+
+
 def load_settings(environ=os.environ) -> dict:
     env = environ.get("SCHEDULER_ENV", "development")
     secret_key = environ.get("SECRET_KEY", "")
@@ -61,8 +72,18 @@ def load_settings(environ=os.environ) -> dict:
         "ICAL_UID_DOMAIN": environ.get("ICAL_UID_DOMAIN", "scheduler.invalid"),
         # Feeds hold meetings that ended at most this many days ago, and everything ahead.
         "FEED_PAST_DAYS": int(environ.get("FEED_PAST_DAYS", "90")),
-        # Feeds render at this much lower CPU priority than bookings (as `nice -n`; 0: the same).
+        # The feed worker runs this much less urgent for the kernel (as `nice -n`): bookings get the CPU first.
         "FEED_RENDER_NICE": _nice_increment(environ.get("FEED_RENDER_NICE", "10")),
+        # Where this host keeps the feeds it serves (files the feed worker copies; nginx may serve them).
+        "FEED_DIR": environ.get("FEED_DIR") or str(INSTANCE_DIR / "feeds"),
+        # How often the feed worker looks for changes to render and feeds to copy.
+        "FEED_POLL_SECONDS": _seconds(environ, "FEED_POLL_SECONDS", "0.2"),
+        # A private feed is rendered again at most this often (its Cache-Control allows 300 s).
+        "FEED_PRIVATE_INTERVAL": _seconds(environ, "FEED_PRIVATE_INTERVAL", "60"),
+        # How long the first request of a feed never rendered (a filtered one) waits for it.
+        "FEED_FIRST_RENDER_WAIT": _seconds(environ, "FEED_FIRST_RENDER_WAIT", "10"),
+        # Tests only: a feed request renders what changed first, in its own transaction.
+        "FEEDS_RENDER_ON_REQUEST": False,
         # Logs on standard error: "json" (one object a line, for collectors) or "text"; JSON in production.
         "LOG_FORMAT": environ.get("LOG_FORMAT") or ("json" if env == "production" else "text"),
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO").upper(),

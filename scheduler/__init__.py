@@ -90,9 +90,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         api.register_blueprint(blueprint)
 
     from .feeds.api import blp as feeds_blp
-    from .feeds.service import track_changes
+    from .feeds.serving import PublicFeeds
+    from .feeds.tracking import track_changes
 
     app.register_blueprint(feeds_blp)
+    app.wsgi_app = PublicFeeds(app.wsgi_app, app)
     from .health.api import blp as health_blp
 
     app.register_blueprint(health_blp)

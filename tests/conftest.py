@@ -25,12 +25,14 @@ import uuid
 import weakref
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import flask_sqlalchemy.session
 import psycopg
 import pytest
 import sqlalchemy
 from flask_migrate import upgrade
+from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
@@ -38,7 +40,8 @@ from config.settings import normalise_database_url
 from scheduler import clock as service_clock
 from scheduler import create_app
 from scheduler.extensions import db
-from scheduler.feeds.service import clear_cache
+from scheduler.feeds import files
+from scheduler.feeds.models import FeedChange
 
 from .database_state import DatabaseState
 
@@ -95,12 +98,18 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     # Rate limits are on, but high: the suite writes fast. tests/test_missions.py lowers them to test them.
+    # Feeds are rendered by each feed request, before it is answered, in the test's transaction: the
+    # feed worker's own rounds are tested in tests/test_feed_worker.py.
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
+            "FEED_DIR": str(tmp_path_factory.mktemp("feeds")),
+            "FEEDS_RENDER_ON_REQUEST": True,
+            "FEED_PRIVATE_INTERVAL": 0,
+            "FEED_FIRST_RENDER_WAIT": 0,
             "RATELIMIT_WRITES": "100000 per minute",
             "RATELIMIT_FEED_MISSES": "100000 per minute",
             "RATELIMIT_SIGN_IN": "100000 per minute",
@@ -110,6 +119,8 @@ def app(database_url):
         upgrade()
         result = app.test_cli_runner().invoke(args=["seed"])
         assert result.exit_code == 0, result.output
+        db.session.execute(delete(FeedChange))  # the seeded state has no change for feeds to follow
+        db.session.commit()
         db.session.remove()
     app.extensions["seeded_state"] = DatabaseState(app)
     yield app
@@ -166,7 +177,7 @@ def isolated(request):
     app = request.getfixturevalue("app")
     seeded = app.extensions["seeded_state"]
     committed = request.node.get_closest_marker("committed") or "live_server" in request.fixturenames
-    clear_cache()
+    files.clear(Path(app.config["FEED_DIR"]))  # the host's copies of feeds the last test rendered
     if committed:
         with app.app_context():
             seeded.restart_ids()
@@ -177,7 +188,6 @@ def isolated(request):
         return
     with _rolled_back(app):
         yield
-    clear_cache()
     if _overlapping_sessions:
         pytest.fail(
             f"{_overlapping_sessions[0]}: commit or end the first before the second begins, "

@@ -4,13 +4,12 @@ import sqlalchemy
 from sqlalchemy import text
 
 from scheduler.extensions import db
-from scheduler.feeds.service import clear_cache
 
 
 class DatabaseState:
-    """Every row of every table as they are now (the feed counter's included), and the id each table
-    gives its next row. Call its methods inside an app context; they work through
-    `db.session`, so inside a test's rolled-back transaction they stay there."""
+    """Every row of every table as they are now, and the id each table gives its next row. Call its
+    methods inside an app context; they work through `db.session`, so inside a test's rolled-back
+    transaction they stay there."""
 
     def __init__(self, app):
         with app.app_context():
@@ -68,8 +67,7 @@ class DatabaseState:
             db.session.execute(text("DELETE FROM sqlite_sequence"))
 
     def restore(self) -> None:
-        """Put the kept rows back in place of whatever is there now, and commit. The feed counter goes
-        back too: the workers' caches, which know it, are emptied."""
+        """Put the kept rows back in place of whatever is there now, and commit."""
         for table in reversed(self.tables):
             db.session.execute(table.delete())
         for table in self.tables:
@@ -77,4 +75,3 @@ class DatabaseState:
                 db.session.execute(table.insert(), self.rows[table.name])
         self.restart_ids()
         db.session.commit()
-        clear_cache()

@@ -192,14 +192,15 @@ class Gunicorn:
         wait_until(serving, timeout, f"gunicorn with {workers} workers on {self.url}")
 
     def worker_pids(self) -> list[int]:
-        """The master's children, read from /proc (every Linux has /proc/<pid>/stat)."""
+        """The master's gunicorn workers (not its feed worker), read from /proc (every Linux has it)."""
         children = []
         for stat in glob.glob("/proc/[0-9]*/stat"):
             try:
                 fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+                command = (Path(stat).parent / "cmdline").read_bytes()
             except OSError:  # the process ended meanwhile
                 continue
-            if int(fields[1]) == self.master.pid and fields[0] != "Z":
+            if int(fields[1]) == self.master.pid and fields[0] != "Z" and b"feeds\0worker" not in command:
                 children.append(int(Path(stat).parent.name))
         return sorted(children)
 

@@ -1,85 +1,82 @@
-"""Feed URLs: iCalendar bytes for calendar clients (no JSON, no credentials)."""
+"""Feed URLs that need the app: private feeds (their secret is checked at every request, so a
+revoked one is 404 at once), feeds not rendered yet (a filtered one asked for the first time), and
+free/busy. Rendered public feeds are answered before the app (serving.PublicFeeds)."""
 
-from datetime import timedelta
+import time
 
 from flask import Blueprint, Response, current_app, request
 
 from ..clock import utcnow
-from ..errors import NotFound
-from ..extensions import limiter
+from ..errors import NotFound, ServiceError
+from ..extensions import db, limiter
 from ..missions.service import subscription_for_token
-from . import service
-from .links import base_url
+from . import documents, serving
+from .freebusy import room_freebusy as freebusy
+from .links import ALL_PATH, base_url, body_path, process_path, room_path
+from .worker import add_documents, run_round
 
 blp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
-CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+class FeedUnavailable(ServiceError):
+    status_code = 503
 
 
-def _filters() -> dict:
-    def values(name):
-        return [v for item in request.args.getlist(name) for v in item.split(",") if v]
-
-    return {"kinds": values("kind"), "statuses": values("status")}
+def _values(name: str) -> list[str]:
+    return [value for item in request.args.getlist(name) for value in item.split(",") if value]
 
 
-def _respond(body, etag: str, last_modified, filename: str, gzipped: bytes | None = None, private=False) -> Response:
-    """`body`: the bytes, or a function giving them (only called for a client that takes no gzip)."""
-    use_gzip = gzipped is not None and request.accept_encodings.quality("gzip") > 0
-    response = Response(gzipped if use_gzip else (body() if callable(body) else body), content_type=CONTENT_TYPE)
-    if use_gzip:
-        response.headers["Content-Encoding"] = "gzip"
-    response.headers["Vary"] = "Accept-Encoding"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, max-age=300" if private else "public, max-age=300"
-    response.set_etag(etag + ("-gzip" if use_gzip else ""))
-    if last_modified is not None:
-        # HTTP dates count whole seconds. Rounded up, and sent only once that second is over, a
-        # Last-Modified can never hide a later change made within the same second.
-        rounded = last_modified.replace(microsecond=0) + timedelta(seconds=1 if last_modified.microsecond else 0)
-        if rounded <= utcnow():
-            response.last_modified = rounded
-    # 304 on a matching If-None-Match (or, without one, an If-Modified-Since); HEAD gets no body.
-    return response.make_conditional(request)
+def _feed(key: str, filename: str, private: bool = False) -> Response:
+    """The feed's answer from this host's files; a feed never rendered is asked for, and waited for."""
+    root = current_app.config["FEED_DIR"]
+    if current_app.config["FEEDS_RENDER_ON_REQUEST"]:
+        run_round()
+    response = serving.respond(request, root, key, filename, private)
+    if response is None:
+        if documents.definition(key) is None:
+            raise NotFound("No such feed")
+        add_documents({key}, dirty_since=utcnow())
+        db.session.commit()
+        response = _wait_for(root, key, filename, private)
+    return response
 
 
-def _serve(spec) -> Response:
-    rendered = service.feed(spec)
-    return _respond(
-        lambda: rendered.body,
-        rendered.etag,
-        rendered.last_modified,
-        f"{spec.filename}.ics",
-        rendered.gzipped,
-        private=spec.private,
-    )
+def _wait_for(root, key: str, filename: str, private: bool) -> Response:
+    deadline = time.monotonic() + current_app.config["FEED_FIRST_RENDER_WAIT"]
+    while True:
+        if current_app.config["FEEDS_RENDER_ON_REQUEST"]:
+            run_round()
+        response = serving.respond(request, root, key, filename, private)
+        if response is not None:
+            return response
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
+    raise FeedUnavailable("The feed is being made; try again in a minute", headers={"Retry-After": "60"})
+
+
+def _public(path: str, filename: str) -> Response:
+    return _feed(documents.variant_key(path, _values("kind"), _values("status")), filename)
 
 
 @blp.get("/all.ics")
 def all_meetings():
-    return _serve(service.all_feed(base_url(), **_filters()))
+    return _public(ALL_PATH, "all.ics")
 
 
 @blp.get("/rooms/<code>.ics")
 def room(code):
-    return _serve(service.room_feed(code, base_url(), **_filters()))
+    return _public(room_path(code.upper()), f"{code.upper()}.ics")
 
 
 @blp.get("/bodies/<slug>.ics")
 def body(slug):
-    return _serve(service.body_feed(slug, base_url(), **_filters()))
+    return _public(body_path(slug), f"{slug}.ics")
 
 
 @blp.get("/processes/<slug>.ics")
 def process(slug):
-    return _serve(service.process_feed(slug, base_url(), **_filters()))
-
-
-@blp.get("/rooms/<code>.vfb")
-def room_freebusy(code):
-    # ETag only: a deleted block can make the busy time older, so Last-Modified would mislead.
-    body, etag = service.room_freebusy(code, base_url())
-    return _respond(body, etag, None, f"{code.upper()}.vfb")
+    return _public(process_path(slug), f"{slug}.ics")
 
 
 @blp.get("/subscriptions/<token>.ics")
@@ -91,4 +88,14 @@ def subscription(token):
     found = subscription_for_token(token)
     if found is None:
         raise NotFound("No such feed")
-    return _serve(service.subscription_feed(found, token, base_url()))
+    return _feed(f"subscriptions/{found.id}.ics", "meetings.ics", private=True)
+
+
+@blp.get("/rooms/<code>.vfb")
+def room_freebusy(code):
+    body, etag = freebusy(code, base_url())
+    response = Response(body, content_type=serving.CONTENT_TYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{code.upper()}.vfb"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.set_etag(etag)  # ETag only: a deleted block can make the busy time older
+    return response.make_conditional(request)

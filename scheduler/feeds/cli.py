@@ -1,18 +1,28 @@
-"""`flask --app wsgi feeds render`: store the events that are missing or out of date."""
+"""`flask --app wsgi feeds worker`: render and copy feeds until stopped (gunicorn's master starts
+one, see config/gunicorn.conf.py); `flask --app wsgi feeds render`: render every feed now."""
+
+import os
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from .service import render_stale_events
+from .worker import render_everything, run_forever, stop_on_signals
 
 feeds_cli = AppGroup("feeds", help="Calendar feeds.")
 
 
+@feeds_cli.command("worker")
+def worker_command():
+    """Follow changes: render the feeds they touch (if this worker leads) and copy them to FEED_DIR."""
+    os.nice(current_app.config["FEED_RENDER_NICE"])
+    click.echo(f"feeds: worker started, copying to {current_app.config['FEED_DIR']}")
+    stopping, parent = stop_on_signals(), os.getppid()
+    # Stops too when whatever started it (gunicorn's master) is gone.
+    run_forever(current_app._get_current_object(), lambda: stopping() or os.getppid() != parent)
+
+
 @feeds_cli.command("render")
 def render_command():
-    """Render and store the VEVENT of every meeting whose stored one is missing or stale.
-
-    Needed after loading meetings in bulk outside the application, or after changing
-    ICAL_UID_DOMAIN; feeds stay correct without it, but render those events on every change.
-    """
-    click.echo(f"feeds: {render_stale_events()} event(s) rendered and stored")
+    """Make every feed there is and render it now (after seeding, an upgrade or a bulk load)."""
+    click.echo(f"feeds: {render_everything(current_app._get_current_object())} feed(s) rendered")

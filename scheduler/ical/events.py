@@ -14,7 +14,7 @@ from ..times import zone
 # Bump when the rendering changes, so that stored events are rendered again.
 RENDER_VERSION = 1
 
-# Requests never reach a feed (see feeds.service.FEED_STATUSES); their event is stored all the same.
+# Requests never reach a feed (see feeds.documents.FEED_STATUSES); their event is stored all the same.
 STATUS = {
     "requested": "TENTATIVE",
     "tentative": "TENTATIVE",

@@ -31,7 +31,6 @@ class Meeting(db.Model):
         # The conflict check looks up a room's meetings by held interval.
         Index("ix_meetings_room_id_held_start", "room_id", "held_start"),
         Index("ix_meetings_start", "start"),
-        Index("ix_meetings_updated_at", "updated_at"),  # feeds' Last-Modified
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -57,21 +56,13 @@ class Meeting(db.Model):
     webcast: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    # iCalendar SEQUENCE: bumped on every change a calendar shows (meetings.service.CALENDAR_FIELDS).
+    # iCalendar SEQUENCE: bumped on every change a calendar shows (meetings/calendar.py).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Bumped on every change at all; the ETag, and SQLAlchemy's optimistic lock.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The meeting's VEVENT, rendered when it changes (feeds join these), and the key of what it
-    # was rendered from (scheduler.ical.events.render_key): a stale key means render again.
-    # Never index either: a booking stores its event by an UPDATE right after its INSERT, which must
-    # stay a HOT update; indexed, it checks the room's exclusion constraint again while other
-    # bookings of the slot are being inserted, and simultaneous bookings deadlock (tests/test_concurrency.py).
-    ical_event: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
-    ical_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
-
     # The mission that asked for the meeting (status `requested` until an officer decides), and
     # when an officer approved it: a request never approved stays between staff and that mission.
     requested_by: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)

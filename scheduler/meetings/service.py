@@ -17,7 +17,6 @@ from ..clock import utcnow
 from ..db_types import is_possible_id
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound, PreconditionFailed, is_overlap_violation
 from ..extensions import commit_as_written, db
-from ..feeds.service import store_event
 from ..missions.models import Mission
 from ..processes.models import Process
 from ..processes.service import body_slug
@@ -26,24 +25,10 @@ from ..rooms.service import find_room, lock_rooms
 from ..times import LocalTimeError, to_local, to_utc
 from ..venues.models import Venue
 from ..venues.service import find_venue, only_venue
+from .calendar import shows_change
 from .models import HOLDING_STATUSES, Meeting, MeetingChange, MeetingInvitation
 from .visibility import can_see_as, hidden_fields, visible_condition
 
-# Changes a calendar shows; each bumps the iCalendar SEQUENCE.
-CALENDAR_FIELDS = (
-    "title",
-    "kind",
-    "body",
-    "process",
-    "room",
-    "start",
-    "end",
-    "status",
-    "visibility",
-    "description",
-    "languages",
-    "webcast",
-)
 # Input fields stored as they come.
 COPIED_FIELDS = (
     "title",
@@ -377,7 +362,6 @@ def insert_meeting(
     db.session.add(meeting)
     _flush_or_refuse(proposal, actor)
     proposal.meeting_id = meeting.id  # from now on, the warnings must not count the meeting itself
-    store_event(meeting)
     _record(meeting, actor, "created", {k: [None, v] for k, v in _snapshot(meeting).items()})
     meeting.warnings = conflicts.soft_warnings(proposal, actor)
     return meeting
@@ -458,11 +442,10 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, com
 def _save_change(
     meeting: Meeting, proposal, actor: Actor, action: str, changes: dict, reason: str = "", commit: bool = True
 ):
-    if any(field in changes for field in CALENDAR_FIELDS):
+    if shows_change(changes):
         meeting.sequence += 1
     meeting.version += 1
     meeting.updated_at = max(utcnow(), meeting.updated_at + timedelta(microseconds=1))
-    store_event(meeting)
     try:
         _flush_or_refuse(proposal, actor)
     except StaleDataError as error:

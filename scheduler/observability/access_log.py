@@ -10,7 +10,7 @@ import re
 
 from flask import request
 
-from .request_context import elapsed_seconds, route_of_request
+from .request_context import current_request_id, elapsed_seconds, route_of_request
 
 log = logging.getLogger("scheduler.access")
 
@@ -28,25 +28,38 @@ def loggable_path(path: str) -> str:
 def log_request(response):
     if request.path in PROBES and response.status_code < 400:
         return response
-    path = loggable_path(request.path)
-    duration_ms = round(elapsed_seconds() * 1000, 1)
-    log.log(
-        logging.WARNING if response.status_code >= 500 else logging.INFO,
-        "%s %s %s %.1f ms",
+    write_line(
         request.method,
-        path,
+        request.path,
+        route_of_request(),
         response.status_code,
-        duration_ms,
-        extra={
-            "method": request.method,
-            "path": path,
-            "route": route_of_request(),
-            "status": response.status_code,
-            "duration_ms": duration_ms,
-            "remote_addr": request.remote_addr,
-        },
+        elapsed_seconds(),
+        request.remote_addr,
+        current_request_id(),
     )
     return response
+
+
+def write_line(method: str, path: str, route: str, status: int, seconds: float, remote_addr, request_id: str) -> None:
+    path = loggable_path(path)
+    duration_ms = round(seconds * 1000, 1)
+    log.log(
+        logging.WARNING if status >= 500 else logging.INFO,
+        "%s %s %s %.1f ms",
+        method,
+        path,
+        status,
+        duration_ms,
+        extra={
+            "method": method,
+            "path": path,
+            "route": route,
+            "status": status,
+            "duration_ms": duration_ms,
+            "remote_addr": remote_addr,
+            "request_id": request_id,
+        },
+    )
 
 
 def init_app(app) -> None:

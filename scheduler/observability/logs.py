@@ -20,10 +20,12 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
 class RequestIdFilter(logging.Filter):
-    """Stamp each record with the id of the request it was written during."""
+    """Stamp each record with the id of the request it was written during (unless it came with one:
+    a line written outside Flask's request context, by a WSGI middleware)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id()
         return True
 
 

@@ -60,5 +60,12 @@ def record_request(response):
     return response
 
 
+def record_feed(method: str, route: str, feed: str, status: int, seconds: float) -> None:
+    """A feed answered beside the Flask app (scheduler/feeds/serving.py), counted as if by it."""
+    HTTP_REQUESTS.labels(method=method, route=route, status=str(status)).inc()
+    HTTP_LATENCY.labels(method=method, route=route).observe(seconds)
+    FEED_REQUESTS.labels(feed=feed, status=str(status)).inc()
+
+
 def init_app(app) -> None:
     app.after_request(record_request)

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
-from ..feeds.service import refresh_stored_events
+from ..meetings.calendar import follow_shown_change
 from ..meetings.models import Meeting
 from ..meetings.visibility import public_condition
 from .models import BODY_SLUG_MAX_LENGTH, Process
@@ -58,8 +58,7 @@ def create_process(data: dict) -> Process:
 def update_process(slug: str, data: dict) -> Process:
     process = get_process(slug)
     _apply(process, data)
-    db.session.flush()
-    refresh_stored_events(Meeting.process_id == process.id)  # their DESCRIPTION shows the process
+    follow_shown_change(process, Meeting.process_id == process.id)
     db.session.commit()
     return process
 

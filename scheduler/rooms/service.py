@@ -8,7 +8,7 @@ from .. import conflicts
 from ..accounts.service import Actor
 from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
-from ..feeds.service import refresh_stored_events
+from ..meetings.calendar import follow_shown_change
 from ..meetings.models import Meeting
 from ..times import LocalTimeError, to_utc
 from ..venues.models import Venue
@@ -87,8 +87,7 @@ def update_room(code: str, data: dict) -> Room:
     for field in ROOM_FIELDS:
         if field in data:
             setattr(room, field, data[field])
-    db.session.flush()
-    refresh_stored_events(Meeting.room_id == room.id)  # their LOCATION shows the room
+    follow_shown_change(room, Meeting.room_id == room.id)
     db.session.commit()
     return room
 

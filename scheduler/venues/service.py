@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, NotFound
 from ..extensions import db
-from ..feeds.service import refresh_stored_events
+from ..meetings.calendar import follow_shown_change
 from ..meetings.models import Meeting
 from ..rooms.models import Room
 from .models import TimeSlot, Venue, VenueHoliday
@@ -61,9 +61,7 @@ def update_venue(code: str, data: dict) -> Venue:
         venue.slots = []
         db.session.flush()
     _apply(venue, data)
-    db.session.flush()
-    # Their LOCATION shows the venue, and their times its zone.
-    refresh_stored_events(Meeting.room_id.in_(select(Room.id).where(Room.venue_id == venue.id)))
+    follow_shown_change(venue, Meeting.room_id.in_(select(Room.id).where(Room.venue_id == venue.id)))
     db.session.commit()
     return venue
 
