@@ -82,6 +82,8 @@ def load_settings(environ=os.environ) -> dict:
         "FEED_PRIVATE_INTERVAL": _seconds(environ, "FEED_PRIVATE_INTERVAL", "60"),
         # How long the first request of a feed never rendered (a filtered one) waits for it.
         "FEED_FIRST_RENDER_WAIT": _seconds(environ, "FEED_FIRST_RENDER_WAIT", "10"),
+        # Write an access line for each public feed answered from its file too (off: counted in /metrics only).
+        "FEED_ACCESS_LOG": environ.get("FEED_ACCESS_LOG", "0") == "1",
         # Tests only: a feed request renders what changed first, in its own transaction.
         "FEEDS_RENDER_ON_REQUEST": False,
         # Logs on standard error: "json" (one object a line, for collectors) or "text"; JSON in production.

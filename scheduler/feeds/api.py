@@ -28,27 +28,27 @@ def _values(name: str) -> list[str]:
 
 def _feed(key: str, filename: str, private: bool = False) -> Response:
     """The feed's answer from this host's files; a feed never rendered is asked for, and waited for."""
-    root = current_app.config["FEED_DIR"]
     if current_app.config["FEEDS_RENDER_ON_REQUEST"]:
         run_round()
-    response = serving.respond(request, root, key, filename, private)
-    if response is None:
+    found = serving.answer(request.environ, current_app.config["FEED_DIR"], key, filename, private)
+    if found is None:
         if documents.definition(key) is None:
             raise NotFound("No such feed")
         add_documents({key}, dirty_since=utcnow())
         db.session.commit()
-        response = _wait_for(root, key, filename, private)
-    return response
+        found = _wait_for(key, filename, private)
+    status, headers, body = found
+    return Response(body, status=status, headers=headers, direct_passthrough=True)
 
 
-def _wait_for(root, key: str, filename: str, private: bool) -> Response:
+def _wait_for(key: str, filename: str, private: bool):
     deadline = time.monotonic() + current_app.config["FEED_FIRST_RENDER_WAIT"]
     while True:
         if current_app.config["FEEDS_RENDER_ON_REQUEST"]:
             run_round()
-        response = serving.respond(request, root, key, filename, private)
-        if response is not None:
-            return response
+        found = serving.answer(request.environ, current_app.config["FEED_DIR"], key, filename, private)
+        if found is not None:
+            return found
         if time.monotonic() >= deadline:
             break
         time.sleep(0.1)

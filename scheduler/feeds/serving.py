@@ -3,34 +3,32 @@ wants, take its ETag and Last-Modified from the open file, answer 304 or the byt
 is read: no database, no rendering.
 
 Public feeds are answered by `PublicFeeds`, a WSGI middleware in front of the Flask app (as
-/metrics is): no session, no credentials, no rate limit to pass. What it has no file for (a feed
-not rendered yet, a filtered one, a private one) goes on to the Flask routes in api.py, which use
-`respond` too.
+/metrics is): no session, no credentials, no rate limit to pass. They are counted in /metrics;
+their access lines are written only with FEED_ACCESS_LOG (a line costs about as much as the rest
+of the answer, and nginx, where it serves them, logs them anyway). What it has no file for (a feed
+not rendered yet, a filtered one) and private feeds go on to the Flask routes in api.py, which
+build their answers with `answer` too.
 """
 
 import gzip
 import os
 import re
 import time
-import uuid
-from pathlib import Path
 
-from werkzeug.datastructures import Headers
-from werkzeug.wrappers import Request, Response
+from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 from werkzeug.wsgi import wrap_file
 
 from ..observability import access_log, metrics
-from ..observability.request_context import REQUEST_ID_HEADER, SANE_REQUEST_ID
 from . import files
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-}
-# The public feeds' paths, and the route patterns their metrics and log lines are counted under.
+SECURITY_HEADERS = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+]
+# The public feeds' paths, and the route patterns and feed names they are counted under.
 PUBLIC_ROUTES = {
     re.compile(r"/feeds/all\.ics"): ("/feeds/all.ics", "all_meetings"),
     re.compile(r"/feeds/rooms/[^/]+\.ics"): ("/feeds/rooms/<code>.ics", "room"),
@@ -39,39 +37,51 @@ PUBLIC_ROUTES = {
 }
 
 
-def respond(request: Request, root, key: str, filename: str, private: bool = False) -> Response | None:
-    """The answer from the feed's file, or None if this host has none (yet)."""
-    gzipped_path = files.path_of(Path(root), key)
-    takes_gzip = request.accept_encodings["gzip"] > 0
-    path = gzipped_path if takes_gzip or not files.has_plain_copy(key) else gzipped_path.with_suffix("")
+def answer(environ, root: str, key: str, filename: str, private: bool = False):
+    """(status, headers, body) from the feed's file, or None if this host has no copy (yet)."""
+    takes_gzip = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))["gzip"] > 0
+    gzipped = files.path_of(root, key)
+    inflate = not takes_gzip and not files.has_plain_copy(key)  # the rare client that takes no gzip
     try:
-        handle = open(path, "rb")  # the response closes it
+        handle = open(gzipped if takes_gzip or inflate else gzipped[:-3], "rb")  # the body closes it
     except FileNotFoundError:
         return None
     stat = os.fstat(handle.fileno())
-    headers = Headers({"Content-Disposition": f'inline; filename="{filename}"', "Vary": "Accept-Encoding"})
-    headers["Cache-Control"] = "private, max-age=300" if private else "public, max-age=300"
-    headers.update(SECURITY_HEADERS)
-    if takes_gzip:
-        body, tag = wrap_file(request.environ, handle), files.etag(stat)
-        headers["Content-Encoding"] = "gzip"
-    elif path == gzipped_path:  # the rare client that takes no gzip, of a feed kept gzipped only
+    tag = files.etag(stat)
+    if inflate:
+        tag = tag[:-1] + '-plain"'
+    headers = [
+        ("ETag", tag),
+        ("Last-Modified", http_date(int(stat.st_mtime))),
+        ("Cache-Control", "private, max-age=300" if private else "public, max-age=300"),
+        ("Vary", "Accept-Encoding"),
+        *SECURITY_HEADERS,
+    ]
+    if not is_resource_modified(environ, etag=tag.strip('"'), last_modified=http_date(int(stat.st_mtime))):
+        handle.close()
+        return "304 Not Modified", headers, []
+    headers += [("Content-Type", CONTENT_TYPE), ("Content-Disposition", f'inline; filename="{filename}"')]
+    if inflate:
         with handle:
-            body, tag = gzip.decompress(handle.read()), files.etag(stat)[:-1] + '-plain"'
+            body = [gzip.decompress(handle.read())]
+        size = len(body[0])
     else:
-        body, tag = wrap_file(request.environ, handle), files.etag(stat)
-    response = Response(body, content_type=CONTENT_TYPE, headers=headers, direct_passthrough=True)
-    response.content_length = len(body) if isinstance(body, bytes) else stat.st_size
-    response.set_etag(tag.strip('"'))
-    response.last_modified = stat.st_mtime
-    return response.make_conditional(request)
+        body, size = wrap_file(environ, handle), stat.st_size
+        if takes_gzip:
+            headers.append(("Content-Encoding", "gzip"))
+    headers.append(("Content-Length", str(size)))
+    if environ["REQUEST_METHOD"] == "HEAD":
+        handle.close()
+        body = []
+    return "200 OK", headers, body
 
 
 class PublicFeeds:
     """WSGI middleware: answer a GET or HEAD of a public feed from its file, pass everything else on."""
 
     def __init__(self, wsgi_app, flask_app):
-        self.wsgi_app, self.flask_app = wsgi_app, flask_app
+        self.wsgi_app, self.config = wsgi_app, flask_app.config
+        self.flask_app = flask_app
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -79,23 +89,21 @@ class PublicFeeds:
         if route is None or environ.get("QUERY_STRING"):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        if self.flask_app.config["FEEDS_RENDER_ON_REQUEST"]:  # tests only: see worker.run_round
+        if self.config["FEEDS_RENDER_ON_REQUEST"]:  # tests only: see worker.run_round
             _render_now(self.flask_app)
-        request = Request(environ)
         key = path.removeprefix("/feeds/")
-        response = respond(request, self.flask_app.config["FEED_DIR"], key, key.rsplit("/", 1)[-1])
-        if response is None:  # not rendered yet, or no such room, body or process: the app knows
+        found = answer(environ, self.config["FEED_DIR"], key, key.rsplit("/", 1)[-1])
+        if found is None:  # not rendered yet, or no such room, body or process: the app knows
             return self.wsgi_app(environ, start_response)
-        offered = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = offered if SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
-        response.headers[REQUEST_ID_HEADER] = request_id
-        pattern, endpoint = route
-        seconds = time.perf_counter() - started
-        metrics.record_feed(request.method, pattern, endpoint, response.status_code, seconds)
-        access_log.write_line(
-            request.method, path, pattern, response.status_code, seconds, request.remote_addr, request_id
-        )
-        return response(environ, start_response)
+        status, headers, body = found
+        pattern, feed = route
+        seconds, code = time.perf_counter() - started, int(status[:3])
+        metrics.record_feed(environ["REQUEST_METHOD"], pattern, feed, code, seconds)
+        if self.config["FEED_ACCESS_LOG"]:
+            address = environ.get("REMOTE_ADDR")
+            access_log.write_line(environ["REQUEST_METHOD"], path, pattern, code, seconds, address, "-")
+        start_response(status, headers)
+        return body
 
 
 def _public_route(path: str):
