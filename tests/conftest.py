@@ -40,7 +40,7 @@ from config.settings import normalise_database_url
 from scheduler import clock as service_clock
 from scheduler import create_app
 from scheduler.extensions import db
-from scheduler.feeds import files
+from scheduler.feeds import files, rendering
 from scheduler.feeds.models import FeedChange
 
 from .database_state import DatabaseState
@@ -178,6 +178,7 @@ def isolated(request):
     seeded = app.extensions["seeded_state"]
     committed = request.node.get_closest_marker("committed") or "live_server" in request.fixturenames
     files.clear(Path(app.config["FEED_DIR"]))  # the host's copies of feeds the last test rendered
+    rendering.forget()  # and the events the feed worker kept (ids start again in each test)
     if committed:
         with app.app_context():
             seeded.restart_ids()

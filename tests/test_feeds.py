@@ -440,6 +440,7 @@ def test_a_meeting_whose_event_was_never_rendered_is_in_the_feed(app, client, of
     created = book(client, officer, title="Bulk", start="2027-06-14T10:00", end="2027-06-14T12:00")
     client.get("/feeds/all.ics")
     _changed_elsewhere(app, "DELETE FROM feed_events WHERE meeting_id = :id", id=created["id"])
+    rendering.forget()  # a feed worker that starts afresh
     assert b"SUMMARY:Bulk" in client.get("/feeds/all.ics").data
 
 
@@ -618,6 +619,7 @@ def test_a_feed_with_an_event_that_fails_its_checks_is_not_served(app, client, o
     breaks, message = CORRUPTIONS[corruption]
     assert breaks(stored) != stored
     _changed_elsewhere(app, STORE_EVENT, event=breaks(stored), id=second["id"])
+    rendering.forget()  # a feed worker that starts afresh, and reads the kept events again
     if host == "another host":
         another_host(app)
     served = client.get("/feeds/all.ics")
@@ -631,9 +633,11 @@ def test_a_kept_event_put_right_is_served_again(app, client, officer, monkeypatc
     second = book(client, officer, title="Second", start="2027-06-15T10:00", end="2027-06-15T12:00")
     stored = _stored_event(app, client, second["id"])
     _changed_elsewhere(app, STORE_EVENT, event=stored.replace("SUMMARY:", "SUMMARY:Broken\nline ", 1), id=second["id"])
+    rendering.forget()
     book(client, officer, title="Third", start="2027-06-16T10:00", end="2027-06-16T12:00")
     assert b"SUMMARY:Third" not in client.get("/feeds/all.ics").data
     _changed_elsewhere(app, STORE_EVENT, event=stored, id=second["id"])
+    rendering.forget()
     monkeypatch.setattr(worker, "RETRY_AFTER_FAILURE", timedelta(0))
     assert b"SUMMARY:Third" in client.get("/feeds/all.ics").data
 
@@ -803,3 +807,16 @@ def test_gzip_is_only_sent_to_clients_that_accept_it(client, officer):
     book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
     response = client.get("/feeds/all.ics", headers={"Accept-Encoding": "gzip;q=0, identity"})
     assert "Content-Encoding" not in response.headers and response.data.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_new_versions_after_a_restore_move_every_feed_forward(app, client, officer):
+    book(client, officer, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    before = client.get("/feeds/all.ics")
+    render_all_again(app)  # the same bytes: the same version
+    assert client.get("/feeds/all.ics").headers["ETag"] == before.headers["ETag"]
+    assert app.test_cli_runner().invoke(args=["feeds", "render", "--new-versions"]).exit_code == 0
+    after = client.get("/feeds/all.ics", headers={"If-Modified-Since": before.headers["Last-Modified"]})
+    assert after.status_code == 200 and after.data == before.data
+    assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(
+        before.headers["Last-Modified"]
+    )

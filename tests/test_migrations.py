@@ -32,13 +32,24 @@ def _guard_objects(connection) -> set[str]:
     return {row[0] for row in rows}
 
 
+# What releases before 0008 use and this one does not: kept so that they keep working during a rolling
+# upgrade (migrations only add), to be dropped by a later release's migration.
+LEFT_FOR_A_ROLLING_UPGRADE = {"feed_state", "ical_event", "ical_key", "ix_meetings_updated_at"}
+
+
+def _left_for_a_rolling_upgrade(difference) -> bool:
+    kind, *rest = difference if isinstance(difference, tuple) else difference[0]
+    names = {getattr(item, "name", None) for item in rest} | {item for item in rest if isinstance(item, str)}
+    return kind in ("remove_table", "remove_column", "remove_index") and bool(names & LEFT_FOR_A_ROLLING_UPGRADE)
+
+
 def test_upgrade_builds_the_models_schema_with_the_guard(empty_database):
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database})
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
-            assert differences == []
+            assert [difference for difference in differences if not _left_for_a_rolling_upgrade(difference)] == []
             guard = _guard_objects(connection)
         if db.engine.dialect.name == "postgresql":
             assert guard == {"meetings_room_not_double_booked"}

@@ -3,10 +3,11 @@
 Revision ID: 0008
 Revises: 0007
 
-Feeds are rendered by one feed worker and kept here; bookings no longer store their VEVENT in
-the meeting's row, and no feed reads meetings by updated_at. Plain ALTER TABLE and DROP INDEX
-(not batch mode): on SQLite, batch mode would rebuild `meetings` and drop the triggers of 0001.
-Every feed is rendered again after the upgrade (`flask feeds render`, or the worker on start).
+Feeds are rendered by one feed worker and kept here. Additive, as every migration: what this
+release no longer uses (meetings.ical_event and ical_key, the index on meetings.updated_at,
+feed_state) stays for hosts still on the previous release during a rolling upgrade, and goes
+in a later release's migration. New tables only: `meetings` keeps its SQLite triggers.
+Every feed is rendered after the upgrade (`flask feeds render`, and the feed worker on start).
 """
 
 import sqlalchemy as sa
@@ -59,24 +60,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_leader")),
     )
     op.bulk_insert(leader, [{"id": 1, "holder": ""}])
-    op.drop_table("feed_state")
-    op.drop_index("ix_meetings_updated_at", table_name="meetings")
-    op.drop_column("meetings", "ical_key")
-    op.drop_column("meetings", "ical_event")
 
 
 def downgrade():
-    op.add_column("meetings", sa.Column("ical_event", sa.Text(), nullable=True))
-    op.add_column("meetings", sa.Column("ical_key", sa.String(length=32), nullable=True))
-    op.create_index("ix_meetings_updated_at", "meetings", ["updated_at"])
-    feed_state = op.create_table(
-        "feed_state",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("generation", sa.BigInteger(), nullable=False),
-        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_state")),
-    )
-    op.bulk_insert(feed_state, [{"id": 1, "generation": 0}])
     op.drop_table("feed_leader")
     op.drop_table("feed_events")
     op.drop_table("feed_documents")

@@ -23,6 +23,8 @@ def worker_command():
 
 
 @feeds_cli.command("render")
-def render_command():
+@click.option("--new-versions", is_flag=True, help="give every feed a new version (after restoring a backup)")
+def render_command(new_versions):
     """Make every feed there is and render it now (after seeding, an upgrade or a bulk load)."""
-    click.echo(f"feeds: {render_everything(current_app._get_current_object())} feed(s) rendered")
+    rendered = render_everything(current_app._get_current_object(), new_versions=new_versions)
+    click.echo(f"feeds: {rendered} feed(s) rendered")

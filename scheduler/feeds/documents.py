@@ -155,7 +155,8 @@ def _subscription(subscription: Subscription | None, base: str, domain: str):
     if filters.get("kinds"):
         conditions.append(Meeting.kind.in_(filters["kinds"]))
     if not {"rooms", "bodies", "processes"} & {name for name, values in filters.items() if values}:
-        depends_on.add("all")
+        # Narrowed by kind only, it follows those kinds' meetings; not narrowed, every meeting.
+        depends_on |= {f"kind:{kind}" for kind in filters.get("kinds", ())} or {"all"}
     info = FeedInfo(
         f"feed-subscription-{subscription.id}@{domain}",
         subscription.name,

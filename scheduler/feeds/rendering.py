@@ -1,5 +1,10 @@
-"""A feed's bytes, from its definition: the events of its meetings (rendered once per change of a
-meeting, and kept in feed_events), checked, joined under its header and time zones."""
+"""A feed's bytes, from its definition: the events of its meetings (each rendered once per change of
+the meeting and kept in feed_events), checked, joined under its header and time zones.
+
+The feed worker renders one feed after another, and most of them hold the same meetings: it keeps
+the checked events it read (`_checked`, one process for the whole deployment), each with what it
+was made of, and reads an event again only when that changed.
+"""
 
 import logging
 
@@ -7,7 +12,7 @@ from sqlalchemy import Integer, cast, delete, extract, insert, select
 
 from ..conflicts import MAX_MEETING_DURATION
 from ..extensions import db
-from ..ical.calendar import assemble, checked_events
+from ..ical.calendar import CheckedPart, assemble, checked_events
 from ..ical.events import render_event, render_key
 from ..meetings.models import Meeting
 from ..processes.models import Process
@@ -19,6 +24,15 @@ from .models import FeedEvent
 log = logging.getLogger(__name__)
 
 BATCH = 500  # meetings loaded at once to render their events
+KEPT_AT_MOST = 200_000  # checked events kept (the feeds' window holds tens of thousands)
+
+# meeting id -> (what its event is made of, the event checked)
+_checked: dict[int, tuple[tuple, CheckedPart]] = {}
+
+
+def forget() -> None:
+    """Read every event again from feed_events (tests: as a worker that starts afresh)."""
+    _checked.clear()
 
 
 class Stamps:
@@ -34,8 +48,9 @@ class Stamps:
         }
         self.processes = dict(db.session.execute(select(Process.id, Process.updated_at)).all())
 
-    def key(self, meeting_id, version, room_id, process_id) -> str:
-        return render_key(uid_domain(), meeting_id, version, *self.rooms[room_id], self.processes.get(process_id))
+    def made_of(self, version: int, room_id: int, process_id: int | None) -> tuple:
+        """What a meeting's event is made of besides the meeting's id (see ical.events.render_key)."""
+        return (uid_domain(), version, *self.rooms[room_id], self.processes.get(process_id))
 
 
 def render(definition: Definition, stamps: Stamps) -> bytes:
@@ -47,31 +62,58 @@ def render(definition: Definition, stamps: Stamps) -> bytes:
             Meeting.room_id,
             Meeting.process_id,
             cast(extract("year", Meeting.end), Integer),
-            FeedEvent.render_key,
-            FeedEvent.text,
         )
-        .outerjoin(FeedEvent, FeedEvent.meeting_id == Meeting.id)
         .where(*window_conditions(), *definition.conditions)
         .order_by(Meeting.start, Meeting.id)
     )
-    rows = db.session.execute(query).all()
-    wanted = [stamps.key(*row[:4]) for row in rows]
-    stale = [row[0] for row, key in zip(rows, wanted, strict=True) if row[5] != key]
-    fresh = render_events(stale, stamps) if stale else {}
-    texts = [fresh.get(row[0]) or row[6] for row in rows]
-    events = checked_events(texts)
+    rows = db.session.connection().execute(query).all()  # plain rows: no events' text, no ORM
+    made_of = {meeting_id: stamps.made_of(*rest) for meeting_id, *rest, _ in rows}
+    unknown = [meeting_id for meeting_id, inputs in made_of.items() if _checked.get(meeting_id, ((),))[0] != inputs]
+    if unknown:
+        _read_or_render(unknown, made_of, stamps)
+    events = [_checked[meeting_id][1] for meeting_id, *_ in rows]
     return b"".join(assemble(definition.info, _zones(events, [row[4] for row in rows]), events))
+
+
+def _read_or_render(meeting_ids: list[int], made_of: dict[int, tuple], stamps: Stamps) -> None:
+    """Check and keep the events of these meetings: as stored, where they are current, else rendered now."""
+    if len(_checked) + len(meeting_ids) > KEPT_AT_MOST:
+        _checked.clear()
+    stored = {}
+    for first in range(0, len(meeting_ids), BATCH):
+        batch = meeting_ids[first : first + BATCH]
+        query = select(FeedEvent.meeting_id, FeedEvent.render_key, FeedEvent.text).where(
+            FeedEvent.meeting_id.in_(batch)
+        )
+        stored.update((meeting_id, (key, text)) for meeting_id, key, text in db.session.execute(query))
+    texts = {
+        meeting_id: text
+        for meeting_id, (key, text) in stored.items()
+        if key == _render_key(meeting_id, made_of[meeting_id])
+    }
+    texts.update(render_events([meeting_id for meeting_id in meeting_ids if meeting_id not in texts], stamps))
+    for meeting_id, part in zip(texts, checked_events(list(texts.values())), strict=True):
+        _checked[meeting_id] = (made_of[meeting_id], part)
+
+
+def _render_key(meeting_id: int, made_of: tuple) -> str:
+    uid, version, *stamps = made_of
+    return render_key(uid, meeting_id, version, *stamps)
 
 
 def render_events(meeting_ids: list[int], stamps: Stamps) -> dict[int, str]:
     """Render and keep the events of these meetings (the caller commits)."""
+    if not meeting_ids:
+        return {}
     rendered, kept = {}, []
     for first in range(0, len(meeting_ids), BATCH):
         batch = meeting_ids[first : first + BATCH]
         for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(batch))).unique():
             rendered[meeting.id] = render_event(meeting, uid_domain())
-            key = stamps.key(meeting.id, meeting.version, meeting.room_id, meeting.process_id)
-            kept.append({"meeting_id": meeting.id, "render_key": key, "text": rendered[meeting.id]})
+            made_of = stamps.made_of(meeting.version, meeting.room_id, meeting.process_id)
+            kept.append(
+                {"meeting_id": meeting.id, "render_key": _render_key(meeting.id, made_of), "text": rendered[meeting.id]}
+            )
     db.session.execute(delete(FeedEvent).where(FeedEvent.meeting_id.in_(meeting_ids)))
     if kept:
         db.session.execute(insert(FeedEvent), kept)

@@ -3,9 +3,9 @@ every transaction that changes what a feed shows writes, as its last statement, 
 row naming the subjects it touched. Nothing in the domain calls the feeds; the feed worker reads
 these rows after they are committed.
 
-Subjects: "all" (any meeting), "room:<id>", "body:<slug>", "process:<id>" (a meeting's old and new
-ones), "mission:<code>" and "subscription:<id>" (a mission's feeds), "*" (a room, venue or
-process changed: their names are in many events).
+Subjects: "all" (any meeting), "room:<id>", "body:<slug>", "process:<id>", "kind:<kind>" (a
+meeting's old and new ones), "mission:<code>" and "subscription:<id>" (a mission's feeds), "*" (a
+room, venue or process changed: their names are in many events).
 """
 
 from sqlalchemy import event, insert, inspect
@@ -35,6 +35,7 @@ def subjects_of(obj) -> set[str]:
             | {f"room:{room_id}" for room_id in _values(obj, "room_id")}
             | {f"body:{slug}" for slug in _values(obj, "body_slug")}
             | {f"process:{process_id}" for process_id in _values(obj, "process_id")}
+            | {f"kind:{kind}" for kind in _values(obj, "kind")}
         )
     if isinstance(obj, MeetingInvitation):  # who may see a closed meeting
         return {"all"}

@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
@@ -65,11 +65,13 @@ def run_forever(app, stopping) -> None:
         time.sleep(max(0.0, app.config["FEED_POLL_SECONDS"] - (time.monotonic() - started)))
 
 
-def render_everything(app) -> int:
-    """Make every feed there is and render it now: after `seed`, a migration, a bulk load."""
+def render_everything(app, new_versions: bool = False) -> int:
+    """Make every feed there is and render it now: after `seed`, a migration, a bulk load. With
+    `new_versions`, each gets a new version even if its bytes are the same (after a restore)."""
     with app.app_context():
         add_documents(documents.standard_keys(), dirty_since=utcnow())
-        db.session.execute(update(FeedDocument).values(dirty_since=utcnow(), rendered_at=None, failed_at=None))
+        again = {"dirty_since": utcnow(), "rendered_at": None, "failed_at": None}
+        db.session.execute(update(FeedDocument).values(**again, **({"digest": None} if new_versions else {})))
         db.session.commit()
         total = 0
         while rendered := run_round():
@@ -172,9 +174,20 @@ def _render(key: str, stamps: rendering.Stamps) -> None:
     db.session.commit()
 
 
+# What the feeds looked like (how many, their versions added up) when this process last brought a
+# FEED_DIR up to date, and when: a round looks at each file only when that moved, or a minute passed.
+_last_copy: dict[str, tuple[tuple, float]] = {}
+FULL_COPY_EVERY = 60
+
+
 def copy_to_files() -> None:
     """Bring this host's files to the feeds' current versions; remove those of feeds that are gone."""
     root = files.feed_dir()
+    marker = tuple(db.session.execute(select(func.count(), func.coalesce(func.sum(FeedDocument.version), 0))).one())
+    seen, at = _last_copy.get(str(root), ((), 0.0))
+    if seen == marker and root.is_dir() and time.monotonic() - at < FULL_COPY_EVERY:
+        db.session.rollback()
+        return
     current = db.session.execute(
         select(FeedDocument.key, FeedDocument.last_modified).where(FeedDocument.version > 0)
     ).all()
@@ -186,6 +199,7 @@ def copy_to_files() -> None:
         files.write(root, key, gzipped, last_modified)
     for key in files.keys_on_disk(root) - {key for key, _ in current}:
         files.remove(root, key)
+    _last_copy[str(root)] = (marker, time.monotonic())
     db.session.rollback()
 
 
