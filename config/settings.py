@@ -79,7 +79,7 @@ def load_settings(environ=os.environ) -> dict:
         # How often the feed worker looks for changes to render and feeds to copy.
         "FEED_POLL_SECONDS": _seconds(environ, "FEED_POLL_SECONDS", "0.2"),
         # A private feed is rendered again at most this often (its Cache-Control allows 300 s).
-        "FEED_PRIVATE_INTERVAL": _seconds(environ, "FEED_PRIVATE_INTERVAL", "60"),
+        "FEED_PRIVATE_INTERVAL": _seconds(environ, "FEED_PRIVATE_INTERVAL", "300"),
         # How long the first request of a feed never rendered (a filtered one) waits for it.
         "FEED_FIRST_RENDER_WAIT": _seconds(environ, "FEED_FIRST_RENDER_WAIT", "10"),
         # Write an access line for each public feed answered from its file too (off: counted in /metrics only).

@@ -162,3 +162,16 @@ def test_a_private_feed_narrowed_by_kind_follows_only_those_meetings(app, client
     book(client, officer, title="A side event", kind="side_event", start="2027-06-15T10:00", end="2027-06-15T12:00")
     rounds("host-a")
     assert renders() == 2
+
+
+def test_a_round_renders_public_feeds_first_and_private_ones_for_a_while(
+    app, client, officer, mission, rounds, monkeypatch
+):
+    for name in ("One", "Two", "Three"):
+        client.post("/api/v1/subscriptions", json={"name": name}, headers=mission)
+    book(client, officer, title="Here", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    monkeypatch.setattr(worker, "PRIVATE_SECONDS_PER_ROUND", 0)  # one private feed a round
+    assert rounds("host-a") == 3  # all.ics, the room's, and one private feed
+    assert rounds("host-a") == 1
+    assert rounds("host-a") == 1
+    assert rounds("host-a") == 0

@@ -820,3 +820,14 @@ def test_new_versions_after_a_restore_move_every_feed_forward(app, client, offic
     assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(
         before.headers["Last-Modified"]
     )
+
+
+def test_filtered_feeds_are_made_up_to_a_limit(client, officer, monkeypatch):
+    from scheduler.feeds import api
+
+    monkeypatch.setattr(api, "MAX_FILTERED_FEEDS", 1)
+    book(client, officer, kind="plenary", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    assert client.get("/feeds/all.ics?kind=plenary").status_code == 200
+    assert client.get("/feeds/all.ics?kind=plenary").status_code == 200  # made already: served
+    refused = client.get("/feeds/all.ics?kind=briefing")
+    assert refused.status_code == 429 and "without ?kind=" in refused.json["message"]

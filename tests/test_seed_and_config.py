@@ -266,3 +266,22 @@ def test_a_feed_render_nice_out_of_range_is_refused_by_name(value):
 def test_feed_render_nice_takes_0_to_19():
     assert [load_settings({"FEED_RENDER_NICE": v})["FEED_RENDER_NICE"] for v in ("0", "19")] == [0, 19]
     assert load_settings({})["FEED_RENDER_NICE"] == 10
+
+
+@pytest.mark.parametrize("name", ["FEED_POLL_SECONDS", "FEED_PRIVATE_INTERVAL", "FEED_FIRST_RENDER_WAIT"])
+@pytest.mark.parametrize("value", ["-1", "soon", "", "nan", "100000"])
+def test_feed_seconds_that_are_not_are_refused_by_name(name, value):
+    with pytest.raises(ConfigurationError, match=name):
+        load_settings({name: value})
+
+
+def test_feed_settings_defaults_and_values():
+    defaults = load_settings({})
+    assert (defaults["FEED_POLL_SECONDS"], defaults["FEED_PRIVATE_INTERVAL"], defaults["FEED_FIRST_RENDER_WAIT"]) == (
+        0.2,
+        300,
+        10,
+    )
+    assert load_settings({"FEED_PRIVATE_INTERVAL": "30"})["FEED_PRIVATE_INTERVAL"] == 30
+    assert load_settings({"FEED_DIR": "/srv/feeds"})["FEED_DIR"] == "/srv/feeds"
+    assert load_settings({"FEED_ACCESS_LOG": "1"})["FEED_ACCESS_LOG"] is True

@@ -2,24 +2,39 @@
 revoked one is 404 at once), feeds not rendered yet (a filtered one asked for the first time), and
 free/busy. Rendered public feeds are answered before the app (serving.PublicFeeds)."""
 
+import hashlib
 import time
+from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy import func, select
 
 from ..clock import utcnow
 from ..errors import NotFound, ServiceError
 from ..extensions import db, limiter
+from ..ical.freebusy import render_freebusy
 from ..missions.service import subscription_for_token
+from ..rooms.service import busy_periods
 from . import documents, serving
-from .freebusy import room_freebusy as freebusy
 from .links import ALL_PATH, base_url, body_path, process_path, room_path
+from .models import FeedDocument
 from .worker import add_documents, run_round
 
 blp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
 
+FREEBUSY_DAYS_AHEAD = 366
+# Filtered feeds (?kind=, ?status=) are made on their first request and kept up to date like the others:
+# at most this many, so that requests cannot make the feed worker's work grow without end.
+MAX_FILTERED_FEEDS = 500
+
+
 class FeedUnavailable(ServiceError):
     status_code = 503
+
+
+class TooManyFilteredFeeds(ServiceError):
+    status_code = 429
 
 
 def _values(name: str) -> list[str]:
@@ -34,11 +49,19 @@ def _feed(key: str, filename: str, private: bool = False) -> Response:
     if found is None:
         if documents.definition(key) is None:
             raise NotFound("No such feed")
+        if "?" in key and _filtered_feeds() >= MAX_FILTERED_FEEDS:
+            raise TooManyFilteredFeeds(
+                "No new filtered feed can be made now; subscribe to the feed without ?kind= or ?status="
+            )
         add_documents({key}, dirty_since=utcnow())
         db.session.commit()
         found = _wait_for(key, filename, private)
     status, headers, body = found
     return Response(body, status=status, headers=headers, direct_passthrough=True)
+
+
+def _filtered_feeds() -> int:
+    return db.session.scalar(select(func.count()).where(FeedDocument.key.contains("?")))
 
 
 def _wait_for(key: str, filename: str, private: bool):
@@ -93,7 +116,13 @@ def subscription(token):
 
 @blp.get("/rooms/<code>.vfb")
 def room_freebusy(code):
-    body, etag = freebusy(code, base_url())
+    """A room's busy time for the next year (Outlook's Internet Free/Busy), with no titles."""
+    start = documents.window_start()
+    end = start + timedelta(days=current_app.config["FEED_PAST_DAYS"] + FREEBUSY_DAYS_AHEAD)
+    room, periods, stamp = busy_periods(code.upper(), start, end)
+    uid, url = f"freebusy-room-{room.code}@{documents.uid_domain()}", f"{base_url()}feeds/rooms/{room.code}.vfb"
+    body = render_freebusy(uid, url, start, end, periods, stamp)
+    etag = hashlib.sha256(body).hexdigest()[:32]
     response = Response(body, content_type=serving.CONTENT_TYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{code.upper()}.vfb"'
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 LEAD_SECONDS = 10  # a leader that has not renewed its lead for this long is replaced
 RETRY_AFTER_FAILURE = timedelta(seconds=60)
 CHANGES_PER_ROUND = 1000
+PRIVATE_SECONDS_PER_ROUND = 1.0
 
 
 def run_round(holder: str | None = None) -> int:
@@ -125,7 +126,7 @@ def _render_due() -> int:
     now = utcnow()
     private_since = now - timedelta(seconds=current_app.config["FEED_PRIVATE_INTERVAL"])
     due = db.session.execute(
-        select(FeedDocument.key).where(
+        select(FeedDocument.key, FeedDocument.dirty_since).where(
             FeedDocument.dirty_since.is_not(None),
             or_(FeedDocument.failed_at.is_(None), FeedDocument.failed_at < now - RETRY_AFTER_FAILURE),
             or_(
@@ -134,12 +135,18 @@ def _render_due() -> int:
                 FeedDocument.rendered_at < private_since,
             ),
         )
-    ).scalars()
-    keys = sorted(due, key=lambda key: (key.startswith("subscriptions/"), key))
-    stamps = rendering.Stamps() if keys else None
+    ).all()
+    # Public feeds first, then private ones, longest waiting first, for about a second a round: a
+    # change's public feeds never wait behind a long list of private ones.
+    keys = [key for key, _ in sorted(due, key=lambda row: (row[0].startswith("subscriptions/"), row[1], row[0]))]
+    stamps, private_since, rendered = (rendering.Stamps() if keys else None), None, 0
     for key in keys:
+        private_since = private_since or (time.monotonic() if key.startswith("subscriptions/") else None)
         _render(key, stamps)
-    return len(keys)
+        rendered += 1
+        if private_since is not None and time.monotonic() - private_since >= PRIVATE_SECONDS_PER_ROUND:
+            break
+    return rendered
 
 
 def _render(key: str, stamps: rendering.Stamps) -> None:

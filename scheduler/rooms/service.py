@@ -9,7 +9,7 @@ from ..accounts.service import Actor
 from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
 from ..meetings.calendar import follow_shown_change
-from ..meetings.models import Meeting
+from ..meetings.models import HOLDING_STATUSES, Meeting
 from ..times import LocalTimeError, to_utc
 from ..venues.models import Venue
 from ..venues.service import find_venue
@@ -135,3 +135,48 @@ def delete_block(code: str, block_id: int) -> None:
         raise NotFound(f"No block {block_id} in room {room.code}")
     db.session.delete(block)
     db.session.commit()
+
+
+# --- busy time ------------------------------------------------------------------------
+
+
+def busy_periods(
+    code: str, start: datetime, end: datetime
+) -> tuple[Room, list[tuple[datetime, datetime, str]], datetime]:
+    """A room's busy time in [start, end), without titles: (room, periods as (start, end, "BUSY" or
+    "BUSY-TENTATIVE"), merged and in order, and the last change of what they show). Confirmed meetings
+    and blocks are BUSY; tentative meetings, where no BUSY covers them, BUSY-TENTATIVE."""
+    room = get_room(code)
+    meetings = db.session.execute(
+        select(Meeting.held_start, Meeting.held_end, Meeting.status, Meeting.updated_at).where(
+            Meeting.room_id == room.id,
+            Meeting.status.in_(HOLDING_STATUSES),
+            Meeting.held_end > start,
+            Meeting.held_start < end,
+        )
+    ).all()
+    blocks = db.session.execute(
+        select(RoomBlock.start, RoomBlock.end, RoomBlock.created_at).where(
+            RoomBlock.room_id == room.id, RoomBlock.end > start, RoomBlock.start < end
+        )
+    ).all()
+
+    def clipped(s, e):
+        return max(s, start), min(e, end)
+
+    confirmed = [clipped(s, e) for s, e, status, _ in meetings if status == "confirmed"]
+    busy = _merged(confirmed + [clipped(s, e) for s, e, _ in blocks])
+    tentative = _merged([clipped(s, e) for s, e, status, _ in meetings if status == "tentative"])
+    periods = sorted([(s, e, "BUSY") for s, e in busy] + [(s, e, "BUSY-TENTATIVE") for s, e in tentative])
+    stamps = [room.updated_at] + [row[-1] for row in meetings] + [row[-1] for row in blocks]
+    return room, periods, max(stamps)
+
+
+def _merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[list[datetime]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
