@@ -316,7 +316,7 @@ class ThrowawayDatabase:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def setup(self) -> None:
-        """Migrate, seed, make an officer token; `rooms`: id -> code, capacity, features."""
+        """Migrate, seed, make an officer token; `rooms`: UNHQ's, id -> code, capacity, features."""
         self.app = create_app(
             {"SQLALCHEMY_DATABASE_URI": self.url, "RATELIMIT_ENABLED": False}
         )  # measure bookings, not the limiter
@@ -331,11 +331,10 @@ class ThrowawayDatabase:
             )
             assert result.exit_code == 0, result.output
             self.token = result.stdout.strip()
-            self.rooms = {
-                row.id: {"code": row.code, "capacity": row.capacity, "features": row.features}
-                for row in db.session.execute(text("SELECT id, code, capacity, features FROM rooms ORDER BY id"))
-            }
             db.session.remove()
+        # Only the rooms of the venue whose zone `local_moment` uses: a preloaded meeting elsewhere
+        # would be stored at New York's wall time, and a booking there at its own venue's.
+        self.load_rooms()
 
     def load_rooms(self, venue: str = "UNHQ") -> list[tuple[int, str]]:
         """Narrow `rooms` to one venue's, as they are now (after rooms added through the API): (id, code) pairs."""
