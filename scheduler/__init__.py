@@ -12,6 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
+from .api_docs import ASSETS_URL
+from .api_docs import blp as api_docs_blp
 from .extensions import api, db, limiter, migrate
 from .observability import init_app as init_observability
 
@@ -22,8 +24,11 @@ API_SETTINGS = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    "OPENAPI_SWAGGER_UI_URL": ASSETS_URL,  # the service's own copy (api_docs.py)
 }
+
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -98,13 +103,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .health.api import blp as health_blp
 
     app.register_blueprint(health_blp)
+    app.register_blueprint(api_docs_blp)
     from .web import init_app as init_web_pages
 
     init_web_pages(app)
     track_changes()
 
     from .accounts.service import current_actor
-    from .errors import register_error_handlers
+    from .errors import UnsupportedMediaType, register_error_handlers
 
     register_error_handlers(app)
 
@@ -113,6 +119,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     @app.before_request
     def authenticate():
         current_actor()
+
+    @app.before_request
+    def insist_on_json():
+        # A form post to the API would otherwise read as every field missing.
+        sends_body = request.content_length or "Transfer-Encoding" in request.headers
+        if request.path.startswith("/api/") and request.method in WRITE_METHODS and sends_body and not request.is_json:
+            raise UnsupportedMediaType("Send the body as JSON, with the header Content-Type: application/json")
 
     app.after_request(add_security_headers)
 
@@ -163,9 +176,9 @@ def limit_writes(blueprint) -> None:
     if blueprint.name in _limited_blueprints:  # blueprints are module-level: limit them once
         return
     _limited_blueprints.add(blueprint.name)
-    limiter.limit(
-        lambda: current_app.config["RATELIMIT_WRITES"], key_func=_writer, methods=["POST", "PATCH", "PUT", "DELETE"]
-    )(blueprint)
+    limiter.limit(lambda: current_app.config["RATELIMIT_WRITES"], key_func=_writer, methods=list(WRITE_METHODS))(
+        blueprint
+    )
 
 
 def _writer() -> str:

@@ -10,8 +10,10 @@ from flask import jsonify
 from flask_smorest.error_handler import ErrorSchema as SmorestErrorSchema
 from marshmallow import fields
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, UnprocessableEntity
 from werkzeug.http import HTTP_STATUS_CODES
+
+from .schema_fields import plain_messages
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,10 @@ class Conflict(ServiceError):
     status_code = 409
 
 
+class UnsupportedMediaType(ServiceError):
+    status_code = 415
+
+
 class PreconditionFailed(ServiceError):
     status_code = 412
 
@@ -70,8 +76,27 @@ class FieldErrors(ServiceError):
 
     status_code = 422
 
-    def __init__(self, errors: dict, message="The request is not valid", location="json"):
-        super().__init__(message, errors={location: {k: v if isinstance(v, list) else [v] for k, v in errors.items()}})
+    def __init__(self, errors: dict, message: str | None = None, location="json"):
+        super().__init__(
+            message or fields_message(errors),
+            errors={location: {k: v if isinstance(v, list) else [v] for k, v in errors.items()}},
+        )
+
+
+def fields_message(errors: dict) -> str:
+    """The `message` of a 422: each field at fault with its first message ("title: Give a title").
+    `errors` is {field: messages}, or {location: {field: messages}} as in the answer."""
+    if errors and all(isinstance(value, dict) for value in errors.values()):
+        errors = {name: value for at in errors.values() for name, value in at.items()}
+    parts = [message if name == "_schema" else f"{name}: {message}" for name, message in _firsts(errors)]
+    return "; ".join(parts) or "The request is not valid"
+
+
+def _firsts(errors: dict):
+    for name, value in errors.items():
+        while isinstance(value, (dict, list)) and value:  # list items' messages: {"0": [...]}
+            value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+        yield name, str(value).rstrip(".")
 
 
 def is_overlap_violation(error: DBAPIError) -> bool:
@@ -99,6 +124,9 @@ def error_answer(error: Exception) -> tuple[dict, int, dict]:
             error.status_code,
             error.headers,
         )
+    if isinstance(error, UnprocessableEntity) and "messages" in (getattr(error, "data", None) or {}):
+        errors = plain_messages(error.data["messages"])  # the schemas' messages, by location
+        return error_body(422, fields_message(errors), errors=errors), 422, {}
     if isinstance(error, MethodNotAllowed):
         # flask-smorest's handler drops the Allow header that RFC 9110 requires with 405.
         return (
@@ -131,7 +159,15 @@ def error_answer(error: Exception) -> tuple[dict, int, dict]:
 
 # Registered for each of these, not just Exception: Flask picks the most specific class
 # registered anywhere (flask-smorest registers HTTPException for its own JSON errors).
-HANDLED_ERRORS = (ServiceError, MethodNotAllowed, IntegrityError, DataError, OperationalError, Exception)
+HANDLED_ERRORS = (
+    ServiceError,
+    MethodNotAllowed,
+    UnprocessableEntity,
+    IntegrityError,
+    DataError,
+    OperationalError,
+    Exception,
+)
 
 
 def register_error_handlers(app):

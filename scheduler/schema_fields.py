@@ -5,7 +5,57 @@ import re
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .times import DATETIME_PATTERN, HHMM_PATTERN, parse_datetime_text, parse_hhmm
+from .times import DATETIME_PATTERN, HHMM_PATTERN, parse_datetime_text, parse_day_or_datetime_text, parse_hhmm
+
+# The message of a value left out, null or empty; `plain_messages` names the field ("Give a title").
+GIVE = "Give a value"
+MISSING = {GIVE, "Missing data for required field.", "Field may not be null."}
+# How "Give ..." names a field; other fields are named as written ("Give the expected participants").
+FIELD_NOUNS = {
+    "title": "a title",
+    "kind": "the kind of meeting",
+    "room": "a room",
+    "date": "the day",
+    "start": "the start",
+    "end": "the end",
+    "slot": "a slot",
+    "reason": "a reason",
+    "name": "a name",
+    "code": "a code",
+    "body": "the body",
+    "venue": "a venue",
+}
+
+
+def plain_messages(messages: dict, field: str | None = None) -> dict:
+    """Validation messages as a person reads them: a missing value names its field ("Give a title")."""
+    plain = {}
+    for name, value in messages.items():
+        named = name if isinstance(name, str) and not name.isdigit() else field
+        if isinstance(value, dict):
+            plain[name] = plain_messages(value, named)
+        else:
+            items = value if isinstance(value, list) else [value]
+            plain[name] = [_plain(message, named) for message in items]
+    return plain
+
+
+def _plain(message, field: str | None):
+    if message in MISSING and field and not field.startswith("_"):
+        return f"Give {FIELD_NOUNS.get(field, 'the ' + field.replace('_', ' '))}"
+    return message
+
+
+class Length(validate.Length):
+    """marshmallow's Length in plain words: nothing given is GIVE, too much says the limit."""
+
+    def __call__(self, value):
+        if self.min and len(value) == 0:
+            raise ma.ValidationError(GIVE)
+        if self.max is not None and len(value) > self.max:
+            unit = "characters" if isinstance(value, str) else "items"
+            raise ma.ValidationError(f"Use at most {self.max} {unit}")
+        return super().__call__(value)
 
 
 class StrictSchema(ma.Schema):
@@ -73,16 +123,16 @@ class _UserText(fields.String):
 
 def _not_blank(text: str) -> None:
     if text and not text.strip():  # empty text is the length rule's to refuse
-        raise ma.ValidationError("Must not be blank")
+        raise ma.ValidationError(GIVE)
 
 
 def Text(max_length: int, required=False, **kwargs):
-    return _UserText(required=required, validate=validate.Length(max=max_length), **kwargs)
+    return _UserText(required=required, validate=Length(max=max_length), **kwargs)
 
 
 def Name(max_length: int, **kwargs):
     """Text that must say something: not empty, not only blanks."""
-    return _UserText(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
+    return _UserText(validate=[Length(min=1, max=max_length), _not_blank], **kwargs)
 
 
 class _JsonInteger(fields.Integer):
@@ -120,11 +170,30 @@ class Moment(fields.String):
     of both forms (not `format: date-time`, which requires the offset).
     """
 
+    pattern = DATETIME_PATTERN
+    parse = staticmethod(parse_datetime_text)
+
     def __init__(self, *, metadata: dict | None = None, **kwargs):
-        super().__init__(metadata=_documented(metadata, pattern=DATETIME_PATTERN), **kwargs)
+        super().__init__(metadata=_documented(metadata, pattern=self.pattern), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            return parse_datetime_text(value)
+            return self.parse(value)
         except ValueError as error:
             raise ma.ValidationError(str(error)) from error
+
+
+class MomentOrDay(Moment):
+    """A Moment, or a plain date (2017-06-16) for that whole local day: loads to a date then."""
+
+    pattern = f"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$|{DATETIME_PATTERN}"
+    parse = staticmethod(parse_day_or_datetime_text)
+
+
+class CommaList(fields.List):
+    """A list in a query string, given as repeated parameters or comma-separated (?kind=a,b), as feeds take."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        split = [part.strip() for item in items for part in (item.split(",") if isinstance(item, str) else [item])]
+        return super()._deserialize([part for part in split if part != ""], attr, data, **kwargs)

@@ -59,6 +59,22 @@ def parse_datetime_text(text: str) -> datetime:
     return value
 
 
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day_or_datetime_text(text: str) -> date | datetime:
+    """A plain date (YYYY-MM-DD: a whole local day), or what parse_datetime_text takes. Raises ValueError."""
+    if isinstance(text, str) and _DATE_RE.fullmatch(text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError as error:
+            raise ValueError("Not a valid date") from error
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValueError(f"Give a year from {MIN_YEAR} to {MAX_YEAR}")
+        return day
+    return parse_datetime_text(text)
+
+
 def localize(naive: datetime, tz_name: str) -> datetime:
     """The one moment a venue-local wall time names; refuses DST gaps and folds."""
     tz = zone(tz_name)

@@ -306,6 +306,11 @@ def bearer(token: str) -> dict:
 
 
 @pytest.fixture
+def officer_token(app):
+    return make_token(app, "officer", "Meetings Management Section")
+
+
+@pytest.fixture
 def officer(app):
     return bearer(make_token(app, "officer", "Meetings Management Section"))
 

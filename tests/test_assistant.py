@@ -64,7 +64,11 @@ def test_free_rooms_for_a_slot_or_a_time(client, officer):
     by_time = client.get("/api/v1/availability?venue=UNHQ&start=2017-06-19T12:30&end=2017-06-19T14:00&min_capacity=61")
     assert "CR-9" not in [r["room"] for r in by_time.json["rooms"]]
     assert by_time.json["rooms"][0]["capacity"] >= 61
-    assert client.get("/api/v1/availability?venue=UNHQ&date=2017-06-19").status_code == 422
+    whole_day = client.get("/api/v1/availability?venue=UNHQ&date=2017-06-19&min_capacity=60")
+    assert whole_day.json["start"] == "2017-06-19T10:00:00-04:00"
+    assert whole_day.json["end"] == "2017-06-19T18:00:00-04:00"
+    assert "CR-9" not in [r["room"] for r in whole_day.json["rooms"]]
+    assert client.get("/api/v1/availability?venue=UNHQ&slot=morning").status_code == 422
     assert client.get("/api/v1/availability?venue=UNHQ&date=2017-06-19&slot=evening").status_code == 422
     assert client.get("/api/v1/availability?venue=UNHQ&start=2017-06-19T12:00&end=2017-06-19T11:00").status_code == 422
 
@@ -148,10 +152,13 @@ def test_availability_in_a_zone_that_jumps_at_midnight(client, admin, officer):
         assert client.get(f"/api/v1/rooms/H1/availability?from={day}&to={day}").status_code == 200
 
 
-def test_with_several_venues_the_venue_must_be_named(client):
-    response = client.get("/api/v1/availability?date=2017-06-19&slot=morning")
-    assert response.status_code == 422 and "venue" in response.json["errors"]["query"]
+def test_with_several_venues_the_default_venue_is_taken_unless_named(client):
+    unnamed = client.get("/api/v1/availability?date=2017-06-19&slot=morning")
+    assert unnamed.status_code == 200 and unnamed.json["venue"] == "UNHQ"  # DEFAULT_VENUE
+    geneva = client.get("/api/v1/availability?date=2017-06-19&slot=morning&venue=UNOG")
+    assert geneva.status_code == 200 and geneva.json["timezone"] == "Europe/Zurich"
     search = client.post(
         "/api/v1/search", json={"duration_minutes": 60, "earliest": "2017-06-19", "latest": "2017-06-19"}
     )
-    assert search.status_code == 422 and "venue" in search.json["errors"]["json"]
+    assert search.status_code == 200 and search.json["venue"] == "UNHQ" and search.json["options"]
+    assert client.get("/api/v1/availability?date=2017-06-19&slot=morning&venue=NOPE").status_code == 422

@@ -362,3 +362,17 @@ def test_admins_see_and_revoke_any_mission_subscription(client, admin, mission):
     assert [s["id"] for s in client.get("/api/v1/subscriptions", headers=admin).json] == [theirs["id"]]
     assert client.delete(f"/api/v1/subscriptions/{theirs['id']}", headers=admin).status_code == 204
     assert client.get(feed_path(theirs)).status_code == 404
+
+
+def test_a_request_never_approved_never_enters_its_missions_feed(client, officer, mission):
+    feed = feed_path(subscribe(client, mission))
+    rejected = book(client, mission, title="Rejected talks", start="2030-01-07T10:00", end="2030-01-07T11:00")
+    withdrawn = book(client, mission, title="Withdrawn talks", start="2030-01-08T10:00", end="2030-01-08T11:00")
+    approved = book(client, mission, title="Granted talks", start="2030-01-09T10:00", end="2030-01-09T11:00")
+    client.post(f"/api/v1/meetings/{rejected['id']}/reject", json={"reason": "No room"}, headers=officer)
+    client.post(f"/api/v1/meetings/{withdrawn['id']}/withdraw", json={}, headers=mission)
+    client.post(f"/api/v1/meetings/{approved['id']}/approve", json={}, headers=officer)
+    client.post(f"/api/v1/meetings/{approved['id']}/cancel", json={"reason": "Called off"}, headers=officer)
+    for reader, events in read_everywhere(client.get(feed).data).items():
+        summaries = sorted(event["summary"] for event in events.values())
+        assert summaries == ["Cancelled: Granted talks"], (reader, summaries)

@@ -232,3 +232,43 @@ def test_room_names():
             "la salle XX (Human Rights and Alliance of Civilizations Room)",
         ),
     }
+
+
+def test_a_cancelled_or_postponed_meeting_gets_its_own_notice(client, officer, first):
+    client.post(f"/api/v1/meetings/{first}/postpone", json={"reason": "Draft not ready"}, headers=officer)
+    assert text_of(client, first, officer) == (
+        "The first informal meeting on Friday, 16 June 2017, from 10 a.m. to 12 p.m. in the ECOSOC Chamber, "
+        "has been postponed. A new date will be announced."
+    )
+    assert text_of(client, first, officer, "fr") == (
+        "La première réunion officieuse prévue le vendredi 16 juin 2017, de 10 heures à 12 heures, "
+        "dans la salle du Conseil économique et social, est reportée. Une nouvelle date sera annoncée."
+    )
+    client.post(f"/api/v1/meetings/{first}/cancel", json={"reason": "Concluded"}, headers=officer)
+    assert text_of(client, first, officer) == (
+        "The first informal meeting on Friday, 16 June 2017, from 10 a.m. to 12 p.m. in the ECOSOC Chamber, "
+        "has been cancelled."
+    )
+    assert text_of(client, first, officer, "fr").endswith("dans la salle du Conseil économique et social, est annulée.")
+
+
+def test_a_request_has_no_notice_until_it_is_approved(client, officer, mission):
+    pending = book(client, mission, meeting(kind="bilateral", title="Bilateral"))
+    rejected = book(client, mission, meeting(kind="bilateral", start="2017-06-20T10:00", end="2017-06-20T11:00"))
+    client.post(f"/api/v1/meetings/{rejected}/reject", json={"reason": "Room closed"}, headers=officer)
+    for meeting_id, words in ((pending, "waits for an officer's approval"), (rejected, "was not granted")):
+        refused = client.get(f"/api/v1/meetings/{meeting_id}/notice", headers=officer)
+        assert refused.status_code == 409 and words in refused.json["message"], refused.json
+    client.post(f"/api/v1/meetings/{pending}/approve", json={}, headers=officer)
+    assert text_of(client, pending, mission).startswith(
+        "The Permanent Mission BEL invites Member States to a bilateral meeting on Monday, 19 June 2017"
+    )
+
+
+def test_an_office_that_invites_takes_its_article(client, officer):
+    fiji = book(client, officer, meeting(organizers=["Permanent Mission of Fiji"]))
+    assert text_of(client, fiji).startswith("The Permanent Mission of Fiji invites Member States to a briefing")
+    both = book(
+        client, officer, meeting(organizers=["Office of the President of the General Assembly", "Fiji"], room="CR-4")
+    )
+    assert text_of(client, both).startswith("The Office of the President of the General Assembly and Fiji invite")

@@ -6,19 +6,8 @@ import pytest
 
 from .helpers import meeting
 
-SEEDED_CODES = [
-    "CR-1",
-    "CR-10",
-    "CR-11",
-    "CR-12",
-    "CR-2",
-    "CR-3",
-    "CR-4",
-    "CR-5",
-    "CR-6",
-    "CR-7",
-    "CR-8",
-    "CR-9",
+SEEDED_CODES = [  # in natural order: CR-2 before CR-10, as the pages list them
+    *(f"CR-{n}" for n in range(1, 13)),
     "ECOSOC",
     "GA-HALL",
     "SC-CHAMBER",

@@ -3,10 +3,10 @@ from datetime import date
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..meetings.models import LANGUAGES
-from ..schema_fields import Int, Moment, QuerySchema, StrictSchema
+from ..schema_fields import CommaList, Int, Length, Moment, QuerySchema, StrictSchema
 from ..times import MAX_YEAR, MIN_YEAR
 
-FEATURE = fields.String(validate=validate.Length(min=1, max=32))
+FEATURE = fields.String(validate=Length(min=1, max=32))
 LANGUAGE = fields.String(validate=validate.OneOf(LANGUAGES))
 
 
@@ -21,26 +21,26 @@ class RoomAvailabilityQuery(QuerySchema):
 
 
 class FreeRoomsQuery(QuerySchema):
-    venue = fields.String(validate=validate.Length(max=16), metadata={"description": "Default: the only venue"})
-    date = Day()
-    slot = fields.String(validate=validate.Length(min=1, max=32))
+    venue = fields.String(validate=Length(max=16), metadata={"description": "Default: DEFAULT_VENUE (UNHQ)"})
+    date = Day(metadata={"description": "Alone: the venue's whole standard day (first slot's start to last's end)"})
+    slot = fields.String(validate=Length(min=1, max=32))
     start = Moment(metadata={"description": "With `end`, instead of date and slot; local or with offset"})
     end = Moment()
     min_capacity = fields.Integer(validate=validate.Range(min=1, max=100_000))
-    feature = fields.List(FEATURE, metadata={"description": "Features the room must have (repeat the parameter)"})
-    languages = fields.List(LANGUAGE, metadata={"description": "Interpretation into these languages"})
+    feature = CommaList(FEATURE, metadata={"description": "Features the room must have (repeat, or comma-separated)"})
+    languages = CommaList(LANGUAGE, metadata={"description": "Interpretation into these languages (ar,en or repeated)"})
 
     @validates_schema
     def one_way_to_give_time(self, data, **kwargs):
         by_slot, by_time = {"date", "slot"} & data.keys(), {"start", "end"} & data.keys()
         if by_slot and by_time:
             raise ValidationError("Give date and slot, or start and end", "date")
-        if by_slot and by_slot != {"date", "slot"}:
-            raise ValidationError("date and slot go together", "slot" if "date" in by_slot else "date")
+        if by_slot == {"slot"}:
+            raise ValidationError("Give the date of the slot", "date")
         if by_time and by_time != {"start", "end"}:
             raise ValidationError("start and end go together", "end" if "start" in by_time else "start")
         if not by_slot and not by_time:
-            raise ValidationError("Give date and slot, or start and end", "date")
+            raise ValidationError("Give a date (and a slot), or start and end", "date")
 
 
 class SearchSchema(StrictSchema):
@@ -51,11 +51,11 @@ class SearchSchema(StrictSchema):
     languages = fields.List(LANGUAGE, load_default=list)
     features = fields.List(FEATURE, load_default=list)
     rooms = fields.List(
-        fields.String(validate=validate.Length(min=1, max=32)),
-        validate=validate.Length(max=100),
+        fields.String(validate=Length(min=1, max=32)),
+        validate=Length(max=100),
         metadata={"description": "Only these rooms (codes)"},
     )
-    venue = fields.String(validate=validate.Length(max=16))
+    venue = fields.String(validate=Length(max=16))
     limit = Int(validate=validate.Range(min=1, max=100), load_default=10)
 
 

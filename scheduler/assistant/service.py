@@ -19,15 +19,15 @@ from ..rooms.models import Room, RoomBlock
 from ..rooms.service import get_room
 from ..times import LocalTimeError, local_days_utc, to_local, to_utc
 from ..venues.models import Venue
-from ..venues.service import find_venue, only_venue
+from ..venues.service import default_venue, find_venue
 
 MAX_DAYS = 92  # about a quarter: enough to plan, bounded so that every answer is quick
 DEFAULT_DAYS = 7
 
 
 def _venue(code: str | None, location: str = "query") -> Venue:
-    """The venue named, or the only one there is."""
-    venue = find_venue(code) if code else only_venue()
+    """The venue named, or the default one (venues.service.default_venue)."""
+    venue = find_venue(code) if code else default_venue()
     if venue is None:
         raise FieldErrors(
             {"venue": f"No venue {code!r}" if code else "Give the venue's code (e.g. UNHQ)"}, location=location
@@ -154,17 +154,11 @@ def _needs(data: dict) -> conflicts.Needs:
 
 
 def free_rooms(data: dict) -> dict:
-    """Rooms free for a date and slot, or for a start and end; smallest fitting first."""
+    """Rooms free for a date and slot, a whole standard day, or a start and end; smallest fitting first."""
     venue = _venue(data.get("venue"))
     tz = venue.timezone
-    if "slot" in data:
-        slot = venue.slot_named(data["slot"])
-        if slot is None:
-            raise FieldErrors({"slot": f"{venue.code} has no slot {data['slot']!r}"}, location="query")
-        try:
-            start, end = slot.on(data["date"], tz)
-        except LocalTimeError as error:
-            raise FieldErrors({"date": str(error)}, location="query") from error
+    if "date" in data:
+        start, end = _slot_times(venue, data["date"], data.get("slot"))
     else:
         try:
             start, end = to_utc(data["start"], tz), to_utc(data["end"], tz)
@@ -182,6 +176,20 @@ def free_rooms(data: dict) -> dict:
         "end": to_local(end, tz).isoformat(),
         "rooms": [conflicts.room_summary(room) for room in rooms],
     }
+
+
+def _slot_times(venue: Venue, day: date, slot_name: str | None) -> tuple[datetime, datetime]:
+    """A slot of a day, or without a slot the whole standard day: from the first slot's start to the last's end."""
+    slots = [venue.slot_named(slot_name)] if slot_name else venue.standard_slots()
+    if slot_name and slots[0] is None:
+        names = ", ".join(slot.name for slot in venue.standard_slots()) or "none"
+        raise FieldErrors({"slot": f"{venue.code} has no slot {slot_name!r} (slots: {names})"}, location="query")
+    if not slots:
+        raise FieldErrors({"date": f"{venue.code} has no standard slots: give start and end"}, location="query")
+    try:
+        return slots[0].on(day, venue.timezone)[0], slots[-1].on(day, venue.timezone)[1]
+    except LocalTimeError as error:
+        raise FieldErrors({"date": str(error)}, location="query") from error
 
 
 # --- search ---------------------------------------------------------------------------

@@ -19,13 +19,13 @@ from ..errors import FieldErrors
 from ..extensions import db
 from ..ical.calendar import FeedInfo
 from ..meetings.models import KINDS, Meeting
-from ..meetings.visibility import public_condition, visible_condition
+from ..meetings.visibility import booked_condition, public_condition, visible_condition
 from ..missions.models import Subscription
 from ..processes.models import Process
 from ..rooms.models import Room
 from .links import ALL_PATH, body_path, process_path, room_path
 
-# Statuses that appear in feeds: requests are not meetings yet.
+# Statuses that appear in feeds (of meetings booked or approved: booked_condition).
 FEED_STATUSES = ("tentative", "confirmed", "cancelled", "postponed")
 # Where calendars reach the service when PUBLIC_URL is not set (as `make run` serves).
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
@@ -58,7 +58,12 @@ def window_start() -> datetime:
 def window_conditions() -> list:
     """The bound on `start` (a meeting lasts at most a day) lets the database use its index on start."""
     since = window_start()
-    return [Meeting.status.in_(FEED_STATUSES), Meeting.end > since, Meeting.start > since - MAX_MEETING_DURATION]
+    return [
+        Meeting.status.in_(FEED_STATUSES),
+        booked_condition(),
+        Meeting.end > since,
+        Meeting.start > since - MAX_MEETING_DURATION,
+    ]
 
 
 def variant_key(path: str, kinds: list[str], statuses: list[str]) -> str:

@@ -69,7 +69,8 @@ class MeetingById(MethodView):
     @blp.response(200, MeetingSchema)
     def get(self, meeting_id):
         """Get a meeting; the ETag header is for If-Match"""
-        return _with_etag(service.get_meeting(meeting_id, current_actor()))
+        actor = current_actor()
+        return _with_etag(service.with_request_conflicts([service.get_meeting(meeting_id, actor)], actor)[0])
 
     @requires(*BOOKING_ROLES)
     @blp.arguments(MeetingUpdateSchema(partial=True))

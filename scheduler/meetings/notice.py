@@ -6,14 +6,20 @@
     Les cofacilitateurs invitent les États Membres à une première réunion officieuse le vendredi
     16 juin 2017, de 10 heures à 12 heures, dans la salle du Conseil économique et social.
 
+A cancelled meeting gets a cancellation notice and a postponed one a postponement notice, naming
+the meeting as the invitation did ("The first informal meeting on ... has been cancelled."). A
+mission's request has no notice until it is approved (409): it is not a meeting yet.
+
 The wording is built from small hand-written tables (no Babel: it would give month and day names,
 but not the UN's way of writing times, ordinals, kinds of meeting or room names, which are most
 of the sentence). Choices, each one a table or a function below:
 
 - Who invites: "The co-facilitators" when the process has two (or more) facilitators, "The
-  facilitator" for one, else the meeting's organizers as written ("A, B and C"), else "The
-  Secretariat". In French the gender comes from the facilitators' names ("Ms."/"Mrs."/"Mme"
-  make "la facilitatrice"; all women make "les cofacilitatrices"). Organizers are not translated.
+  facilitator" for one, else the meeting's organizers as written ("A, B and C"), else the mission
+  that requested it, else "The Secretariat". An organizer named by an office rather than a person
+  ("Permanent Mission of Fiji", "Office of the President ...") takes "The" in English. In French
+  the gender comes from the facilitators' names ("Ms."/"Mrs."/"Mme" make "la facilitatrice"; all
+  women make "les cofacilitatrices"). Organizers are not translated.
 - The ordinal ("first", "première") is the meeting's place among the process's meetings of the
   same kind, by start, leaving out cancelled meetings and missions' requests never approved.
   Only meetings the notice's readers know of are counted: for a `public` or `missions` meeting,
@@ -34,9 +40,12 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from ..errors import Conflict
 from ..extensions import db
+from ..missions.models import Mission
 from ..times import to_local
 from .models import Meeting
+from .visibility import booked_condition
 
 LANGS = ("en", "fr")
 
@@ -144,6 +153,11 @@ ROOMS_FR = {
 _NUMBERED_ROOM = re.compile(r"^(Conference Room|Room) (.+)$")
 # A name ending with a designator ("Conference Room 4", "Room XX (...)", "Boardroom A") takes no article.
 _DESIGNATED = re.compile(r"(\b[0-9]+|\b[A-Z]{1,4}[0-9]*)(\s*\(.*\))?$")
+# Organizers named by an office, not a person: "The Permanent Mission of Fiji invites".
+_OFFICE = re.compile(
+    r"^(Permanent (Observer )?Missions?|Missions?|Delegations?|Offices?|Department|Secretariat|Bureau|President|"
+    r"Presidents|Chair|Co-Chairs|Vice-Chairs?|Government|Governments|Executive Office)\b"
+)
 _WOMAN = re.compile(r"(^|\s)(Ms\.?|Mrs\.?|Mme|Madame)(\s|$)")
 
 
@@ -179,6 +193,8 @@ def inviters(facilitators: list[dict], organizers: list[str], lang: str) -> tupl
         return ("La facilitatrice" if women[0] else "Le facilitateur"), False
     names = [name.strip() for name in organizers if name and name.strip()]
     if names:
+        if lang == "en" and _OFFICE.match(names[0]):
+            names[0] = f"The {names[0]}"
         return _join(names, lang), len(names) > 1
     return ("The Secretariat" if lang == "en" else "Le Secrétariat"), False
 
@@ -262,17 +278,45 @@ def sentence(
     )
 
 
-def meeting_sentence(meeting: Meeting, lang: str, position: int | None) -> str:
-    return sentence(
-        kind=meeting.kind,
-        lang=lang,
-        position=position,
-        room_name=meeting.room.name,
-        start=to_local(meeting.start, meeting.timezone),
-        end=to_local(meeting.end, meeting.timezone),
-        facilitators=meeting.process.facilitators if meeting.process else [],
-        organizers=meeting.organizers or [],
+def called_off(
+    *, kind: str, start: datetime, end: datetime, room_name: str, lang: str, postponed: bool, position=None
+) -> str:
+    """The notice of a cancelled or postponed meeting, naming it as its invitation did."""
+    article, english, french = KIND_WORDS.get(kind, KIND_WORDS["other"])
+    if lang == "en":
+        named = f"The {ordinal(position, 'en')} {english}" if position else f"The {english}"
+        outcome = "has been postponed. A new date will be announced." if postponed else "has been cancelled."
+        return f"{named} on {day(start, 'en')}, {times(start, end, 'en')} in {room_words(room_name, 'en')}, {outcome}"
+    named = f"La {ordinal(position, 'fr')} {french}" if position else f"La {french}"
+    outcome = "est reportée. Une nouvelle date sera annoncée." if postponed else "est annulée."
+    return (
+        f"{named} prévue {day(start, 'fr')}, {times(start, end, 'fr')}, dans {room_words(room_name, 'fr')}, {outcome}"
     )
+
+
+def meeting_sentence(meeting: Meeting, lang: str, position: int | None) -> str:
+    when = {
+        "kind": meeting.kind,
+        "lang": lang,
+        "position": position,
+        "room_name": meeting.room.name,
+        "start": to_local(meeting.start, meeting.timezone),
+        "end": to_local(meeting.end, meeting.timezone),
+    }
+    if meeting.status in ("cancelled", "postponed"):
+        return called_off(**when, postponed=meeting.status == "postponed")
+    return sentence(
+        **when,
+        facilitators=meeting.process.facilitators if meeting.process else [],
+        organizers=meeting.organizers or _requesting_mission(meeting),
+    )
+
+
+def _requesting_mission(meeting: Meeting) -> list[str]:
+    if not meeting.requested_by:
+        return []
+    name = db.session.scalar(select(Mission.name).where(Mission.code == meeting.requested_by))
+    return [name] if name else []
 
 
 def position_in_process(meeting: Meeting) -> int | None:
@@ -286,7 +330,7 @@ def position_in_process(meeting: Meeting) -> int | None:
             Meeting.kind == meeting.kind,
             Meeting.id != meeting.id,
             Meeting.status != "cancelled",
-            or_(Meeting.requested_by.is_(None), Meeting.approved_at.is_not(None)),
+            booked_condition(),
             or_(Meeting.start < meeting.start, (Meeting.start == meeting.start) & (Meeting.id < meeting.id)),
         )
     )
@@ -301,5 +345,8 @@ def position_in_process(meeting: Meeting) -> int | None:
 
 
 def notice(meeting: Meeting, lang: str) -> dict:
-    """The API's answer for a meeting the caller may see."""
+    """The API's answer for a meeting the caller may see; 409 for a request that is not a meeting."""
+    if meeting.requested_by and meeting.approved_at is None:
+        state = "waits for an officer's approval" if meeting.status == "requested" else "was not granted"
+        raise Conflict(f"This request {state}: it is not a meeting, so it has no notice", meeting_status=meeting.status)
     return {"meeting": meeting.id, "lang": lang, "text": meeting_sentence(meeting, lang, position_in_process(meeting))}

@@ -3,7 +3,19 @@ from datetime import date
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from ..accounts.service import current_actor
-from ..schema_fields import Bool, Code, Int, Moment, Name, QuerySchema, StrictSchema, Text
+from ..schema_fields import (
+    Bool,
+    Code,
+    CommaList,
+    Int,
+    Length,
+    Moment,
+    MomentOrDay,
+    Name,
+    QuerySchema,
+    StrictSchema,
+    Text,
+)
 from ..times import MAX_YEAR, MIN_YEAR, to_local
 from .models import KINDS, LANGUAGES, STATUSES, VISIBILITIES
 from .visibility import hidden_fields
@@ -17,10 +29,10 @@ class MeetingInputSchema(StrictSchema):
     body = Text(200, metadata={"example": "General Assembly"})
     process = fields.String(
         allow_none=True,
-        validate=validate.Length(max=100),
+        validate=Length(max=100),
         metadata={"description": "Slug of the process this meeting serves"},
     )
-    room = fields.String(required=True, validate=validate.Length(min=1, max=32), metadata={"example": "ECOSOC"})
+    room = fields.String(required=True, validate=Length(min=1, max=32), metadata={"example": "ECOSOC"})
     start = Moment(metadata={"description": MOMENT_HELP, "example": "2017-06-16T10:00"})
     end = Moment(metadata={"description": MOMENT_HELP, "example": "2017-06-16T12:00"})
     date = fields.Date(
@@ -28,12 +40,12 @@ class MeetingInputSchema(StrictSchema):
         metadata={"description": "Venue-local day; with `slot`, instead of start and end"},
     )
     slot = fields.String(
-        validate=validate.Length(min=1, max=32),
+        validate=Length(min=1, max=32),
         metadata={"description": "Name of one of the venue's standard slots, e.g. morning"},
     )
     status = fields.String(validate=validate.OneOf(("tentative", "confirmed")), load_default="confirmed")
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES), load_default="public")
-    organizers = fields.List(Name(200), validate=validate.Length(max=20), load_default=list)
+    organizers = fields.List(Name(200), validate=Length(max=20), load_default=list)
     expected_participants = Int(allow_none=True, validate=validate.Range(min=1, max=100_000), load_default=None)
     languages = fields.List(
         fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list, metadata={"uniqueItems": True}
@@ -43,7 +55,7 @@ class MeetingInputSchema(StrictSchema):
     notes = Text(20_000, load_default="")
     invited_missions = fields.List(
         Code(16, "BEL"),
-        validate=validate.Length(max=250),
+        validate=Length(max=250),
         metadata={"description": "Missions invited to a closed meeting: they may see it"},
     )
 
@@ -73,7 +85,7 @@ class MeetingUpdateSchema(MeetingInputSchema):
 
     status = fields.String(validate=validate.OneOf(("tentative", "confirmed")))
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
-    organizers = fields.List(Name(200), validate=validate.Length(max=20))
+    organizers = fields.List(Name(200), validate=Length(max=20))
     languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)))
     webcast = Bool()
     description = Text(20_000)
@@ -93,21 +105,22 @@ class ReasonSchema(StrictSchema):
 
 
 class MeetingQuerySchema(QuerySchema):
-    from_ = Moment(
+    from_ = MomentOrDay(
         data_key="from",
         metadata={
             "description": "Meetings ending after this. "
             + MOMENT_HELP
-            + "; local times are read in the room's or venue's zone, else UTC"
+            + "; local times are read in the room's or venue's zone, else UTC; a date alone (2017-06-16) "
+            "is that local day, whole"
         },
     )
-    to = Moment(metadata={"description": "Meetings starting before this"})
-    room = fields.String(validate=validate.Length(max=32))
-    venue = fields.String(validate=validate.Length(max=16))
-    body = fields.String(validate=validate.Length(max=200), metadata={"description": "Body name or slug"})
-    process = fields.String(validate=validate.Length(max=100))
-    status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
-    kind = fields.List(fields.String(validate=validate.OneOf(KINDS)))
+    to = MomentOrDay(metadata={"description": "Meetings starting before this; a date alone: until that day's end"})
+    room = fields.String(validate=Length(max=32))
+    venue = fields.String(validate=Length(max=16))
+    body = fields.String(validate=Length(max=200), metadata={"description": "Body name or slug"})
+    process = fields.String(validate=Length(max=100))
+    status = CommaList(fields.String(validate=validate.OneOf(STATUSES)), metadata={"example": "tentative,confirmed"})
+    kind = CommaList(fields.String(validate=validate.OneOf(KINDS)))
 
 
 class MeetingSchema(StrictSchema):

@@ -4,7 +4,7 @@ Order inside every write: lock the room(s), check hard conflicts (409 with alter
 write the meeting and its history, flush so the database constraint speaks, commit.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -15,16 +15,17 @@ from .. import conflicts
 from ..accounts.service import Actor
 from ..clock import utcnow
 from ..db_types import is_possible_id
-from ..errors import Conflict, FieldErrors, Forbidden, NotFound, PreconditionFailed, is_overlap_violation
+from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed, is_overlap_violation
 from ..extensions import commit_as_written, db
 from ..missions.models import Mission
 from ..processes.models import Process
 from ..processes.service import body_slug
 from ..rooms.models import Room
 from ..rooms.service import find_room, lock_rooms
-from ..times import LocalTimeError, to_local, to_utc
+from ..times import LocalTimeError, local_days_utc, to_local, to_utc
 from ..venues.models import Venue
-from ..venues.service import find_venue, only_venue
+from ..venues.service import default_venue, find_venue
+from . import lifecycle
 from .calendar import shows_change
 from .models import HOLDING_STATUSES, Meeting, MeetingChange, MeetingInvitation
 from .visibility import can_see_as, hidden_fields, visible_condition
@@ -92,13 +93,21 @@ def list_meetings(actor: Actor, filters: dict, page: int, page_size: int) -> tup
     items = db.session.scalars(
         query.order_by(Meeting.start, Meeting.id).offset((page - 1) * page_size).limit(page_size)
     ).unique()
-    return list(items), total
+    return with_request_conflicts(list(items), actor), total
 
 
-def _filter_moment(value: datetime, filters: dict, field: str) -> datetime:
+def with_request_conflicts(meetings: list[Meeting], actor: Actor) -> list[Meeting]:
+    """Pending requests say what they would collide with now: an officer decides on them."""
+    for meeting in meetings:
+        if meeting.status == "requested" and getattr(meeting, "conflicts", None) is None:
+            meeting.conflicts = request_conflicts(meeting, actor)
+    return meetings
+
+
+def _filter_moment(value: datetime | date, filters: dict, field: str) -> datetime:
     """A list bound in UTC; a local one is read in the zone of the room or venue filtered on,
-    or of the only venue there is."""
-    if value.tzinfo is not None:
+    or of the default venue. A date is that whole local day: `from` its start, `to` its end."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
         return to_utc(value, "UTC")
     venue = None
     if filters.get("room"):
@@ -107,9 +116,12 @@ def _filter_moment(value: datetime, filters: dict, field: str) -> datetime:
     elif filters.get("venue"):
         venue = find_venue(filters["venue"])
     else:
-        venue = only_venue()
+        venue = default_venue()
     if venue is None:
         raise FieldErrors({field: "Give a UTC offset, or filter on a room or venue whose local time this is"})
+    if not isinstance(value, datetime):
+        day_starts, day_ends = local_days_utc(value, value, venue.timezone)
+        return day_starts if field == "from" else day_ends
     try:
         return to_utc(value, venue.timezone)
     except LocalTimeError as error:
@@ -380,26 +392,17 @@ def _check_if_match(meeting: Meeting, if_match) -> None:
 
 
 def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, commit: bool = True) -> Meeting:
-    """Change a meeting. With commit=False the caller commits (or rolls back) several changes as one."""
+    """Change a meeting. New times (or a status) on a postponed meeting book it again: checked like a
+    booking, confirmed unless `status` says tentative, its postponement reason cleared. With
+    commit=False the caller commits (or rolls back) several changes as one."""
     meeting = get_meeting(meeting_id, actor)
     _check_if_match(meeting, if_match)
-    if meeting.status == "cancelled":
-        raise Conflict("A cancelled meeting cannot be changed; book a new one")
-    if meeting.status == "requested" and "status" in data:
-        raise Conflict("A mission's request is decided with POST .../approve or .../reject")
+    status = _status_after_change(meeting, data, actor)
     before = _snapshot(meeting)
 
     room = _room(data["room"]) if "room" in data else meeting.room
-    if {"start", "end", "date", "slot"} & data.keys():
-        if "slot" in data:
-            times = {"date": data["date"], "slot": data["slot"]}
-        else:
-            times = {"start": data.get("start", meeting.start), "end": data.get("end", meeting.end)}
-        start, end = resolve_times(times, room)
-    else:
-        start, end = meeting.start, meeting.end
+    start, end = _times_after_change(meeting, data, room)
     process = _process(data["process"]) if "process" in data else meeting.process
-    status = data.get("status", meeting.status)
 
     moving = room.id != meeting.room_id or start != meeting.start or end != meeting.end
     holding_again = status in HOLDING_STATUSES and meeting.status not in HOLDING_STATUSES
@@ -422,6 +425,10 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, com
     if "body" in data:
         meeting.body, meeting.body_slug = data["body"], body_slug(data["body"])
     meeting.room, meeting.process, meeting.start, meeting.end = room, process, start, end
+    if status != meeting.status:
+        meeting.status = status
+        if before["status"] == lifecycle.POSTPONED:
+            meeting.status_reason = ""
     if moving or holding_again:
         # These take the room's current buffers; any other change keeps what the booking held.
         meeting.held_start, meeting.held_end = proposal.held
@@ -434,9 +441,39 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, com
         return meeting
     with db.session.no_autoflush:  # the warnings look at other meetings; write this one once, below
         warnings = conflicts.soft_warnings(proposal, actor)
-    _save_change(meeting, proposal, actor, "updated", changes, commit=commit)
+    action = "rescheduled" if before["status"] == lifecycle.POSTPONED and status != before["status"] else "updated"
+    _save_change(meeting, proposal, actor, action, changes, commit=commit)
     meeting.warnings = warnings
     return meeting
+
+
+def _status_after_change(meeting: Meeting, data: dict, actor: Actor) -> str:
+    """The status a change leaves the meeting in, if the lifecycle allows the change at all."""
+    new_times = bool({"start", "end", "date", "slot"} & data.keys())
+    if meeting.status == lifecycle.POSTPONED and (new_times or "status" in data):
+        status = data.get("status", lifecycle.CONFIRMED)
+        lifecycle.require(meeting, "reschedule", actor, status)
+        return status
+    if "status" in data and data["status"] != meeting.status:
+        lifecycle.require(meeting, "set_status", actor, data["status"])
+        return data["status"]
+    lifecycle.require(meeting, "change", actor)
+    return meeting.status
+
+
+def _times_after_change(meeting: Meeting, data: dict, room: Room) -> tuple[datetime, datetime]:
+    """The meeting's times after a change: a new start alone keeps its length, a new end alone its start."""
+    if "slot" in data:
+        return resolve_times({"date": data["date"], "slot": data["slot"]}, room)
+    if "start" in data and "end" not in data:
+        try:
+            start = to_utc(data["start"], room.venue.timezone)
+        except LocalTimeError as error:
+            raise FieldErrors({"start": str(error)}) from error
+        return resolve_times({"start": start, "end": start + (meeting.end - meeting.start)}, room)
+    if "end" in data:
+        return resolve_times({"start": data.get("start", meeting.start), "end": data["end"]}, room)
+    return meeting.start, meeting.end
 
 
 def _save_change(
@@ -458,43 +495,34 @@ def _save_change(
         db.session.commit()
 
 
-def _set_status(meeting_id: int, status: str, reason: str, actor: Actor, if_match=None) -> Meeting:
-    meeting = get_meeting(meeting_id, actor)
+def _change_status(
+    meeting: Meeting, action_name: str, reason: str, actor: Actor, if_match=None, commit: bool = True
+) -> Meeting:
+    """Take a lifecycle action that only sets the status (cancel, postpone, reject, withdraw).
+    Cancelling a cancelled meeting or postponing a postponed one again changes nothing."""
     _check_if_match(meeting, if_match)
-    if meeting.status == status:
+    if action_name in ("cancel", "postpone") and meeting.status in lifecycle.ACTIONS[action_name].targets:
         return meeting
-    if meeting.status == "cancelled":
-        raise Conflict("The meeting is already cancelled")
-    return _change_status(meeting, status, reason, actor, action=status)
-
-
-def _change_status(meeting: Meeting, status: str, reason: str, actor: Actor, action: str) -> Meeting:
+    action = lifecycle.require(meeting, action_name, actor)
+    (status,) = action.targets
     before = meeting.status
     meeting.status, meeting.status_reason = status, reason
     proposal = _proposal(meeting.room, meeting.start, meeting.end, {}, meeting_id=meeting.id)
-    _save_change(meeting, proposal, actor, action, {"status": [before, status]}, reason)
+    _save_change(meeting, proposal, actor, action.recorded_as, {"status": [before, status]}, reason, commit)
     return meeting
 
 
-def cancel_meeting(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
+def cancel_meeting(meeting_id: int, reason: str, actor: Actor, if_match=None, commit: bool = True) -> Meeting:
     """Cancelled meetings release the room and stay visible, marked cancelled."""
-    return _set_status(meeting_id, "cancelled", reason, actor, if_match)
+    return _change_status(get_meeting(meeting_id, actor), "cancel", reason, actor, if_match, commit)
 
 
 def postpone_meeting(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
-    """Postponed meetings release the room; a PATCH with new times and a status books it again."""
-    return _set_status(meeting_id, "postponed", reason, actor, if_match)
+    """Postponed meetings release the room; new times (PATCH) book it again."""
+    return _change_status(get_meeting(meeting_id, actor), "postpone", reason, actor, if_match)
 
 
 # --- mission requests -----------------------------------------------------------------
-
-
-def _pending_request(meeting_id: int, actor: Actor, if_match=None) -> Meeting:
-    meeting = get_meeting(meeting_id, actor)
-    _check_if_match(meeting, if_match)
-    if meeting.status != "requested":
-        raise Conflict(f"The meeting is {meeting.status}, not a pending request")
-    return meeting
 
 
 def pending_requests(actor: Actor) -> list[Meeting]:
@@ -529,7 +557,9 @@ def request_conflicts(meeting: Meeting, actor: Actor) -> list[dict]:
 def approve_request(meeting_id: int, status: str, actor: Actor, if_match=None) -> Meeting:
     """An officer books a mission's request: checked again now, under the room's lock, since
     the room may have been taken after the request was made."""
-    meeting = _pending_request(meeting_id, actor, if_match)
+    meeting = get_meeting(meeting_id, actor)
+    _check_if_match(meeting, if_match)
+    lifecycle.require(meeting, "approve", actor, status)
     lock_rooms([meeting.room_id])
     proposal = _request_proposal(meeting)
     found = conflicts.hard_conflicts(proposal, actor)
@@ -545,13 +575,9 @@ def approve_request(meeting_id: int, status: str, actor: Actor, if_match=None) -
 
 
 def reject_request(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
-    meeting = _pending_request(meeting_id, actor, if_match)
-    return _change_status(meeting, "cancelled", reason, actor, action="rejected")
+    return _change_status(get_meeting(meeting_id, actor), "reject", reason, actor, if_match)
 
 
 def withdraw_request(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
     """A mission takes back its own request."""
-    meeting = _pending_request(meeting_id, actor, if_match)
-    if meeting.requested_by != actor.mission_code:
-        raise Forbidden("Only the mission that made a request can withdraw it")
-    return _change_status(meeting, "cancelled", reason, actor, action="withdrawn")
+    return _change_status(get_meeting(meeting_id, actor), "withdraw", reason, actor, if_match)

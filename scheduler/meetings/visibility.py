@@ -35,8 +35,13 @@ def visible_condition(actor: Actor):
         invited = Meeting.id.in_(select(MeetingInvitation.meeting_id).where(MeetingInvitation.mission_code == mission))
         shown = or_(shown, and_(Meeting.visibility == "closed", invited))
         own = Meeting.requested_by == mission
-    booked = or_(Meeting.requested_by.is_(None), Meeting.approved_at.is_not(None))
-    return or_(own, and_(booked, shown))
+    return or_(own, and_(booked_condition(), shown))
+
+
+def booked_condition():
+    """Meetings an officer booked or approved: a mission's request never approved (pending, rejected,
+    withdrawn) is not a meeting, and appears in no feed or count of meetings."""
+    return or_(Meeting.requested_by.is_(None), Meeting.approved_at.is_not(None))
 
 
 def public_condition():

@@ -1,8 +1,8 @@
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from ..schema_fields import Code, Name, StrictSchema
+from ..schema_fields import Code, Length, Name, StrictSchema
 
-FILTER_ITEM = fields.String(validate=validate.Length(min=1, max=100))
+FILTER_ITEM = fields.String(validate=Length(min=1, max=100))
 # A feed of a few hundred rooms or processes is already everything; a longer list is a mistake.
 MAX_FILTER_ITEMS = 200
 
@@ -22,25 +22,25 @@ class SubscriptionSchema(StrictSchema):
     rooms = fields.List(
         FILTER_ITEM,
         load_default=list,
-        validate=validate.Length(max=MAX_FILTER_ITEMS),
+        validate=Length(max=MAX_FILTER_ITEMS),
         metadata={"description": "Room codes; none: all rooms"},
     )
     bodies = fields.List(
         FILTER_ITEM,
         load_default=list,
-        validate=validate.Length(max=MAX_FILTER_ITEMS),
+        validate=Length(max=MAX_FILTER_ITEMS),
         metadata={"description": "Body names or slugs"},
     )
     processes = fields.List(
         FILTER_ITEM,
         load_default=list,
-        validate=validate.Length(max=MAX_FILTER_ITEMS),
+        validate=Length(max=MAX_FILTER_ITEMS),
         metadata={"description": "Process slugs"},
     )
     kinds = fields.List(
         FILTER_ITEM,
         load_default=list,
-        validate=validate.Length(max=MAX_FILTER_ITEMS),
+        validate=Length(max=MAX_FILTER_ITEMS),
         metadata={"description": "Meeting kinds"},
     )
 

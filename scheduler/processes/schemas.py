@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from ..feeds.links import body_path, feed_url, process_path, webcal_url
-from ..schema_fields import Name, QuerySchema, StrictSchema, Text
+from ..schema_fields import Length, Name, QuerySchema, StrictSchema, Text
 from .models import SLUG_MAX_LENGTH
 
 
@@ -15,14 +15,14 @@ class ProcessSchema(StrictSchema):
     slug = fields.String(
         validate=[
             validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lower-case words joined by '-'"),
-            validate.Length(max=SLUG_MAX_LENGTH),
+            Length(max=SLUG_MAX_LENGTH),
         ],
         metadata={"description": "Made from the title when not given", "example": "trafficking-declaration"},
     )
     title = Name(500, required=True)
     body = Name(200, required=True, metadata={"example": "General Assembly"})
     mandate = Text(500, load_default="", metadata={"example": "A/RES/71/287"})
-    facilitators = fields.List(fields.Nested(FacilitatorSchema), validate=validate.Length(max=20), load_default=list)
+    facilitators = fields.List(fields.Nested(FacilitatorSchema), validate=Length(max=20), load_default=list)
     description = Text(20_000, load_default="")
 
 
@@ -55,4 +55,4 @@ class BodySchema(StrictSchema):
 
 
 class ProcessQuerySchema(QuerySchema):
-    body = fields.String(validate=validate.Length(max=200), metadata={"description": "Body name or slug"})
+    body = fields.String(validate=Length(max=200), metadata={"description": "Body name or slug"})

@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates
 
 from ..feeds.links import feed_url, room_path, webcal_url
-from ..schema_fields import Bool, Code, Int, Moment, Name, QuerySchema, StrictSchema
+from ..schema_fields import Bool, Code, Int, Length, Moment, Name, QuerySchema, StrictSchema
 from ..times import to_local
 from .models import MAX_BUFFER_MINUTES
 
@@ -51,7 +51,7 @@ class RoomOutSchema(StrictSchema):
 
 
 class RoomQuerySchema(QuerySchema):
-    venue = fields.String(validate=validate.Length(max=16))
+    venue = fields.String(validate=Length(max=16))
     active = fields.Boolean()
     min_capacity = fields.Integer(validate=validate.Range(min=0, max=1_000_000))
     feature = fields.List(FEATURE, metadata={"description": "Rooms having all these features"})

@@ -42,7 +42,7 @@ def list_rooms(filters: dict, page: int, page_size: int) -> tuple[list[Room], in
         query = query.where(Room.active.is_(filters["active"]))
     if "min_capacity" in filters:
         query = query.where(Room.capacity >= filters["min_capacity"])
-    rooms = list(db.session.scalars(query.order_by(Room.code)).unique())
+    rooms = sorted(db.session.scalars(query).unique(), key=lambda room: conflicts.natural_key(room.code))
     if filters.get("feature"):
         rooms = [room for room in rooms if set(filters["feature"]) <= set(room.features)]
     return rooms[(page - 1) * page_size : page * page_size], len(rooms)

@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..meetings.models import VISIBILITIES
 from ..meetings.schemas import MeetingInputSchema, MeetingSchema
-from ..schema_fields import HHMM, Bool, Int, Name, StrictSchema, Text
+from ..schema_fields import HHMM, Bool, Int, Length, Name, StrictSchema, Text
 from ..times import MAX_YEAR, MIN_YEAR, WEEKDAYS
 
 MAX_OCCURRENCES = 366
@@ -21,7 +21,7 @@ class SeriesSchema(MeetingInputSchema):
     end_time = HHMM(metadata={"example": "12:00"})
     weekdays = fields.List(fields.String(validate=validate.OneOf(WEEKDAYS)), metadata={"example": ["tuesday"]})
     every_working_day = Bool()
-    dates = fields.List(DAY, validate=validate.Length(min=1, max=MAX_OCCURRENCES))
+    dates = fields.List(DAY, validate=Length(min=1, max=MAX_OCCURRENCES))
     from_ = fields.Date(data_key="from", metadata={"description": "First day (with weekdays or every_working_day)"})
     until = fields.Date(metadata={"description": "Last day, or give count"})
     count = Int(validate=validate.Range(min=1, max=MAX_OCCURRENCES))
@@ -52,7 +52,7 @@ class FollowingChangeSchema(StrictSchema):
     """What may change for an occurrence and all that follow it."""
 
     title = Name(500)
-    room = fields.String(validate=validate.Length(min=1, max=32))
+    room = fields.String(validate=Length(min=1, max=32))
     start_time = HHMM()
     end_time = HHMM()
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))

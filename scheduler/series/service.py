@@ -9,6 +9,7 @@ from .. import conflicts
 from ..accounts.service import Actor
 from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
+from ..meetings import lifecycle
 from ..meetings import service as meetings
 from ..meetings.models import HOLDING_STATUSES, Meeting
 from ..meetings.visibility import visible_condition
@@ -139,7 +140,7 @@ def _occurrences(series_id: int, actor: Actor, from_meeting: int | None = None) 
 def change_following(series_id: int, from_meeting: int, data: dict, actor: Actor) -> dict:
     """Change an occurrence and all that follow it, in one transaction: if any change collides
     (with other meetings or with the series' own moved occurrences), nothing changes (409)."""
-    following = [m for m in _occurrences(series_id, actor, from_meeting) if m.status != "cancelled"]
+    following = [m for m in _occurrences(series_id, actor, from_meeting) if lifecycle.allows(m, "change", actor)]
     if not following:
         raise NotFound(f"No series {series_id}")
     changes = [(meeting, _following_change(meeting, data)) for meeting in following]
@@ -171,9 +172,10 @@ def change_following(series_id: int, from_meeting: int, data: dict, actor: Actor
 
 def _following_change(meeting: Meeting, data: dict) -> dict:
     """One occurrence's change. New times of day apply to its own local day; a new start alone
-    keeps the meeting's length."""
+    keeps the meeting's length. A postponed occurrence keeps its times: new ones would book it again,
+    which is a decision of its own."""
     change = {key: data[key] for key in ("title", "room", "visibility", "description", "notes") if key in data}
-    if {"start_time", "end_time"} & data.keys():
+    if {"start_time", "end_time"} & data.keys() and meeting.status != lifecycle.POSTPONED:
         tz = meeting.room.venue.timezone
         local_start = to_local(meeting.start, tz).replace(tzinfo=None)
         local_end = to_local(meeting.end, tz).replace(tzinfo=None)
@@ -188,8 +190,14 @@ def _following_change(meeting: Meeting, data: dict) -> dict:
 
 
 def cancel_following(series_id: int, from_meeting: int | None, reason: str, actor: Actor) -> dict:
-    following = [m for m in _occurrences(series_id, actor, from_meeting) if m.status != "cancelled"]
+    """Cancel an occurrence and all that follow it, in one transaction: all of them or none."""
+    following = [m for m in _occurrences(series_id, actor, from_meeting) if lifecycle.allows(m, "cancel", actor)]
     if not following:
-        raise NotFound(f"No series {series_id}")
-    cancelled = [meetings.cancel_meeting(meeting.id, reason, actor) for meeting in following]
+        raise NotFound(f"No series {series_id} with occurrences to cancel")
+    try:
+        cancelled = [meetings.cancel_meeting(meeting.id, reason, actor, commit=False) for meeting in following]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return {"id": series_id, "title": cancelled[0].title, "rule": {}, "meetings": cancelled, "skipped": []}

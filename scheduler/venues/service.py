@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import icalendar
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,8 +24,11 @@ def find_venue(code: str) -> Venue | None:
     return db.session.scalar(select(Venue).where(Venue.code == code.upper()))
 
 
-def only_venue() -> Venue | None:
-    """The venue, when there is just one: then callers need not name it."""
+def default_venue() -> Venue | None:
+    """The venue callers need not name: DEFAULT_VENUE (UNHQ unless set), else the only one there is."""
+    configured = find_venue(current_app.config["DEFAULT_VENUE"])
+    if configured is not None:
+        return configured
     venues = db.session.scalars(select(Venue).limit(2)).all()
     return venues[0] if len(venues) == 1 else None
 

@@ -3,13 +3,13 @@
 import re
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from ..clock import utcnow
 from ..errors import NotFound
 from ..times import MAX_YEAR, MIN_YEAR, to_local
 from ..venues.models import Venue
-from ..venues.service import find_venue, list_venues
+from ..venues.service import default_venue, find_venue, list_venues
 
 VENUE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 
@@ -24,12 +24,9 @@ def chosen_venue() -> Venue:
         if venue is None:
             raise NotFound(f"No venue {code!r}")
         return venue
-    venue = find_venue(current_app.config["DEFAULT_VENUE"])
+    venue = default_venue() or next(iter(list_venues()), None)
     if venue is None:
-        venues = list_venues()
-        if not venues:
-            raise NotFound("No venue is loaded yet: run 'flask --app wsgi seed'")
-        venue = venues[0]
+        raise NotFound("No venue is loaded yet: run 'flask --app wsgi seed'")
     return venue
 
 

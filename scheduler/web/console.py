@@ -11,7 +11,7 @@ from ..accounts.service import BOOKING_ROLES, STAFF_ROLES
 from ..conflicts import natural_key
 from ..errors import Conflict, FieldErrors, PreconditionFailed
 from ..extensions import db
-from ..meetings import service
+from ..meetings import lifecycle, service
 from ..meetings.models import KINDS, LANGUAGES
 from ..meetings.schemas import ApprovalSchema, MeetingInputSchema, MeetingUpdateSchema, ReasonSchema
 from ..processes.models import Process
@@ -101,7 +101,7 @@ def submit_meeting(form: MultiDict, schema, action) -> tuple[object, dict]:
     form), or a message.
     """
     try:
-        return action(forms.load(schema, forms.meeting_payload(form))), {}
+        return action(forms.load(schema, *forms.meeting_payload(form))), {}
     except forms.FormErrors as error:
         return None, {"status": 422, "errors": error.errors}
     except FieldErrors as error:
@@ -238,7 +238,7 @@ def _meeting_page(meeting, form=None, outcome=None, reason_errors=None, status=2
         outcome=outcome or {},
         reason_errors=reason_errors or {},
         history=service.history(meeting.id, actor),
-        can_edit=actor.role in BOOKING_ROLES and meeting.status != "cancelled",
+        actions=lifecycle.available(meeting, actor),
         **form_choices(),
     ), status
 

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
 from ..errors import FieldErrors
+from ..schema_fields import plain_messages
 
 # Fields of the meeting form copied as typed (the schema validates them).
 MEETING_TEXT_FIELDS = ("title", "kind", "body", "room", "visibility", "description", "notes")
@@ -41,15 +42,18 @@ def _codes(text: str) -> list[str]:
     return [code for code in re.split(r"[\s,;]+", text.strip().upper()) if code]
 
 
-def meeting_payload(form: MultiDict) -> dict:
+def meeting_payload(form: MultiDict) -> tuple[dict, dict]:
     """The JSON body of a booking or change, from the meeting form.
 
     Times are given as a venue-local day with start and end times of day, or a day and a
     standard slot; they become the API's local `start`/`end` or `date`/`slot`. An edit form
     sends its times only when they were changed: a meeting past midnight, or one in the hour
     that a DST change repeats, keeps times that a day and two times of day cannot say again.
-    An empty status keeps the meeting's status.
+    A new day or start with the end as it was keeps the meeting's length. An empty status keeps
+    the meeting's status. Returns the payload and what the form itself lacks, for `load` to tell
+    with the schema's own messages, all at once.
     """
+    problems = {}
     data = {name: form[name] for name in MEETING_TEXT_FIELDS if name in form}
     if form.get("status"):
         data["status"] = form["status"]
@@ -65,8 +69,11 @@ def meeting_payload(form: MultiDict) -> dict:
         pass
     elif "start" in form or "end" in form:
         if not day:
-            raise FormErrors({"date": "Give the day of the meeting"})
-        data.update(start=f"{day}T{form.get('start', '').strip()}", end=f"{day}T{form.get('end', '').strip()}")
+            problems["date"] = ["Give the day of the meeting"]
+        else:
+            data["start"] = f"{day}T{form.get('start', '').strip()}"
+            if "was_end" not in form or form.get("end", "").strip() != form["was_end"]:
+                data["end"] = f"{day}T{form.get('end', '').strip()}"  # else a new start keeps the meeting's length
     if "expected_participants" in form:
         data["expected_participants"] = _number(form["expected_participants"])
     if "organizers" in form:
@@ -77,7 +84,7 @@ def meeting_payload(form: MultiDict) -> dict:
         data["languages"] = form.getlist("languages")
     if "webcast_given" in form:
         data["webcast"] = "webcast" in form
-    return data
+    return data, problems
 
 
 def subscription_payload(form: MultiDict) -> dict:
@@ -90,12 +97,16 @@ def subscription_payload(form: MultiDict) -> dict:
     }
 
 
-def load(schema: Schema, payload: dict) -> dict:
-    """Validate a payload as the API does; FormErrors with the API's messages."""
+def load(schema: Schema, payload: dict, problems: dict | None = None) -> dict:
+    """Validate a payload as the API does; FormErrors with the API's messages, and the form's own
+    `problems`, all at once."""
     try:
-        return schema.load(payload)
+        loaded = schema.load(payload)
     except ValidationError as error:
-        raise FormErrors(_flat(error.messages)) from error
+        raise FormErrors({**_flat(plain_messages(error.messages)), **(problems or {})}) from error
+    if problems:
+        raise FormErrors(problems)
+    return loaded
 
 
 def service_errors(error: FieldErrors) -> FormErrors:
