@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from .accounts.service import Actor
+from .clock import utcnow
 from .extensions import db
 from .meetings.models import HOLDING_STATUSES, Meeting
 from .meetings.visibility import can_see
@@ -40,6 +41,7 @@ class Proposal:
     organizers: list = field(default_factory=list)
     webcast: bool = False
     meeting_id: int | None = None
+    new_times: bool = True  # a booking, or a change of its times (else a past meeting is not warned of again)
 
     @property
     def held(self) -> tuple[datetime, datetime]:
@@ -228,6 +230,8 @@ def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
                 name=holiday.name,
             )
         )
+    if proposal.new_times and proposal.start < utcnow():
+        warnings.append(_warning("in_the_past", "The meeting starts in the past: it is recorded, not planned"))
     return warnings
 
 

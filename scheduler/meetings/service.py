@@ -411,6 +411,7 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, com
         k: data.get(k, getattr(meeting, k)) for k in ("expected_participants", "languages", "organizers", "webcast")
     }
     proposal = _proposal(room, start, end, values, meeting_id=meeting.id)
+    proposal.new_times = start != meeting.start or end != meeting.end
     if status in HOLDING_STATUSES and (moving or holding_again):
         found = conflicts.hard_conflicts(proposal, actor)
         if found:
