@@ -12,7 +12,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
-from .api_docs import ASSETS_URL
 from .api_docs import blp as api_docs_blp
 from .extensions import api, db, limiter, migrate
 from .observability import init_app as init_observability
@@ -23,8 +22,6 @@ API_SETTINGS = {
     "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": ASSETS_URL,  # the service's own copy (api_docs.py)
 }
 
 

@@ -1,14 +1,8 @@
-"""Swagger UI for the API's documentation (/api/v1/docs), served from the pinned swagger-ui-bundle
-package rather than a CDN: delegations on closed networks see the page too. flask-smorest renders the
-page; this blueprint serves the files it loads (OPENAPI_SWAGGER_UI_URL points here)."""
+"""Swagger UI for the API's documentation at /api/v1/docs/, from the pinned flask-swagger-ui package (Swagger UI 5,
+which reads OpenAPI 3.1): page and files are served by the service itself, never a CDN, so delegations on closed
+networks see it too."""
 
-from flask import Blueprint, send_from_directory
-from swagger_ui_bundle import swagger_ui_path
+from flask_swagger_ui import get_swaggerui_blueprint
 
-ASSETS_URL = "/api/v1/docs/assets/"
-blp = Blueprint("api_docs", __name__, url_prefix=ASSETS_URL.rstrip("/"))
-
-
-@blp.get("/<path:filename>")
-def asset(filename):
-    return send_from_directory(swagger_ui_path, filename, max_age=86400)
+DOCS_URL = "/api/v1/docs"
+blp = get_swaggerui_blueprint(DOCS_URL, "/api/v1/openapi.json", config={"app_name": "Scheduler API"})

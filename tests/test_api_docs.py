@@ -4,12 +4,12 @@ import re
 
 
 def test_the_api_documentation_page_loads_nothing_from_elsewhere(client):
-    page = client.get("/api/v1/docs")
-    assert page.status_code == 200
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200 and "/api/v1/openapi.json" in page.text
     sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert {"swagger-ui-bundle.js", "swagger-ui.css"} <= {source.rsplit("/", 1)[-1] for source in sources}
     assert all(source.startswith("/") for source in sources), sources
     for source in sources:
         asset = client.get(source)
-        assert asset.status_code == 200 and len(asset.data) > 10_000, source
-    assert client.get("/api/v1/docs/assets/../../openapi.json").status_code == 404
+        assert asset.status_code == 200 and asset.data, source
+    assert client.get("/api/v1/docs/../../../wsgi.py").status_code == 404

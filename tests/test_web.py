@@ -364,7 +364,8 @@ def test_move_and_cancel_from_the_meeting_page_with_stale_forms_refused(client, 
     assert cancelled.status_code == 303
     assert client.get(f"/api/v1/meetings/{first['id']}").json["status"] == "cancelled"
     history = text_of(client.get(url).text)
-    assert "cancelled “Postponed sine die”" in history and "room: ECOSOC → CR-4" in history
+    assert "cancelled “Postponed sine die”" in history and "Room: ECOSOC → CR-4" in history
+    assert "Start: Mon 19 Jun 2017, 10:00 EDT → Mon 19 Jun 2017, 16:30 EDT" in history
 
 
 # --- missions and the requests queue --------------------------------------------------
@@ -444,7 +445,8 @@ def test_mission_subscribes_sees_the_address_once_and_can_revoke_it(app, client)
         "/mission/subscriptions",
         data={"csrf_token": csrf_of(home.text), "name": "ECOSOC", "rooms": "ECOSOC", "kinds": "informal_consultations"},
     )
-    assert made.status_code == 200
+    assert made.status_code == 303  # post, then redirect: a reload does not subscribe twice
+    made = client.get(made.headers["Location"])
     webcal = re.search(
         r'id="webcal-link" type="text" readonly value="(webcal://localhost/feeds/subscriptions/'
         r'[^"]+\.ics)"',
@@ -454,6 +456,7 @@ def test_mission_subscribes_sees_the_address_once_and_can_revoke_it(app, client)
     assert client.get(feed_path).status_code == 200
     again = client.get("/mission")
     assert webcal not in again.text and "rooms: ECOSOC; kinds: informal_consultations" in text_of(again.text)
+    assert len(re.findall(r"/mission/subscriptions/\d+/revoke", again.text)) == 1
     subscription_id = re.search(r"/mission/subscriptions/(\d+)/revoke", again.text).group(1)
     client.post(f"/mission/subscriptions/{subscription_id}/revoke", data={"csrf_token": csrf_of(again.text)})
     assert client.get(feed_path).status_code == 404
@@ -468,3 +471,16 @@ def test_guessing_tokens_at_sign_in_is_rate_limited(app, client, monkeypatch, of
         assert statuses == [401] * 3 and "wait a minute" in refused.text and refused.headers["Retry-After"]
     finally:
         limiter.reset()
+
+
+def test_the_grids_keep_called_off_meetings_struck_through(client, officer, signed_in_officer):
+    called_off = book(client, officer, title="Called off", start="2017-06-19T10:00", end="2017-06-19T11:00")
+    put_off = book(client, officer, title="Put off", room="CR-4", start="2017-06-19T10:00", end="2017-06-19T11:00")
+    client.post(f"/api/v1/meetings/{called_off['id']}/cancel", json={"reason": "No quorum"}, headers=officer)
+    client.post(f"/api/v1/meetings/{put_off['id']}/postpone", json={"reason": "Later"}, headers=officer)
+    book(client, officer, title="In its place", start="2017-06-19T10:00", end="2017-06-19T11:00")
+    for page in ("/console/day/2017-06-19?venue=UNHQ", "/console/week/2017-06-19?venue=UNHQ"):
+        html = client.get(page).text
+        assert re.search(r"status-cancelled[^>]*>.*?Called off", html, re.S), page
+        assert re.search(r"status-postponed[^>]*>.*?Put off", html, re.S), page
+        assert "In its place" in html

@@ -924,7 +924,9 @@ def test_a_mission_cannot_revoke_another_missions_subscription_nor_one_twice(app
     belgium = web_client(app, "mission", "Belgium", mission="BEL")
     france = web_client(app, "mission", "France", mission="FRA")
     made = belgium.post(
-        "/mission/subscriptions", data={"csrf_token": csrf_of(belgium.get("/mission").text), "name": "Belgian feed"}
+        "/mission/subscriptions",
+        data={"csrf_token": csrf_of(belgium.get("/mission").text), "name": "Belgian feed"},
+        follow_redirects=True,
     )
     feed = re.search(
         r'id="https-link" type="text" readonly value="http://localhost(/feeds/subscriptions/[^"]+)"', made.text

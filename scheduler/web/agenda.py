@@ -19,6 +19,8 @@ from ..times import local_days_utc, to_local
 from ..venues.models import Venue
 
 GRID_STEP_MINUTES = 15
+# The grids show what holds a room, and, struck through as in the Journal, what was called off there.
+GRID_STATUSES = (*HOLDING_STATUSES, "postponed", "cancelled")
 GRID_FIRST_HOUR, GRID_LAST_HOUR = 8, 20  # widened when a meeting starts earlier or ends later
 
 
@@ -128,7 +130,7 @@ class DayGrid:
 def _items(venue: Venue, start: datetime, end: datetime, actor: Actor) -> dict[int, list[GridItem]]:
     tz = venue.timezone
     by_room: dict[int, list[GridItem]] = {}
-    for meeting in meetings_between(venue, start, end, actor, HOLDING_STATUSES):
+    for meeting in meetings_between(venue, start, end, actor, GRID_STATUSES):
         by_room.setdefault(meeting.room_id, []).append(
             GridItem("meeting", to_local(meeting.start, tz), to_local(meeting.end, tz), meeting=meeting)
         )

@@ -79,3 +79,24 @@ def long_day(day: date) -> str:
 def label(word: str) -> str:
     """informal_consultations -> Informal consultations."""
     return word.replace("_", " ").capitalize()
+
+
+@blp.app_template_filter("history_value")
+def history_value(value, field: str, tz: str) -> str:
+    """A history entry's value as the page shows the meeting: times local ("Mon 19 Jun 2017, 10:00 EDT"),
+    lists joined, labels for codes, "—" for nothing."""
+    if value in (None, "", []):
+        return "—"
+    if field in ("start", "end") and isinstance(value, str):
+        try:
+            moment = to_local(datetime.fromisoformat(value), tz)
+        except ValueError:
+            return value
+        return f"{moment:%a %d %b %Y}, {moment:%H:%M} {moment.tzname()}"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if field in ("kind", "status", "visibility"):
+        return label(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

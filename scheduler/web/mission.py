@@ -1,6 +1,6 @@
 """A mission's pages: its requests and their fate, asking for a room, its calendar subscriptions."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -44,10 +44,18 @@ def _home(created=None, subscription_form=None, subscription_errors=None, status
     ), status
 
 
+NEW_SUBSCRIPTION = "new_subscription"
+
+
 @blp.get("/mission")
 @signed_in("mission")
 def mission_home():
-    return _home()
+    new = session.pop(NEW_SUBSCRIPTION, None)
+    subscription = new and next((s for s in missions.list_subscriptions(page_actor()) if s.id == new["id"]), None)
+    if subscription is None:
+        return _home()
+    path = subscription_path(new["secret"])
+    return _home(created={"subscription": subscription, "https": feed_url(path), "webcal": webcal_url(path)})
 
 
 @blp.get("/mission/requests/new")
@@ -100,8 +108,10 @@ def mission_subscribe():
         return _home(subscription_form=request.form, subscription_errors=error.errors, status=422)
     except FieldErrors as error:
         return _home(subscription_form=request.form, subscription_errors=forms.service_errors(error).errors, status=422)
-    path = subscription_path(secret)
-    return _home(created={"subscription": subscription, "https": feed_url(path), "webcal": webcal_url(path)})
+    # Post, then redirect: reloading the page shows the address, it does not subscribe again. The secret
+    # rides in the signed session cookie to the next page only, which shows it once and forgets it.
+    session[NEW_SUBSCRIPTION] = {"id": subscription.id, "secret": secret}
+    return redirect(url_for("web.mission_home"), code=303)
 
 
 @blp.post("/mission/subscriptions/<int:subscription_id>/revoke")

@@ -83,3 +83,23 @@ def test_mission_copies_its_new_subscription_address(app, page, screenshot):
     screenshot("subscription", full_page=False)
     feed = page.request.get(address.replace("webcal://", "http://"))
     assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
+
+
+def test_a_one_hour_meeting_shows_its_whole_title_in_the_day_grid(app, page, screenshot):
+    token = make_token(app, "officer", "Officer")
+    title = "Informal consultations on candidatures"
+    book(app.test_client(), bearer(token), title=title, start="2017-06-19T10:00", end="2017-06-19T11:00")
+    page.goto("/sign-in")
+    page.get_by_label("Access token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/console/day/"))
+    page.goto("/console/day/2017-06-19?venue=UNHQ")
+    shown = page.locator("td.meeting .title", has_text="candidatures")
+    expect(shown).to_be_visible()
+    cell = page.locator("td.meeting", has_text="candidatures")
+    # Nothing of the title is cut: it fits its cell's width, wrapped if need be, and the cell grows to hold it.
+    assert shown.evaluate("e => e.scrollWidth <= e.clientWidth")
+    title_box, cell_box = shown.bounding_box(), cell.bounding_box()
+    assert title_box["x"] + title_box["width"] <= cell_box["x"] + cell_box["width"] + 1
+    assert title_box["y"] + title_box["height"] <= cell_box["y"] + cell_box["height"] + 1
+    screenshot("one-hour", of=cell)
