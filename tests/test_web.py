@@ -40,8 +40,10 @@ def sign_in(client, token: str, expect=303):
     return response
 
 
-def meeting_form(client, url="/console/meetings/new", **values) -> dict:
-    """The booking form as a browser sends it: the page's fields, then what the person typed."""
+def meeting_form(client, url="/console/meetings/new", confirmed=True, **values) -> dict:
+    """The booking form as a browser sends it: the page's fields, then what the person typed. A new booking's
+    form is checked first (its warnings shown before anything is booked); `confirmed` sends it as the
+    "Book it anyway" button does, `confirmed=False` as the first submission."""
     page = client.get(url)
     assert page.status_code == 200, page.text
     form = {
@@ -65,6 +67,8 @@ def meeting_form(client, url="/console/meetings/new", **values) -> dict:
         "languages_given": "1",
         "webcast_given": "1",
     }
+    if confirmed and url.endswith("/new"):
+        form["confirmed"] = "1"
     form.update(values)
     return form
 

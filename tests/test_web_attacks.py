@@ -556,7 +556,8 @@ def test_blank_titles_and_reasons_are_refused(officer_client, officer):
 def test_bytes_that_are_not_utf8_do_not_crash_the_form(officer_client, officer):
     csrf = csrf_of(officer_client.get("/console/meetings/new").text)
     body = (
-        f"csrf_token={csrf}&title=%FF%FEab&kind=briefing&room=ECOSOC&date=2017-06-19&start=10:00&end=11:00&body=%C3%28"
+        f"csrf_token={csrf}&title=%FF%FEab&kind=briefing&room=ECOSOC&date=2017-06-19&start=10:00&end=11:00"
+        "&body=%C3%28&confirmed=1"
     ).encode()
     response = officer_client.post("/console/meetings/new", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 303

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from ..errors import HANDLED_ERRORS, error_answer
 from ..extensions import csrf
-from . import console, journal, mission, sign_in  # noqa: F401  (their routes join the blueprint)
+from . import console, journal, mission, series_pages, sign_in  # noqa: F401  (their routes join the blueprint)
 from .blueprint import blp
 from .session import load_actor
 

@@ -86,7 +86,7 @@ def form_choices() -> dict:
     slot_names = db.session.scalars(select(TimeSlot.name).distinct().order_by(TimeSlot.name))
     return {
         "kind_options": [(kind, label(kind)) for kind in KINDS],
-        "languages": LANGUAGES,
+        "language_options": [(language, language.upper()) for language in LANGUAGES],
         "processes_options": [(process.slug, process.title) for process in processes],
         "room_options": sorted(rooms, key=lambda room: (room.venue.code, natural_key(room.code))),
         "slot_names": list(slot_names),
@@ -169,9 +169,40 @@ def new_meeting():
     return render_template("meeting_new.html", form=form, outcome={}, **form_choices())
 
 
+# A new booking's form is checked first; this field says the person saw what the check found and goes ahead.
+CONFIRMED_FIELD = "confirmed"
+
+
+def check_first(form: MultiDict, actor, requesting: bool = False) -> dict | None:
+    """What a new booking or request would meet, to show before anything is made: its soft warnings, and for
+    a request its collisions too (an officer decides on those), with a button that goes ahead. None when there
+    is nothing to confirm, when the form was confirmed, or when it is not valid (submitting it says why; an
+    officer's booking that collides is refused with its alternatives, as before)."""
+    if form.get(CONFIRMED_FIELD) == "1":
+        return None
+    try:
+        checked = service.check(forms.load(MeetingInputSchema(), *forms.meeting_payload(form)), actor)
+    except (forms.FormErrors, FieldErrors):
+        return None
+    collisions = checked["conflicts"] if requesting else []
+    if not (checked["bookable"] or requesting) or not (checked["warnings"] or collisions):
+        return None
+    outcome = {"status": 200, "warnings": checked["warnings"], "confirm": forms.carried_fields(form, confirmed="1")}
+    if collisions:
+        outcome.update(
+            message="The room is taken at that time, as things stand",
+            conflicts=collisions,
+            alternatives=_alternative_forms(form, checked["alternatives"]),
+        )
+    return outcome
+
+
 @blp.post("/console/meetings/new")
 @signed_in(*BOOKING_ROLES)
 def book_meeting():
+    checked = check_first(request.form, page_actor())
+    if checked:
+        return render_template("meeting_new.html", form=request.form, outcome=checked, **form_choices())
     meeting, outcome = submit_meeting(
         request.form, MeetingInputSchema(), lambda data: service.create_meeting(data, page_actor())
     )

@@ -87,6 +87,25 @@ def meeting_payload(form: MultiDict) -> tuple[dict, dict]:
     return data, problems
 
 
+def series_payload(form: MultiDict) -> dict:
+    """The JSON body of POST /api/v1/series, from the series form: what was left empty is not sent."""
+    data = {name: form[name] for name in ("title", "kind", "body", "room", "visibility", "mode") if name in form}
+    for name in ("start_time", "end_time", "slot", "from", "until", "count"):
+        if form.get(name, "").strip():
+            data[name] = _number(form[name]) if name == "count" else form[name].strip()
+    if form.get("process", "").strip():
+        data["process"] = form["process"].strip()
+    if form.getlist("weekdays"):
+        data["weekdays"] = form.getlist("weekdays")
+    if "every_working_day" in form:
+        data["every_working_day"] = True
+    if form.get("expected_participants", "").strip():
+        data["expected_participants"] = _number(form["expected_participants"])
+    data["organizers"] = _lines(form.get("organizers", ""))
+    data["languages"] = form.getlist("languages")
+    return data
+
+
 def subscription_payload(form: MultiDict) -> dict:
     return {
         "name": form.get("name", ""),

@@ -17,7 +17,7 @@ from ..processes.models import Process
 from ..rooms.models import Room
 from . import forms
 from .blueprint import blp
-from .console import NEW_MEETING_DEFAULTS, flash_warnings, form_choices, if_match_from, submit_meeting
+from .console import NEW_MEETING_DEFAULTS, check_first, flash_warnings, form_choices, if_match_from, submit_meeting
 from .session import page_actor, signed_in
 
 
@@ -68,6 +68,11 @@ def mission_request():
 @blp.post("/mission/requests/new")
 @signed_in("mission")
 def send_request():
+    checked = check_first(request.form, page_actor(), requesting=True)
+    if checked:
+        return render_template(
+            "meeting_new.html", form=request.form, outcome=checked, requesting=True, **form_choices()
+        )
     meeting, outcome = submit_meeting(
         request.form, MeetingInputSchema(), lambda data: meetings.create_meeting(data, page_actor())
     )
