@@ -245,3 +245,45 @@ def test_changing_following_needs_its_first_occurrence(client, officer):
     series = create(client, officer, **{"from": "2027-03-01", "count": 2}).json
     response = client.patch(f"/api/v1/series/{series['id']}/following", json={"title": "x"}, headers=officer)
     assert response.status_code == 422 and "from" in response.json["errors"]["query"]
+
+
+def test_a_series_keeps_its_skipped_dates_and_takes_a_replacement(client, officer):
+    client.post(
+        "/api/v1/meetings",
+        headers=officer,
+        json={
+            "title": "In the way",
+            "kind": "briefing",
+            "room": "ECOSOC",
+            "start": "2027-03-16T10:00",
+            "end": "2027-03-16T11:00",
+        },
+    )
+    made = create(client, officer, **{"from": "2027-03-01", "count": 5, "mode": "skip_conflicts"}).json
+    assert len(made["meetings"]) == 4 and [item["date"] for item in made["skipped"]] == ["2027-03-16"]
+    url = f"/api/v1/series/{made['id']}"
+    assert client.get(url, headers=officer).json["skipped"] == [{"date": "2027-03-16"}]
+
+    taken = client.post(f"{url}/occurrences", json={"date": "2027-03-16"}, headers=officer)
+    assert taken.status_code == 409 and taken.json["alternatives"]["rooms"]
+    replacement = client.post(f"{url}/occurrences", json={"date": "2027-03-16", "room": "CR-4"}, headers=officer)
+    assert replacement.status_code == 201, replacement.json
+    assert (replacement.json["room"], replacement.json["start"]) == ("CR-4", "2027-03-16T10:00:00-04:00")
+    assert replacement.json["title"] == "Informal consultations"
+    after = client.get(url, headers=officer).json
+    assert after["skipped"] == [] and len(after["meetings"]) == 5
+
+
+def test_the_rule_shows_changes_from_an_occurrence_on_and_new_occurrences_follow_them(client, officer):
+    made = create(client, officer, **{"from": "2027-03-01", "count": 3}).json
+    url = f"/api/v1/series/{made['id']}"
+    third = made["meetings"][2]
+    changed = client.patch(
+        f"{url}/following?from={third['id']}", json={"start_time": "15:00", "end_time": "17:00"}, headers=officer
+    )
+    assert changed.json["rule"]["changes"] == [{"from": "2027-03-16", "start_time": "15:00", "end_time": "17:00"}]
+    rule = client.get(url, headers=officer).json["rule"]
+    assert (rule["start_time"], rule["changes"][-1]["start_time"]) == ("10:00", "15:00")
+    added = client.post(f"{url}/occurrences", json={"date": "2027-03-23"}, headers=officer).json
+    assert (added["start"], added["end"]) == ("2027-03-23T15:00:00-04:00", "2027-03-23T17:00:00-04:00")
+    assert client.post(f"{url}/occurrences", json={"date": "2027-03-30"}).status_code == 401

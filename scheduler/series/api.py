@@ -3,9 +3,10 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from ..accounts.service import BOOKING_ROLES, current_actor, requires
+from ..meetings.schemas import MeetingSchema
 from ..schema_fields import QuerySchema
 from . import service
-from .schemas import FollowingCancelSchema, FollowingChangeSchema, SeriesOutSchema, SeriesSchema
+from .schemas import FollowingCancelSchema, FollowingChangeSchema, OccurrenceSchema, SeriesOutSchema, SeriesSchema
 
 blp = Blueprint("series", __name__, url_prefix="/api/v1/series", description="Recurring meetings")
 
@@ -63,3 +64,17 @@ class CancelFollowing(MethodView):
     def post(self, query, data, series_id):
         """Cancel a series, or an occurrence (`from`) and all that follow it"""
         return service.cancel_following(series_id, query.get("from_"), data["reason"], current_actor())
+
+
+@blp.route("/<int:series_id>/occurrences")
+class Occurrences(MethodView):
+    @requires(*BOOKING_ROLES)
+    @blp.arguments(OccurrenceSchema)
+    @blp.response(201, MeetingSchema)
+    def post(self, data, series_id):
+        """Add an occurrence (officer, admin): a replacement for a skipped date, or any other date
+
+        It copies the series' latest occurrence, at the series' times unless `start_time` and `end_time`
+        or `slot` are given, in `room` if given; checked like a booking (409 with alternatives).
+        """
+        return service.add_occurrence(series_id, data, current_actor())

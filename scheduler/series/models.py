@@ -21,5 +21,8 @@ class MeetingSeries(db.Model):
     # How the dates were made: {"weekdays": [...]} or {"every_working_day": true} or {"dates": [...]},
     # with "from", "until" or "count", as the request said.
     rule: Mapped[dict] = mapped_column(JSON)
+    # Dates the rule gave that were not booked, the room being taken ([{"date": "2027-03-16"}, ...]);
+    # an occurrence added on such a date (add_occurrence) takes it off.
+    skipped: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

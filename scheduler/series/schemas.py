@@ -9,6 +9,7 @@ from ..times import MAX_YEAR, MIN_YEAR, WEEKDAYS
 
 MAX_OCCURRENCES = 366
 DAY = fields.Date(validate=validate.Range(min=date(MIN_YEAR, 1, 1), max=date(MAX_YEAR, 12, 31)))
+REQUIRED_DAY = fields.Date(required=True, validate=validate.Range(min=date(MIN_YEAR, 1, 1), max=date(MAX_YEAR, 12, 31)))
 
 
 class SeriesSchema(MeetingInputSchema):
@@ -60,6 +61,24 @@ class FollowingChangeSchema(StrictSchema):
     notes = Text(20_000)
 
 
+class OccurrenceSchema(StrictSchema):
+    """One more occurrence: a date (a skipped one, or any), and the room or times if not the series' own."""
+
+    date = REQUIRED_DAY
+    room = fields.String(validate=Length(min=1, max=32))
+    start_time = HHMM()
+    end_time = HHMM()
+    slot = fields.String(validate=Length(min=1, max=32))
+
+    @validates_schema
+    def times_go_together(self, data, **kwargs):
+        times = {"start_time", "end_time"} & data.keys()
+        if times and times != {"start_time", "end_time"}:
+            raise ValidationError("start_time and end_time go together", "end_time")
+        if times and "slot" in data:
+            raise ValidationError("Give start_time and end_time, or slot", "slot")
+
+
 class FollowingCancelSchema(StrictSchema):
     reason = Name(2000, required=True)
 
@@ -75,4 +94,9 @@ class SeriesOutSchema(StrictSchema):
     title = fields.String()
     rule = fields.Dict()
     meetings = fields.List(fields.Nested(MeetingSchema))
-    skipped = fields.List(fields.Nested(SkippedSchema), metadata={"description": "skip_conflicts: dates not booked"})
+    skipped = fields.List(
+        fields.Nested(SkippedSchema),
+        metadata={
+            "description": "Dates the rule gave that were not booked (skip_conflicts); with their conflicts when booked"
+        },
+    )

@@ -14,7 +14,7 @@ from ..meetings import service as meetings
 from ..meetings.models import HOLDING_STATUSES, Meeting
 from ..meetings.visibility import visible_condition
 from ..rooms.service import lock_rooms
-from ..times import WEEKDAYS, to_local
+from ..times import WEEKDAYS, parse_hhmm, to_local
 from .models import MeetingSeries
 from .schemas import MAX_OCCURRENCES
 
@@ -100,7 +100,8 @@ def create_series(data: dict, actor: Actor) -> dict:
             accepted.append((day, proposal))
     if refused and data["mode"] == "all_or_nothing":
         raise Conflict(f"{len(refused)} of {len(days)} dates are not available; nothing was booked", conflicts=refused)
-    series = MeetingSeries(title=data["title"], rule=_rule(data), created_by=actor.label)
+    skipped = [{"date": item["date"]} for item in refused]
+    series = MeetingSeries(title=data["title"], rule=_rule(data), skipped=skipped, created_by=actor.label)
     db.session.add(series)
     db.session.flush()
     skipped = {item["date"] for item in refused}
@@ -121,7 +122,55 @@ def get_series(series_id: int, actor: Actor) -> dict:
     if not actor.is_staff:
         # The series' own title and rule may tell of occurrences the caller may not see.
         return {"id": series.id, "title": occurrences[0].title, "rule": {}, "meetings": occurrences, "skipped": []}
-    return {"id": series.id, "title": series.title, "rule": series.rule, "meetings": occurrences, "skipped": []}
+    return {
+        "id": series.id,
+        "title": series.title,
+        "rule": series.rule,
+        "meetings": occurrences,
+        "skipped": series.skipped,
+    }
+
+
+def add_occurrence(series_id: int, data: dict, actor: Actor) -> Meeting:
+    """Book one more occurrence: on a date the series skipped, or any other, in its room or another,
+    at the series' times unless others are given. It is the series' latest occurrence again, checked
+    like any booking (409 with alternatives); a skipped date it fills is no longer listed as skipped."""
+    series = db.session.get(MeetingSeries, series_id)
+    occurrences = _occurrences(series_id, actor)
+    if series is None or not occurrences:
+        raise NotFound(f"No series {series_id}")
+    model = occurrences[-1]
+    booking = {
+        **{field: getattr(model, field) for field in meetings.COPIED_FIELDS},
+        "body": model.body,
+        "status": lifecycle.CONFIRMED,
+        "invited_missions": model.invited_missions,
+        "room": data.get("room", model.room.code),
+        "process": model.process.slug if model.process else None,
+    }
+    room, process = meetings.booking_room_and_process(booking)
+    times = {key: data[key] for key in ("start_time", "end_time", "slot") if key in data} or _rule_times(series, model)
+    start, end = meetings.resolve_times(_times(times, data["date"]), room)
+    lock_rooms([room.id])
+    proposal = meetings.booking_proposal(room, start, end, booking)
+    found = conflicts.hard_conflicts(proposal, actor)
+    if found:
+        raise Conflict(f"Room {room.code} is not available for that time", **meetings.refusal(proposal, found))
+    meeting = meetings.insert_meeting(booking, room, process, proposal, actor, series_id=series.id)
+    series.skipped = [item for item in series.skipped if item["date"] != data["date"].isoformat()]
+    db.session.commit()
+    return meeting
+
+
+def _rule_times(series: MeetingSeries, model: Meeting) -> dict:
+    """The series' times of day as they stand (after any change from an occurrence on), else the model's."""
+    latest = {**series.rule, **(series.rule.get("changes") or [{}])[-1]}
+    if latest.get("slot"):
+        return {"slot": latest["slot"]}
+    if latest.get("start_time") and latest.get("end_time"):
+        return {key: parse_hhmm(latest[key]) for key in ("start_time", "end_time")}
+    tz = model.room.venue.timezone
+    return {"start_time": to_local(model.start, tz).time(), "end_time": to_local(model.end, tz).time()}
 
 
 def _occurrences(series_id: int, actor: Actor, from_meeting: int | None = None) -> list[Meeting]:
@@ -163,11 +212,22 @@ def change_following(series_id: int, from_meeting: int, data: dict, actor: Actor
         )
     try:  # one after the other in one transaction: each sees the ones moved before it
         changed = [meetings.update_meeting(meeting.id, change, actor, commit=False) for meeting, change in changes]
+        rule = _record_rule_change(series_id, following[0], data)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return {"id": series_id, "title": changed[0].title, "rule": {}, "meetings": changed, "skipped": []}
+    return {"id": series_id, "title": changed[0].title, "rule": rule, "meetings": changed, "skipped": []}
+
+
+def _record_rule_change(series_id: int, first: Meeting, data: dict) -> dict:
+    """Keep the rule as it stands: what changed, from which occurrence's day on (rule["changes"])."""
+    series = db.session.get(MeetingSeries, series_id)
+    change = {"from": to_local(first.start, first.room.venue.timezone).date().isoformat()}
+    for key, value in data.items():
+        change[key] = value.strftime("%H:%M") if hasattr(value, "strftime") else value
+    series.rule = {**series.rule, "changes": [*(series.rule.get("changes") or []), change]}
+    return series.rule
 
 
 def _following_change(meeting: Meeting, data: dict) -> dict:
