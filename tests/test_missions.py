@@ -99,7 +99,7 @@ def test_the_request_cycle_with_history(client, officer, mission, other_mission)
 
     second = book(client, mission, title="Another", start="2017-06-21T10:00", end="2017-06-21T11:00")
     withdrawn = client.post(f"/api/v1/meetings/{second['id']}/withdraw", json={}, headers=mission)
-    assert (withdrawn.json["status"], withdrawn.json["status_reason"]) == ("cancelled", "Withdrawn by the mission")
+    assert (withdrawn.json["status"], withdrawn.json["status_reason"]) == ("withdrawn", "Withdrawn by the mission")
     third = book(client, mission, title="Third", start="2017-06-22T10:00", end="2017-06-22T11:00")
     rejected = client.post(
         f"/api/v1/meetings/{third['id']}/reject", json={"reason": "Room under repair"}, headers=officer
@@ -376,3 +376,10 @@ def test_a_request_never_approved_never_enters_its_missions_feed(client, officer
     for reader, events in read_everywhere(client.get(feed).data).items():
         summaries = sorted(event["summary"] for event in events.values())
         assert summaries == ["Cancelled: Granted talks"], (reader, summaries)
+    # Each named as what became of it, the same in every list (the page: tests/test_web.py).
+    outcomes = client.get("/api/v1/meetings?status=rejected,withdrawn,cancelled", headers=mission).json
+    assert [(m["title"], m["status"]) for m in outcomes] == [
+        ("Rejected talks", "rejected"),
+        ("Withdrawn talks", "withdrawn"),
+        ("Granted talks", "cancelled"),
+    ]

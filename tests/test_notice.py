@@ -256,7 +256,7 @@ def test_a_request_has_no_notice_until_it_is_approved(client, officer, mission):
     pending = book(client, mission, meeting(kind="bilateral", title="Bilateral"))
     rejected = book(client, mission, meeting(kind="bilateral", start="2017-06-20T10:00", end="2017-06-20T11:00"))
     client.post(f"/api/v1/meetings/{rejected}/reject", json={"reason": "Room closed"}, headers=officer)
-    for meeting_id, words in ((pending, "waits for an officer's approval"), (rejected, "was not granted")):
+    for meeting_id, words in ((pending, "waits for an officer's approval"), (rejected, "was rejected")):
         refused = client.get(f"/api/v1/meetings/{meeting_id}/notice", headers=officer)
         assert refused.status_code == 409 and words in refused.json["message"], refused.json
     client.post(f"/api/v1/meetings/{pending}/approve", json={}, headers=officer)

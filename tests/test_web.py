@@ -430,7 +430,7 @@ def test_a_request_for_a_taken_room_is_flagged_and_cannot_be_approved(app, clien
         follow_redirects=True,
     )
     assert "Rejected: Too late" in text_of(rejected.text)
-    assert "Not granted: The room is taken" in text_of(mission_client.get("/mission").text)
+    assert "Rejected: The room is taken" in text_of(mission_client.get("/mission").text)
 
 
 def test_mission_subscribes_sees_the_address_once_and_can_revoke_it(app, client):

@@ -862,7 +862,7 @@ def test_deciding_requests_already_decided_or_not_requests_at_all(app, officer_c
 
     assert "Approved: First" in text_of(decide(first, "approve", status="tentative").text)
     assert "Rejected: Second" in text_of(decide(second, "reject", reason="No room").text)
-    for meeting_id, status in ((first, "tentative"), (second, "cancelled"), (plain["id"], "confirmed")):
+    for meeting_id, status in ((first, "tentative"), (second, "rejected"), (plain["id"], "confirmed")):
         for decision in ("approve", "reject"):
             answer = decide(meeting_id, decision, reason="Again", status="confirmed")
             assert answer.status_code == 200

@@ -4,15 +4,15 @@ The API, series and the pages all ask here (`require` before acting, `available`
 no other module decides whether a status may follow another.
 
     requested --approve--> confirmed | tentative      (officers; checked like a booking)
-    requested --reject---> cancelled                  (officers)
-    requested --withdraw-> cancelled                  (the mission that asked)
+    requested --reject---> rejected                   (officers)
+    requested --withdraw-> withdrawn                  (the mission that asked)
     tentative <--change--> confirmed                  (officers)
     tentative | confirmed --postpone--> postponed     (officers; the room is released)
     postponed --reschedule--> confirmed | tentative   (officers: new times, or the same ones, checked again)
     any but cancelled --cancel--> cancelled           (officers; a request is rejected or withdrawn instead)
 
 A request becomes a meeting only by approval: it cannot be postponed, cancelled or given a status
-by a change. A cancelled meeting is final: a new booking replaces it.
+by a change. Cancelled, rejected and withdrawn are final: a new booking or request replaces them.
 """
 
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from ..errors import Conflict, Forbidden
 from .models import Meeting
 
 REQUESTED, TENTATIVE, CONFIRMED, POSTPONED, CANCELLED = "requested", "tentative", "confirmed", "postponed", "cancelled"
+REJECTED, WITHDRAWN = "rejected", "withdrawn"
 BOOKED = frozenset({TENTATIVE, CONFIRMED})
 
 
@@ -39,8 +40,8 @@ ACTIONS = {
     action.name: action
     for action in (
         Action("approve", "Approve", frozenset({REQUESTED}), BOOKED, "approved"),
-        Action("reject", "Reject", frozenset({REQUESTED}), frozenset({CANCELLED}), "rejected"),
-        Action("withdraw", "Withdraw", frozenset({REQUESTED}), frozenset({CANCELLED}), "withdrawn", by_requester=True),
+        Action("reject", "Reject", frozenset({REQUESTED}), frozenset({REJECTED}), "rejected"),
+        Action("withdraw", "Withdraw", frozenset({REQUESTED}), frozenset({WITHDRAWN}), "withdrawn", by_requester=True),
         Action("change", "Save", frozenset({REQUESTED, TENTATIVE, CONFIRMED, POSTPONED}), frozenset(), "updated"),
         Action("set_status", "Save", BOOKED, BOOKED, "updated"),
         Action("reschedule", "Book again", frozenset({POSTPONED}), BOOKED, "rescheduled"),
@@ -87,4 +88,6 @@ def _refusal(action: Action, status: str) -> str:
         return "A mission's request is decided with POST .../approve or .../reject, or withdrawn by its mission"
     if status == CANCELLED:
         return "The meeting is cancelled, which is final: book a new meeting"
+    if status in (REJECTED, WITHDRAWN):
+        return f"The request was {status}, which is final: make a new request"
     return f"A {status} meeting cannot be {action.recorded_as}"

@@ -10,7 +10,8 @@ from ..processes.models import Process
 from ..rooms.models import Room
 
 KINDS = ("plenary", "informal_consultations", "informal_informal", "briefing", "side_event", "bilateral", "other")
-STATUSES = ("requested", "tentative", "confirmed", "cancelled", "postponed")
+# A mission's request that is not granted ends rejected (by an officer) or withdrawn (by the mission).
+STATUSES = ("requested", "tentative", "confirmed", "cancelled", "postponed", "rejected", "withdrawn")
 # Only these statuses hold the room. The database constraints (see migrations) name them too.
 HOLDING_STATUSES = ("tentative", "confirmed")
 VISIBILITIES = ("public", "missions", "closed")
