@@ -76,7 +76,12 @@ class MeetingById(MethodView):
     @blp.arguments(MeetingUpdateSchema(partial=True))
     @blp.response(200, MeetingSchema)
     def patch(self, data, meeting_id):
-        """Change a meeting (officer, admin); 412 if If-Match is stale"""
+        """Change a meeting (officer, admin); 412 if If-Match is stale
+
+        A new `start` alone keeps the meeting's length. New times (or a `status`) on a postponed meeting book it
+        again: checked like a booking, `confirmed` unless `status` says `tentative`, its reason cleared. A
+        request's status is decided by approve, reject or withdraw; a cancelled meeting cannot change (409).
+        """
         return _with_etag(service.update_meeting(meeting_id, data, current_actor(), request.if_match))
 
 
@@ -116,7 +121,7 @@ class Reject(MethodView):
     @blp.arguments(ReasonSchema)
     @blp.response(200, MeetingSchema)
     def post(self, data, meeting_id):
-        """Turn down a mission's request (officer, admin), with a reason"""
+        """Turn down a mission's request (officer, admin), with a reason: its status becomes `rejected`"""
         return _with_etag(service.reject_request(meeting_id, data["reason"], current_actor(), request.if_match))
 
 
@@ -126,7 +131,7 @@ class Withdraw(MethodView):
     @blp.arguments(WithdrawalSchema)
     @blp.response(200, MeetingSchema)
     def post(self, data, meeting_id):
-        """Take back one's own pending request (the mission that made it)"""
+        """Take back one's own pending request (the mission that made it): its status becomes `withdrawn`"""
         return _with_etag(service.withdraw_request(meeting_id, data["reason"], current_actor(), request.if_match))
 
 
@@ -147,6 +152,8 @@ class Notice(MethodView):
 
         Who invites, the ordinal within its process, the kind, the day, the times and the room:
         "The co-facilitators invite Member States to a first informal meeting on Friday, 16 June 2017,
-        from 10 a.m. to 12 p.m. in the ECOSOC Chamber." Seen by whoever may see the meeting (404 otherwise).
+        from 10 a.m. to 12 p.m. in the ECOSOC Chamber." A cancelled or postponed meeting gets its cancellation
+        or postponement; a mission's request not approved has none (409). Seen by whoever may see the meeting
+        (404 otherwise).
         """
         return notice.notice(service.get_meeting(meeting_id, current_actor()), query["lang"])
