@@ -31,6 +31,7 @@ class ErrorSchema(SmorestErrorSchema):
     conflicts = fields.List(fields.Dict(), metadata={"description": "409: what the request collides with"})
     alternatives = fields.Dict(metadata={"description": "409: other rooms and times that are free"})
     current_etag = fields.String(metadata={"description": "412: the meeting's ETag now"})
+    meeting_status = fields.String(metadata={"description": "409: the meeting's status, which does not allow that"})
 
 
 class ServiceError(Exception):
