@@ -196,4 +196,4 @@ class CommaList(fields.List):
     def _deserialize(self, value, attr, data, **kwargs):
         items = value if isinstance(value, list) else [value]
         split = [part.strip() for item in items for part in (item.split(",") if isinstance(item, str) else [item])]
-        return super()._deserialize([part for part in split if part != ""], attr, data, **kwargs)
+        return super()._deserialize(split, attr, data, **kwargs)  # an empty part is refused like any unknown value

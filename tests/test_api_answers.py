@@ -69,3 +69,8 @@ def test_pending_requests_say_what_they_collide_with(client, officer, mission):
     assert [c["title"] for c in pending["conflicts"]] == ["Plenary"]
     alone = client.get(f"/api/v1/meetings/{request['id']}", headers=mission).json
     assert [c["type"] for c in alone["conflicts"]] == ["meeting"]
+
+
+def test_an_empty_list_value_is_refused_not_ignored(client, officer):
+    assert client.get("/api/v1/meetings?status=", headers=officer).status_code == 422
+    assert client.get("/api/v1/meetings?kind=briefing,,plenary", headers=officer).status_code == 422
