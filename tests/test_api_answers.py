@@ -13,6 +13,7 @@ def test_every_field_error_at_once_in_plain_words_with_a_message(client, officer
         "kind": ["Give the kind of meeting"],
         "room": ["Give a room"],
         "start": ["Not a date-time: use RFC 3339 (2017-06-16T10:00:00-04:00) or local 2017-06-16T10:00"],
+        "end": ["end is needed with start"],
     }
     assert answer.json["message"].startswith("title: Give a title; kind: Give the kind of meeting; room: Give a room")
     too_long = client.post("/api/v1/meetings", json=meeting(title="x" * 501), headers=officer)
@@ -74,3 +75,15 @@ def test_pending_requests_say_what_they_collide_with(client, officer, mission):
 def test_an_empty_list_value_is_refused_not_ignored(client, officer):
     assert client.get("/api/v1/meetings?status=", headers=officer).status_code == 422
     assert client.get("/api/v1/meetings?kind=briefing,,plenary", headers=officer).status_code == 422
+
+
+def test_a_missing_time_is_told_with_the_fields_errors(client, officer):
+    answer = client.post("/api/v1/meetings", json={"title": "", "kind": "briefing", "room": "ECOSOC"}, headers=officer)
+    assert answer.json["errors"]["json"] == {
+        "title": ["Give a title"],
+        "start": ["Give start and end, or date and slot"],
+    }
+    malformed = client.post("/api/v1/meetings", json=meeting(start="soon"), headers=officer)
+    assert malformed.json["errors"]["json"] == {
+        "start": ["Not a date-time: use RFC 3339 (2017-06-16T10:00:00-04:00) or local 2017-06-16T10:00"]
+    }

@@ -2,7 +2,11 @@
 (scheduler/meetings/lifecycle.py), rescheduling a postponed meeting, a new start alone, a series
 cancelled as one."""
 
+from sqlalchemy import update
+
+from scheduler.extensions import db
 from scheduler.meetings import service as meetings_service
+from scheduler.meetings.models import Meeting
 
 from .helpers import book
 from .test_series import create as create_series
@@ -134,3 +138,25 @@ def test_cancelling_a_series_from_an_occurrence_is_all_or_nothing(client, office
     monkeypatch.setattr(meetings_service, "_record", record)
     statuses = [m["status"] for m in client.get(f"/api/v1/series/{series['id']}").json["meetings"]]
     assert statuses == ["confirmed"] * 4
+
+
+def test_a_status_alone_books_a_postponed_meeting_again_and_clears_its_reason(client, officer):
+    meeting = book(client, officer, start="2030-06-19T10:00", end="2030-06-19T11:00")
+    url = f"/api/v1/meetings/{meeting['id']}"
+    client.post(f"{url}/postpone", json={"reason": "Facilitators unavailable"}, headers=officer)
+    again = client.patch(url, json={"status": "tentative"}, headers=officer).json
+    assert (again["status"], again["status_reason"]) == ("tentative", "")
+    assert client.get(f"{url}/history", headers=officer).json[-1]["action"] == "rescheduled"
+
+
+def test_a_request_never_approved_stays_a_request_whatever_an_older_release_stored(client, officer, mission, app):
+    request = request_of(client, mission)
+    with app.app_context():  # as a release before the lifecycle let it happen: a postponed request
+        db.session.execute(update(Meeting).where(Meeting.id == request["id"]).values(status="postponed"))
+        db.session.commit()  # into the test's transaction, rolled back at its end
+    url = f"/api/v1/meetings/{request['id']}"
+    assert client.get(url, headers=officer).json["status"] == "postponed"
+    refused = client.patch(url, json={"status": "confirmed"}, headers=officer)
+    assert refused.status_code == 409 and "decided with POST .../approve" in refused.json["message"]
+    approved = client.post(f"{url}/approve", json={}, headers=officer)
+    assert approved.status_code == 200 and approved.json["status"] == "confirmed"

@@ -90,6 +90,10 @@ def test_requests_not_granted_keep_their_outcome_down_and_up_across_0010(empty_d
 
     with app.app_context():
 
+        def everything_changes():
+            with db.engine.connect() as connection:
+                return connection.execute(text("SELECT count(*) FROM feed_changes WHERE subjects = '*'")).scalar()
+
         def statuses():
             with db.engine.connect() as connection:
                 return [row[0] for row in connection.execute(text("SELECT status FROM meetings ORDER BY id"))]
@@ -97,8 +101,11 @@ def test_requests_not_granted_keep_their_outcome_down_and_up_across_0010(empty_d
         assert statuses() == ["rejected", "withdrawn", "cancelled"]
         downgrade(revision="0009")
         assert statuses() == ["cancelled", "cancelled", "cancelled"]
+        everything_before = everything_changes()
         upgrade()
         assert statuses() == ["rejected", "withdrawn", "cancelled"]
+        # Every feed is to be rendered again: stored ones showed old rejections as "Cancelled: ...".
+        assert everything_changes() == everything_before + 1
         with db.engine.connect() as connection:
             assert _guard_objects(connection) == GUARD[connection.dialect.name]  # survived both ways
             with pytest.raises(Exception, match="(?i)check"):

@@ -287,3 +287,27 @@ def test_the_rule_shows_changes_from_an_occurrence_on_and_new_occurrences_follow
     added = client.post(f"{url}/occurrences", json={"date": "2027-03-23"}, headers=officer).json
     assert (added["start"], added["end"]) == ("2027-03-23T15:00:00-04:00", "2027-03-23T17:00:00-04:00")
     assert client.post(f"{url}/occurrences", json={"date": "2027-03-30"}).status_code == 401
+
+
+def test_an_added_occurrence_takes_the_times_the_series_has_now(client, officer):
+    made = create(client, officer, **{"from": "2027-03-01", "count": 2}).json
+    url = f"/api/v1/series/{made['id']}"
+    moved = client.patch(
+        f"{url}/following?from={made['meetings'][1]['id']}", json={"start_time": "15:00"}, headers=officer
+    )
+    assert moved.json["meetings"][0]["end"] == "2027-03-09T17:00:00-05:00"  # a new start alone keeps the length
+    added = client.post(f"{url}/occurrences", json={"date": "2027-03-16"}, headers=officer).json
+    assert (added["start"], added["end"]) == ("2027-03-16T15:00:00-04:00", "2027-03-16T17:00:00-04:00")
+
+
+def test_skipping_every_date_books_no_empty_series(client, officer):
+    book = {"title": "All day", "kind": "plenary", "room": "ECOSOC"}
+    for day in ("2027-03-02", "2027-03-09"):
+        client.post("/api/v1/meetings", json={**book, "start": f"{day}T09:00", "end": f"{day}T13:00"}, headers=officer)
+    refused = create(client, officer, **{"from": "2027-03-01", "count": 2, "mode": "skip_conflicts"})
+    assert refused.status_code == 409 and [item["date"] for item in refused.json["conflicts"]] == [
+        "2027-03-02",
+        "2027-03-09",
+    ]
+    listed = client.get("/api/v1/meetings?from=2027-03-01&to=2027-03-31&venue=UNHQ", headers=officer).json
+    assert [m["title"] for m in listed] == ["All day", "All day"]

@@ -474,6 +474,7 @@ def test_a_form_with_no_fields_at_all_or_unknown_ones(officer_client, officer):
         "title": "Give a title",
         "kind": "Give the kind of meeting",
         "room": "Give a room",
+        "start": "Give start and end, or date and slot",
     }
     # Fields the form does not have are ignored, not stored, not a crash.
     extra = meeting_form(officer_client, requested_by="FRA", id="77", version="9", sequence="99", approved_at="x")

@@ -10,7 +10,12 @@ The CHECK constraint is widened without rebuilding `meetings` on SQLite: a rebui
 double-booking triggers of 0001 and, with foreign keys on, the rows that reference meetings. SQLite
 documents this way for constraints that only loosen (https://www.sqlite.org/lang_altertable.html,
 "Making Other Kinds Of Table Schema Changes"): the table's stored definition is edited and the schema
-version bumped, in one transaction; every stored row still satisfies the wider check.
+version bumped, in one transaction; every stored row still satisfies the wider check. A SQLite built
+in defensive mode refuses that edit: the upgrade then stops, saying so, and changes nothing.
+
+Every feed is marked for rendering again (a feed change for everything): stored feeds still show old
+rejected requests as "Cancelled: ...". During a rolling upgrade, hosts still on the previous release
+write 'cancelled' for requests they reject or see withdrawn; those stay so (the history says which).
 """
 
 import sqlalchemy as sa
@@ -47,17 +52,31 @@ def _set_status_check(old: str, new: str) -> None:
         raise RuntimeError(f"meetings' status check is not the one expected ({old}); not changing it")
     (version,) = bind.execute(sa.text("PRAGMA schema_version")).one()
     bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    bind.execute(
-        sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'meetings'"),
-        {"sql": sql.replace(f"status IN {old}", f"status IN {new}")},
-    )
+    try:
+        bind.execute(
+            sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'meetings'"),
+            {"sql": sql.replace(f"status IN {old}", f"status IN {new}")},
+        )
+    except sa.exc.DatabaseError as error:
+        raise RuntimeError(
+            "This SQLite refuses schema edits (defensive mode): migrate with a build without it"
+        ) from error
     bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
     bind.exec_driver_sql("PRAGMA writable_schema = OFF")
+    (integrity,) = bind.execute(sa.text("PRAGMA integrity_check")).one()
+    if integrity != "ok":
+        raise RuntimeError(f"meetings' schema edit left the database damaged: {integrity}")
+
+
+def _render_every_feed_again() -> None:
+    feed_changes = sa.table("feed_changes", sa.column("subjects", sa.Text), sa.column("at", sa.DateTime(timezone=True)))
+    op.execute(feed_changes.insert().values(subjects="*", at=sa.func.current_timestamp()))
 
 
 def upgrade():
     _set_status_check(BEFORE, AFTER)
     op.execute(OUTCOMES)
+    _render_every_feed_again()
 
 
 def downgrade():

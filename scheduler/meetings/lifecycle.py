@@ -9,21 +9,25 @@ no other module decides whether a status may follow another.
     tentative <--change--> confirmed                  (officers)
     tentative | confirmed --postpone--> postponed     (officers; the room is released)
     postponed --reschedule--> confirmed | tentative   (officers: new times, or the same ones, checked again)
-    any but cancelled --cancel--> cancelled           (officers; a request is rejected or withdrawn instead)
+    tentative | confirmed | postponed --cancel--> cancelled   (officers; a request is rejected or withdrawn)
 
 A request becomes a meeting only by approval: it cannot be postponed, cancelled or given a status
-by a change. Cancelled, rejected and withdrawn are final: a new booking or request replaces them.
+by a change, and a request never approved counts as one whatever its stored status (rows an older
+release let through). Cancelled, rejected and withdrawn are final: a new booking or request replaces
+them. Cancelling or postponing again what already is so changes nothing (a double click).
 """
 
 from dataclasses import dataclass
 
 from ..accounts.service import BOOKING_ROLES, Actor
 from ..errors import Conflict, Forbidden
-from .models import Meeting
+from .models import HOLDING_STATUSES, Meeting
+from .visibility import is_booked
 
 REQUESTED, TENTATIVE, CONFIRMED, POSTPONED, CANCELLED = "requested", "tentative", "confirmed", "postponed", "cancelled"
 REJECTED, WITHDRAWN = "rejected", "withdrawn"
-BOOKED = frozenset({TENTATIVE, CONFIRMED})
+BOOKED = frozenset(HOLDING_STATUSES)
+FINAL = frozenset({CANCELLED, REJECTED, WITHDRAWN})
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Action:
     targets: frozenset[str]  # the statuses it may lead to
     recorded_as: str  # its entry in the meeting's history
     by_requester: bool = False  # only the mission that made the request (else: booking roles)
+    repeatable: bool = False  # taken again on a meeting already in its target status: nothing changes
 
 
 ACTIONS = {
@@ -45,8 +50,10 @@ ACTIONS = {
         Action("change", "Save", frozenset({REQUESTED, TENTATIVE, CONFIRMED, POSTPONED}), frozenset(), "updated"),
         Action("set_status", "Save", BOOKED, BOOKED, "updated"),
         Action("reschedule", "Book again", frozenset({POSTPONED}), BOOKED, "rescheduled"),
-        Action("postpone", "Postpone", BOOKED, frozenset({POSTPONED}), "postponed"),
-        Action("cancel", "Cancel the meeting", BOOKED | {POSTPONED}, frozenset({CANCELLED}), "cancelled"),
+        Action("postpone", "Postpone", BOOKED, frozenset({POSTPONED}), "postponed", repeatable=True),
+        Action(
+            "cancel", "Cancel the meeting", BOOKED | {POSTPONED}, frozenset({CANCELLED}), "cancelled", repeatable=True
+        ),
     )
 }
 
@@ -57,9 +64,22 @@ def _who_may(action: Action, meeting: Meeting, actor: Actor) -> bool:
     return actor.role in BOOKING_ROLES
 
 
+def status_of(meeting: Meeting) -> str:
+    """The status the lifecycle goes by: a request never approved is a request until it ends."""
+    if meeting.status not in FINAL and not is_booked(meeting):
+        return REQUESTED
+    return meeting.status
+
+
+def already_done(meeting: Meeting, name: str) -> bool:
+    """A repeatable action taken again (cancel a cancelled meeting): nothing to do."""
+    action = ACTIONS[name]
+    return action.repeatable and status_of(meeting) in action.targets
+
+
 def allows(meeting: Meeting, name: str, actor: Actor) -> bool:
     action = ACTIONS[name]
-    return meeting.status in action.sources and _who_may(action, meeting, actor)
+    return status_of(meeting) in action.sources and _who_may(action, meeting, actor)
 
 
 def available(meeting: Meeting, actor: Actor) -> set[str]:
@@ -74,8 +94,9 @@ def require(meeting: Meeting, name: str, actor: Actor, target: str | None = None
     if not _who_may(action, meeting, actor):
         who = "the mission that made the request" if action.by_requester else "conference officers"
         raise Forbidden(f"Only {who} can {action.label.lower()} this")
-    if meeting.status not in action.sources:
-        raise Conflict(_refusal(action, meeting.status), meeting_status=meeting.status)
+    status = status_of(meeting)
+    if status not in action.sources:
+        raise Conflict(_refusal(action, status), meeting_status=meeting.status)
     if target is not None and target not in action.targets:
         raise Conflict(f"A {meeting.status} meeting cannot become {target}", meeting_status=meeting.status)
     return action

@@ -45,7 +45,7 @@ from ..extensions import db
 from ..missions.models import Mission
 from ..times import to_local
 from .models import Meeting
-from .visibility import booked_condition
+from .visibility import booked_condition, is_booked
 
 LANGS = ("en", "fr")
 
@@ -346,7 +346,7 @@ def position_in_process(meeting: Meeting) -> int | None:
 
 def notice(meeting: Meeting, lang: str) -> dict:
     """The API's answer for a meeting the caller may see; 409 for a request that is not a meeting."""
-    if meeting.requested_by and meeting.approved_at is None:
+    if not is_booked(meeting):
         state = "waits for an officer's approval" if meeting.status == "requested" else f"was {meeting.status}"
         raise Conflict(f"This request {state}: it is not a meeting, so it has no notice", meeting_status=meeting.status)
     return {"meeting": meeting.id, "lang": lang, "text": meeting_sentence(meeting, lang, position_in_process(meeting))}

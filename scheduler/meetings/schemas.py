@@ -64,9 +64,12 @@ class MeetingInputSchema(StrictSchema):
         if len(value) != len(set(value)):
             raise ValidationError("Each language once")
 
-    @validates_schema
-    def one_way_to_give_time(self, data, partial=False, **kwargs):
-        given = {key for key in ("start", "end", "date", "slot") if key in data}
+    # Runs even when fields failed (their errors and this one come back at once), so it looks at what was sent.
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def one_way_to_give_time(self, data, original_data, partial=False, **kwargs):
+        if not isinstance(original_data, dict):
+            return
+        given = {key for key in ("start", "end", "date", "slot") if original_data.get(key) is not None}
         if given & {"start", "end"} and given & {"date", "slot"}:
             raise ValidationError("Give start and end, or date and slot, not both", "date")
         if partial:
@@ -110,7 +113,8 @@ class MeetingQuerySchema(QuerySchema):
         metadata={
             "description": "Meetings ending after this. "
             + MOMENT_HELP
-            + "; local times are read in the room's or venue's zone, else UTC; a date alone (2017-06-16) "
+            + "; local times are read in the zone of the room or venue filtered on, else of DEFAULT_VENUE; "
+            "a date alone (2017-06-16) "
             "is that local day, whole"
         },
     )

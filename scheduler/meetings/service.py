@@ -426,10 +426,9 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, com
     if "body" in data:
         meeting.body, meeting.body_slug = data["body"], body_slug(data["body"])
     meeting.room, meeting.process, meeting.start, meeting.end = room, process, start, end
-    if status != meeting.status:
-        meeting.status = status
-        if before["status"] == lifecycle.POSTPONED:
-            meeting.status_reason = ""
+    meeting.status = status
+    if status != before["status"] and before["status"] == lifecycle.POSTPONED:
+        meeting.status_reason = ""  # booked again: the postponement's reason no longer holds
     if moving or holding_again:
         # These take the room's current buffers; any other change keeps what the booking held.
         meeting.held_start, meeting.held_end = proposal.held
@@ -451,7 +450,7 @@ def update_meeting(meeting_id: int, data: dict, actor: Actor, if_match=None, com
 def _status_after_change(meeting: Meeting, data: dict, actor: Actor) -> str:
     """The status a change leaves the meeting in, if the lifecycle allows the change at all."""
     new_times = bool({"start", "end", "date", "slot"} & data.keys())
-    if meeting.status == lifecycle.POSTPONED and (new_times or "status" in data):
+    if lifecycle.status_of(meeting) == lifecycle.POSTPONED and (new_times or "status" in data):
         status = data.get("status", lifecycle.CONFIRMED)
         lifecycle.require(meeting, "reschedule", actor, status)
         return status
@@ -502,7 +501,7 @@ def _change_status(
     """Take a lifecycle action that only sets the status (cancel, postpone, reject, withdraw).
     Cancelling a cancelled meeting or postponing a postponed one again changes nothing."""
     _check_if_match(meeting, if_match)
-    if action_name in ("cancel", "postpone") and meeting.status in lifecycle.ACTIONS[action_name].targets:
+    if lifecycle.already_done(meeting, action_name):
         return meeting
     action = lifecycle.require(meeting, action_name, actor)
     (status,) = action.targets

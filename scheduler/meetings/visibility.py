@@ -40,8 +40,13 @@ def visible_condition(actor: Actor):
 
 def booked_condition():
     """Meetings an officer booked or approved: a mission's request never approved (pending, rejected,
-    withdrawn) is not a meeting, and appears in no feed or count of meetings."""
+    withdrawn) is not a meeting, and appears in no feed or count of meetings. `is_booked` in Python."""
     return or_(Meeting.requested_by.is_(None), Meeting.approved_at.is_not(None))
+
+
+def is_booked(meeting: Meeting) -> bool:
+    """booked_condition, of one meeting."""
+    return meeting.requested_by is None or meeting.approved_at is not None
 
 
 def public_condition():

@@ -14,7 +14,7 @@ from ..meetings import service as meetings
 from ..meetings.models import HOLDING_STATUSES, Meeting
 from ..meetings.visibility import visible_condition
 from ..rooms.service import lock_rooms
-from ..times import WEEKDAYS, parse_hhmm, to_local
+from ..times import WEEKDAYS, to_local
 from .models import MeetingSeries
 from .schemas import MAX_OCCURRENCES
 
@@ -98,7 +98,7 @@ def create_series(data: dict, actor: Actor) -> dict:
             refused.append({"date": day.isoformat(), **meetings.refusal(proposal, found)})
         else:
             accepted.append((day, proposal))
-    if refused and data["mode"] == "all_or_nothing":
+    if refused and (data["mode"] == "all_or_nothing" or not accepted):
         raise Conflict(f"{len(refused)} of {len(days)} dates are not available; nothing was booked", conflicts=refused)
     skipped = [{"date": item["date"]} for item in refused]
     series = MeetingSeries(title=data["title"], rule=_rule(data), skipped=skipped, created_by=actor.label)
@@ -133,24 +133,25 @@ def get_series(series_id: int, actor: Actor) -> dict:
 
 def add_occurrence(series_id: int, data: dict, actor: Actor) -> Meeting:
     """Book one more occurrence: on a date the series skipped, or any other, in its room or another,
-    at the series' times unless others are given. It is the series' latest occurrence again, checked
-    like any booking (409 with alternatives); a skipped date it fills is no longer listed as skipped."""
-    series = db.session.get(MeetingSeries, series_id)
+    at the times of day of its latest occurrence (the series as it stands) unless others are given.
+    It copies that occurrence and is checked like any booking (409 with alternatives); a skipped date
+    it fills is no longer listed as skipped."""
+    series = db.session.get(MeetingSeries, series_id, with_for_update=True)  # skipped: one change at a time
     occurrences = _occurrences(series_id, actor)
     if series is None or not occurrences:
         raise NotFound(f"No series {series_id}")
-    model = occurrences[-1]
+    holding = [meeting for meeting in occurrences if meeting.status in HOLDING_STATUSES]
+    model = (holding or occurrences)[-1]
     booking = {
         **{field: getattr(model, field) for field in meetings.COPIED_FIELDS},
         "body": model.body,
-        "status": lifecycle.CONFIRMED,
+        "status": model.status if holding else lifecycle.CONFIRMED,
         "invited_missions": model.invited_missions,
         "room": data.get("room", model.room.code),
         "process": model.process.slug if model.process else None,
     }
     room, process = meetings.booking_room_and_process(booking)
-    times = {key: data[key] for key in ("start_time", "end_time", "slot") if key in data} or _rule_times(series, model)
-    start, end = meetings.resolve_times(_times(times, data["date"]), room)
+    start, end = meetings.resolve_times(_occurrence_times(data, model), room)
     lock_rooms([room.id])
     proposal = meetings.booking_proposal(room, start, end, booking)
     found = conflicts.hard_conflicts(proposal, actor)
@@ -162,15 +163,14 @@ def add_occurrence(series_id: int, data: dict, actor: Actor) -> Meeting:
     return meeting
 
 
-def _rule_times(series: MeetingSeries, model: Meeting) -> dict:
-    """The series' times of day as they stand (after any change from an occurrence on), else the model's."""
-    latest = {**series.rule, **(series.rule.get("changes") or [{}])[-1]}
-    if latest.get("slot"):
-        return {"slot": latest["slot"]}
-    if latest.get("start_time") and latest.get("end_time"):
-        return {key: parse_hhmm(latest[key]) for key in ("start_time", "end_time")}
+def _occurrence_times(data: dict, model: Meeting) -> dict:
+    """An added occurrence's times: as given, else the model occurrence's times of day and length."""
+    day = data["date"]
+    if "slot" in data or "start_time" in data:
+        return _times(data, day)
     tz = model.room.venue.timezone
-    return {"start_time": to_local(model.start, tz).time(), "end_time": to_local(model.end, tz).time()}
+    start = datetime.combine(day, to_local(model.start, tz).time())
+    return {"start": start, "end": start + (model.end - model.start)}
 
 
 def _occurrences(series_id: int, actor: Actor, from_meeting: int | None = None) -> list[Meeting]:

@@ -8,6 +8,7 @@ from ..conflicts import natural_key
 from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed
 from ..extensions import db
 from ..feeds.links import feed_url, subscription_path, webcal_url
+from ..meetings import lifecycle
 from ..meetings import service as meetings
 from ..meetings.models import KINDS
 from ..meetings.schemas import MeetingInputSchema, WithdrawalSchema
@@ -32,10 +33,12 @@ def _subscription_choices() -> dict:
 
 def _home(created=None, subscription_form=None, subscription_errors=None, status=200):
     actor = page_actor()
+    requests = meetings.requests_of(actor)
     return render_template(
         "mission.html",
         mission=missions.get_mission(actor.mission_code),
-        requests=meetings.requests_of(actor),
+        requests=requests,
+        withdrawable={meeting.id for meeting in requests if lifecycle.allows(meeting, "withdraw", actor)},
         subscriptions=missions.list_subscriptions(actor),
         created=created,
         subscription_form=subscription_form or {},
