@@ -97,6 +97,7 @@ def main(argv=None) -> int:
             first = rng.choice(days[:-10])
             return client.post(
                 "/api/v1/search",
+                headers={"Authorization": f"Bearer {database.token}"},  # searching needs a token
                 json={
                     "venue": "UNHQ",
                     "duration_minutes": rng.choice([60, 90, 120, 180]),

@@ -357,6 +357,7 @@ class Client(threading.Thread):
                     "latest": (day + timedelta(days=13)).isoformat(),
                     "limit": 10,
                 },
+                headers=self.auth,  # searching needs a token
             )
         self.record(what, response, seconds, body)
 

@@ -102,6 +102,8 @@ def load_settings(environ=os.environ) -> dict:
         "RATELIMIT_WRITES": environ.get("RATELIMIT_WRITES", "300 per minute"),
         "RATELIMIT_FEED_MISSES": environ.get("RATELIMIT_FEED_MISSES", "20 per minute"),
         "RATELIMIT_SIGN_IN": environ.get("RATELIMIT_SIGN_IN", "10 per minute"),
+        # The largest request body accepted (413 beyond): a booking with 20,000-character texts is under 100 KiB.
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # The venue the Journal and the console show first, when several are loaded.
         "DEFAULT_VENUE": environ.get("DEFAULT_VENUE", "UNHQ"),
         # Web pages: signed-in people hold a session cookie, sent only over HTTPS when the service is

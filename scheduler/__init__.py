@@ -1,6 +1,5 @@
 """Meeting scheduling and room booking for intergovernmental conference venues."""
 
-import hashlib
 import logging
 import os
 
@@ -179,10 +178,13 @@ def limit_writes(blueprint) -> None:
 
 
 def _writer() -> str:
-    """Who is writing: the bearer token, else the token a web session signed in with, else the address."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "token:" + hashlib.sha256(header.encode()).hexdigest()
+    """Who is writing: the bearer token (however the header spells it), else the token a web session signed
+    in with, else the address."""
+    from .accounts.service import bearer_secret, hash_token
+
+    secret = bearer_secret(request.headers.get("Authorization", ""))
+    if secret:
+        return "token:" + hash_token(secret)
     if session.get("token_id") is not None:
         return f"session-token:{session['token_id']}"
     return "address:" + get_remote_address()

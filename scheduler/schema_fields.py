@@ -191,7 +191,11 @@ class MomentOrDay(Moment):
 
 
 class CommaList(fields.List):
-    """A list in a query string, given as repeated parameters or comma-separated (?kind=a,b), as feeds take."""
+    """A list in a query string, given as repeated parameters or comma-separated (?kind=a,b), as feeds take;
+    at most `max_items` values."""
+
+    def __init__(self, inner, *, max_items: int = 50, **kwargs):
+        super().__init__(inner, validate=Length(max=max_items), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         items = value if isinstance(value, list) else [value]

@@ -78,6 +78,7 @@ def test_search_ranks_whole_slots_then_smallest_rooms_then_earliest(client, offi
         book(client, officer, room=room, start="2017-06-19T10:00", end="2017-06-19T11:00")
     answer = client.post(
         "/api/v1/search",
+        headers=officer,
         json={
             "duration_minutes": 90,
             "participants": 55,
@@ -101,6 +102,7 @@ def test_search_ranks_whole_slots_then_smallest_rooms_then_earliest(client, offi
     assert all(o["whole_slot_start"] for o in options)
     only = client.post(
         "/api/v1/search",
+        headers=officer,
         json={
             "duration_minutes": 90,
             "earliest": "2017-06-19",
@@ -116,12 +118,14 @@ def test_search_ranks_whole_slots_then_smallest_rooms_then_earliest(client, offi
     ]
     bad = client.post(
         "/api/v1/search",
+        headers=officer,
         json={"duration_minutes": 60, "earliest": "2017-06-20", "venue": "UNHQ", "latest": "2017-06-19"},
     )
     assert bad.status_code == 422
     assert (
         client.post(
             "/api/v1/search",
+            headers=officer,
             json={
                 "duration_minutes": 60,
                 "earliest": "2017-06-19",
@@ -152,13 +156,15 @@ def test_availability_in_a_zone_that_jumps_at_midnight(client, admin, officer):
         assert client.get(f"/api/v1/rooms/H1/availability?from={day}&to={day}").status_code == 200
 
 
-def test_with_several_venues_the_default_venue_is_taken_unless_named(client):
+def test_with_several_venues_the_default_venue_is_taken_unless_named(client, officer):
     unnamed = client.get("/api/v1/availability?date=2017-06-19&slot=morning")
     assert unnamed.status_code == 200 and unnamed.json["venue"] == "UNHQ"  # DEFAULT_VENUE
     geneva = client.get("/api/v1/availability?date=2017-06-19&slot=morning&venue=UNOG")
     assert geneva.status_code == 200 and geneva.json["timezone"] == "Europe/Zurich"
     search = client.post(
-        "/api/v1/search", json={"duration_minutes": 60, "earliest": "2017-06-19", "latest": "2017-06-19"}
+        "/api/v1/search",
+        headers=officer,
+        json={"duration_minutes": 60, "earliest": "2017-06-19", "latest": "2017-06-19"},
     )
     assert search.status_code == 200 and search.json["venue"] == "UNHQ" and search.json["options"]
     assert client.get("/api/v1/availability?date=2017-06-19&slot=morning&venue=NOPE").status_code == 422

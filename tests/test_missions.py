@@ -283,9 +283,23 @@ def test_guessing_feed_tokens_is_rate_limited(low_limits, client, mission):
     subscription = subscribe(client, mission)
     statuses = [client.get(feed_path(subscription)).status_code for _ in range(5)]  # hits do not count
     statuses += [client.get(f"/feeds/subscriptions/guess-{n}.ics").status_code for n in range(4)]
-    assert statuses == [200] * 5 + [404, 404, 404, 429]  # then this address is refused for a while
+    assert statuses == [200] * 5 + [404, 404, 404, 429]  # then this address's misses are refused for a while
     refused = client.get("/feeds/subscriptions/guess-5.ics")
     assert refused.status_code == 429 and refused.json["code"] == 429 and refused.headers["Retry-After"]
+    # A valid token is still served: bogus addresses from a shared calendar service lock out no real feed.
+    assert client.get(feed_path(subscription)).status_code == 200
+
+
+def test_a_token_is_one_writer_however_its_header_is_spelled(low_limits, client, officer):
+    token = officer["Authorization"].removeprefix("Bearer ")
+    spellings = [f"Bearer  {token}", f"bearer {token}", f"BEARER {token}", f" Bearer {token} "]
+    codes = [
+        client.post(
+            "/api/v1/missions", json={"code": f"S{n}", "name": f"Mission {n}"}, headers={"Authorization": spelling}
+        ).status_code
+        for n, spelling in enumerate(spellings)
+    ]
+    assert codes == [201, 201, 429, 429]
 
 
 def test_writes_are_rate_limited_per_token(low_limits, client, officer, admin):

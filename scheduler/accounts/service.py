@@ -97,12 +97,19 @@ def token_state(token: ApiToken) -> str:
     return "active"
 
 
+def bearer_secret(header: str) -> str | None:
+    """The token in an Authorization header, however the header spells it ('bearer', extra spaces);
+    None if it is not a bearer token."""
+    scheme, _, secret = header.strip().partition(" ")
+    return secret.strip() or None if scheme.lower() == "bearer" else None
+
+
 def _actor_from_header() -> Actor:
     header = request.headers.get("Authorization", "")
     if not header:
         return ANONYMOUS
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = bearer_secret(header)
+    if secret is None:
         raise Unauthorized("Use 'Authorization: Bearer <token>'")
     token = active_token(secret)
     if token is None:

@@ -1,7 +1,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..accounts.service import current_actor
+from ..accounts.models import ROLES
+from ..accounts.service import current_actor, requires
 from . import service
 from .schemas import (
     FreeRoomsQuery,
@@ -35,8 +36,10 @@ class Availability(MethodView):
 
 @blp.route("/search")
 class Search(MethodView):
+    @requires(*ROLES)  # the costliest question a caller can ask: not for anonymous callers
     @blp.arguments(SearchSchema)
     @blp.response(200, SearchResultSchema)
     def post(self, data):
-        """Ranked options for a meeting: whole standard slots first, smallest fitting room, earliest"""
+        """Ranked options for a meeting (any signed-in role): whole standard slots first, smallest fitting room,
+        earliest"""
         return service.search(data)

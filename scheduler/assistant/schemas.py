@@ -3,6 +3,7 @@ from datetime import date
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..meetings.models import LANGUAGES
+from ..rooms.schemas import MAX_FEATURES
 from ..schema_fields import CommaList, Int, Length, Moment, QuerySchema, StrictSchema
 from ..times import MAX_YEAR, MIN_YEAR
 
@@ -48,8 +49,8 @@ class SearchSchema(StrictSchema):
     earliest = Day(required=True)
     latest = Day(required=True)
     participants = Int(validate=validate.Range(min=1, max=100_000))
-    languages = fields.List(LANGUAGE, load_default=list)
-    features = fields.List(FEATURE, load_default=list)
+    languages = fields.List(LANGUAGE, load_default=list, validate=Length(max=len(LANGUAGES)))
+    features = fields.List(FEATURE, load_default=list, validate=Length(max=MAX_FEATURES))
     rooms = fields.List(
         fields.String(validate=Length(min=1, max=32)),
         validate=Length(max=100),

@@ -7,6 +7,8 @@ import time
 from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, request
+from flask_limiter.util import get_remote_address
+from limits import parse
 from sqlalchemy import func, select
 
 from ..clock import utcnow
@@ -33,7 +35,7 @@ class FeedUnavailable(ServiceError):
     status_code = 503
 
 
-class TooManyFilteredFeeds(ServiceError):
+class TooManyRequests(ServiceError):
     status_code = 429
 
 
@@ -50,7 +52,7 @@ def _feed(key: str, filename: str, private: bool = False) -> Response:
         if documents.definition(key) is None:
             raise NotFound("No such feed")
         if "?" in key and _filtered_feeds() >= MAX_FILTERED_FEEDS:
-            raise TooManyFilteredFeeds(
+            raise TooManyRequests(
                 "No new filtered feed can be made now; subscribe to the feed without ?kind= or ?status="
             )
         add_documents({key}, dirty_since=utcnow())
@@ -103,15 +105,27 @@ def process(slug):
 
 
 @blp.get("/subscriptions/<token>.ics")
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_FEED_MISSES"], deduct_when=lambda response: response.status_code == 404
-)
 def subscription(token):
-    """A mission's private feed. Unknown and revoked tokens are 404, and guessing is rate limited."""
+    """A mission's private feed. Unknown and revoked tokens are 404, and guessing is rate limited: misses
+    are counted per address and refused (429) past RATELIMIT_FEED_MISSES, while a valid token is always
+    served. Calendar services poll from shared addresses: bogus URLs must not lock real feeds out."""
     found = subscription_for_token(token)
     if found is None:
+        _count_a_miss()
         raise NotFound("No such feed")
     return _feed(f"subscriptions/{found.id}.ics", "meetings.ics", private=True)
+
+
+def _count_a_miss() -> None:
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return
+    limit, key = parse(current_app.config["RATELIMIT_FEED_MISSES"]), f"feed-misses:{get_remote_address()}"
+    if not limiter.limiter.hit(limit, key):
+        reset_at = limiter.limiter.get_window_stats(limit, key).reset_time
+        retry_after = max(1, int(reset_at - time.time()))
+        raise TooManyRequests(
+            "Too many unknown feed addresses from here; try again later", headers={"Retry-After": str(retry_after)}
+        )
 
 
 @blp.get("/rooms/<code>.vfb")

@@ -48,7 +48,10 @@ class MeetingInputSchema(StrictSchema):
     organizers = fields.List(Name(200), validate=Length(max=20), load_default=list)
     expected_participants = Int(allow_none=True, validate=validate.Range(min=1, max=100_000), load_default=None)
     languages = fields.List(
-        fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list, metadata={"uniqueItems": True}
+        fields.String(validate=validate.OneOf(LANGUAGES)),
+        load_default=list,
+        validate=Length(max=len(LANGUAGES)),
+        metadata={"uniqueItems": True},
     )
     webcast = Bool(load_default=False)
     description = Text(20_000, load_default="")
@@ -89,7 +92,7 @@ class MeetingUpdateSchema(MeetingInputSchema):
     status = fields.String(validate=validate.OneOf(("tentative", "confirmed")))
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     organizers = fields.List(Name(200), validate=Length(max=20))
-    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)))
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), validate=Length(max=len(LANGUAGES)))
     webcast = Bool()
     description = Text(20_000)
     notes = Text(20_000)

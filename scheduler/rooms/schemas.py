@@ -5,6 +5,7 @@ from ..schema_fields import Bool, Code, Int, Length, Moment, Name, QuerySchema, 
 from ..times import to_local
 from .models import MAX_BUFFER_MINUTES
 
+MAX_FEATURES = 32  # features a room has, or a request asks for
 FEATURE = fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_-]{0,31}$", error="Lower-case words, e.g. webcast"))
 
 
@@ -13,7 +14,12 @@ class RoomSchema(StrictSchema):
     name = Name(200, required=True, metadata={"example": "Economic and Social Council Chamber"})
     venue = Code(16, "UNHQ", required=True)
     capacity = Int(required=True, validate=validate.Range(min=1, max=100_000))
-    features = fields.List(FEATURE, load_default=list, metadata={"example": ["interpretation", "webcast"]})
+    features = fields.List(
+        FEATURE,
+        load_default=list,
+        validate=Length(max=MAX_FEATURES),
+        metadata={"example": ["interpretation", "webcast"]},
+    )
     setup_minutes = Int(validate=validate.Range(min=0, max=MAX_BUFFER_MINUTES), load_default=0)
     teardown_minutes = Int(validate=validate.Range(min=0, max=MAX_BUFFER_MINUTES), load_default=0)
     active = Bool(load_default=True)
@@ -54,7 +60,9 @@ class RoomQuerySchema(QuerySchema):
     venue = fields.String(validate=Length(max=16))
     active = fields.Boolean()
     min_capacity = fields.Integer(validate=validate.Range(min=0, max=1_000_000))
-    feature = fields.List(FEATURE, metadata={"description": "Rooms having all these features"})
+    feature = fields.List(
+        FEATURE, validate=Length(max=MAX_FEATURES), metadata={"description": "Rooms having all these features"}
+    )
 
 
 class BlockSchema(StrictSchema):

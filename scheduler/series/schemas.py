@@ -20,7 +20,11 @@ class SeriesSchema(MeetingInputSchema):
 
     start_time = HHMM(metadata={"example": "10:00", "description": "Local time of day, with end_time; or slot"})
     end_time = HHMM(metadata={"example": "12:00"})
-    weekdays = fields.List(fields.String(validate=validate.OneOf(WEEKDAYS)), metadata={"example": ["tuesday"]})
+    weekdays = fields.List(
+        fields.String(validate=validate.OneOf(WEEKDAYS)),
+        validate=Length(max=len(WEEKDAYS)),
+        metadata={"example": ["tuesday"]},
+    )
     every_working_day = Bool()
     dates = fields.List(DAY, validate=Length(min=1, max=MAX_OCCURRENCES))
     from_ = fields.Date(data_key="from", metadata={"description": "First day (with weekdays or every_working_day)"})

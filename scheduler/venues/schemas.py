@@ -1,7 +1,9 @@
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from ..schema_fields import HHMM, Code, Int, Name, QuerySchema, StrictSchema
+from ..schema_fields import HHMM, Code, Int, Length, Name, QuerySchema, StrictSchema
 from ..times import WEEKDAYS, is_valid_zone
+
+MAX_SLOTS = 24  # standard slots of a venue
 
 
 class SlotSchema(StrictSchema):
@@ -21,9 +23,11 @@ class VenueSchema(StrictSchema):
     code = Code(16, "UNHQ", required=True)
     name = Name(200, required=True, metadata={"example": "United Nations Headquarters"})
     timezone = fields.String(required=True, metadata={"example": "America/New_York"})
-    slots = fields.List(fields.Nested(SlotSchema), load_default=list)
+    slots = fields.List(fields.Nested(SlotSchema), load_default=list, validate=Length(max=MAX_SLOTS))
     working_days = fields.List(
-        fields.String(validate=validate.OneOf(WEEKDAYS)), load_default=lambda: list(WEEKDAYS[:5])
+        fields.String(validate=validate.OneOf(WEEKDAYS)),
+        load_default=lambda: list(WEEKDAYS[:5]),
+        validate=Length(max=len(WEEKDAYS)),
     )
     interpretation_teams = Int(validate=validate.Range(min=0, max=1000), load_default=4)
 

@@ -1,0 +1,50 @@
+"""Limits that hold (issue 18): request bodies, list lengths, who may search."""
+
+from .helpers import meeting
+
+
+def _arrays(schema: dict, spec: dict, path: str):
+    """Every array in a schema (following $ref), with where it is."""
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    if schema.get("type") == "array":
+        yield path, schema
+        yield from _arrays(schema.get("items", {}), spec, path + "[]")
+    for name, inner in schema.get("properties", {}).items():
+        if not inner.get("readOnly"):
+            yield from _arrays(inner, spec, f"{path}.{name}")
+
+
+def test_every_list_a_client_sends_is_bounded(client):
+    spec = client.get("/api/v1/openapi.json").json
+    unbounded = []
+    for route, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "patch", "put", "delete"):
+                continue
+            schemas = [(p["name"], p.get("schema", {})) for p in operation.get("parameters", [])]
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if body:
+                schemas.append(("body", body["schema"]))
+            for name, schema in schemas:
+                for path, array in _arrays(schema, spec, f"{method.upper()} {route} {name}"):
+                    if "maxItems" not in array:
+                        unbounded.append(path)
+    assert unbounded == []
+
+
+def test_a_body_beyond_the_limit_is_refused_at_once(client, officer, app):
+    huge = meeting(description="x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    answer = client.post("/api/v1/meetings", json=huge, headers=officer)
+    assert answer.status_code == 413 and answer.json["code"] == 413
+    anonymous = client.post(
+        "/api/v1/search", data=b"[" * (app.config["MAX_CONTENT_LENGTH"] + 1), content_type="application/json"
+    )
+    assert anonymous.status_code == 401  # refused before its body is read
+    assert client.get("/api/v1/meetings", headers=officer).json == []  # nothing was booked
+
+
+def test_searching_needs_a_token(client, viewer):
+    search = {"duration_minutes": 60, "earliest": "2030-06-19", "latest": "2030-06-19"}
+    assert client.post("/api/v1/search", json=search).status_code == 401
+    assert client.post("/api/v1/search", json=search, headers=viewer).status_code == 200
