@@ -8,6 +8,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the project, for config.settings
+from config.settings import development_exposure  # noqa: E402
+
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
 # One thread: gunicorn's sync worker, which takes a connection only when it is free, so a booking goes to an idle
@@ -59,6 +62,9 @@ _feed_worker = None
 
 def when_ready(server):
     global _feed_worker
+    warning = development_exposure(bind)
+    if warning:
+        server.log.warning(warning)
     if os.environ.get("FEED_WORKER", "1") != "0":
         command = [sys.executable, "-m", "flask", "--app", "wsgi", "feeds", "worker"]
         _feed_worker = subprocess.Popen(command, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -4,13 +4,15 @@ Every setting has one name in the environment and the same name in `app.config`.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
-# Only used when SCHEDULER_ENV is not "production"; production refuses to start with it.
+# The constant an earlier release used when SECRET_KEY was not set; production refuses it.
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 class ConfigurationError(RuntimeError):
@@ -46,6 +48,39 @@ def _seconds(environ, name: str, default: str) -> float:
     return value
 
 
+def instance_secret_key(directory: Path) -> str:
+    """A random key kept in the instance folder (`secret_key`, mode 600), made on first use: sessions
+    survive restarts, and no two installations share a key (a published one lets anyone sign a
+    session cookie). The first process to make it wins; the others read it."""
+    path = directory / "secret_key"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        draft = directory / f".secret_key.{os.getpid()}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def development_exposure(bind: str, environ=os.environ) -> str | None:
+    """A warning when development settings are served beyond this machine, else None."""
+    if environ.get("SCHEDULER_ENV", "development") == "production":
+        return None
+    exposed = [address for address in bind.split(",") if address.rsplit(":", 1)[0] not in LOOPBACK_HOSTS]
+    if not exposed:
+        return None
+    return (
+        f"Serving development settings on {', '.join(exposed)}, beyond this machine: set SCHEDULER_ENV=production "
+        "(with SECRET_KEY and PUBLIC_URL) for a service others reach (docs/DEPLOY.md)"
+    )
+
+
 def load_settings(environ=os.environ) -> dict:
     env = environ.get("SCHEDULER_ENV", "development")
     secret_key = environ.get("SECRET_KEY", "")
@@ -59,7 +94,7 @@ def load_settings(environ=os.environ) -> dict:
         raise ConfigurationError("SCHEDULER_ENV=production needs PUBLIC_URL, e.g. https://meetings.example.org")
     return {
         "SCHEDULER_ENV": env,
-        "SECRET_KEY": secret_key or DEVELOPMENT_SECRET_KEY,
+        "SECRET_KEY": secret_key or instance_secret_key(Path(environ.get("INSTANCE_DIR", INSTANCE_DIR))),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(environ.get("DATABASE_URL") or default_database_url()),
         # Pre-ping drops connections that a PostgreSQL restart closed, instead of failing the next request.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -1,18 +1,25 @@
 """The `seed` command and the default data file; settings read from the environment."""
 
+import hashlib
 import json
 import secrets
 
 import pytest
+from flask.json.tag import TaggedJSONSerializer
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select
 
 from config.settings import (
     DEVELOPMENT_SECRET_KEY,
     INSTANCE_DIR,
     ConfigurationError,
+    development_exposure,
     load_settings,
     normalise_database_url,
 )
 from scheduler import create_app
+from scheduler.accounts.models import ApiToken
+from scheduler.extensions import db
 from scheduler.venues.cli import DEFAULT_DATA
 
 DATA = json.loads(DEFAULT_DATA.read_text(encoding="utf-8"))
@@ -221,10 +228,14 @@ def test_production_needs_the_public_url():
         load_settings({"SCHEDULER_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(48)})
 
 
-def test_development_defaults():
-    settings = load_settings({})
+def test_development_defaults(tmp_path):
+    settings = load_settings({"INSTANCE_DIR": str(tmp_path)})
     assert settings["SCHEDULER_ENV"] == "development"
-    assert settings["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY
+    # No published constant: a random key of this instance, kept (mode 600) so sessions survive a restart.
+    assert settings["SECRET_KEY"] != DEVELOPMENT_SECRET_KEY and len(settings["SECRET_KEY"]) >= 64
+    assert load_settings({"INSTANCE_DIR": str(tmp_path)})["SECRET_KEY"] == settings["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert load_settings({"INSTANCE_DIR": str(tmp_path / "other")})["SECRET_KEY"] != settings["SECRET_KEY"]
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{INSTANCE_DIR / 'scheduler.sqlite3'}"
     assert settings["ALTERNATIVE_SEARCH_DAYS"] == 10
     assert load_settings({"ALTERNATIVE_SEARCH_DAYS": "3"})["ALTERNATIVE_SEARCH_DAYS"] == 3
@@ -285,3 +296,31 @@ def test_feed_settings_defaults_and_values():
     assert load_settings({"FEED_PRIVATE_INTERVAL": "30"})["FEED_PRIVATE_INTERVAL"] == 30
     assert load_settings({"FEED_DIR": "/srv/feeds"})["FEED_DIR"] == "/srv/feeds"
     assert load_settings({"FEED_ACCESS_LOG": "1"})["FEED_ACCESS_LOG"] is True
+
+
+def test_a_session_cookie_signed_with_the_old_public_key_opens_nothing(app, client, admin):
+    with app.app_context():
+        admin_id = db.session.scalar(select(ApiToken.id).where(ApiToken.role == "admin"))
+    forger = URLSafeTimedSerializer(
+        DEVELOPMENT_SECRET_KEY,
+        salt="cookie-session",
+        serializer=TaggedJSONSerializer(),
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+    client.set_cookie("scheduler_session", forger.dumps({"token_id": admin_id}))
+    console = client.get("/console/day/2017-06-16")
+    assert console.status_code in (302, 303) and "/sign-in" in console.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    "bind, environ, warned",
+    [
+        ("127.0.0.1:8000", {}, False),
+        ("localhost:8000", {}, False),
+        ("0.0.0.0:8000", {}, True),
+        ("10.0.0.5:8000", {}, True),
+        ("0.0.0.0:8000", {"SCHEDULER_ENV": "production"}, False),
+    ],
+)
+def test_development_settings_served_beyond_loopback_are_warned_of(bind, environ, warned):
+    assert (development_exposure(bind, environ) is not None) == warned
