@@ -14,6 +14,7 @@ from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
 from .api_docs import blp as api_docs_blp
 from .extensions import api, db, limiter, migrate
 from .observability import init_app as init_observability
+from .request_body import WRITE_METHODS
 
 API_SETTINGS = {
     "API_TITLE": "Scheduler",
@@ -22,9 +23,6 @@ API_SETTINGS = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
 }
-
-
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -106,7 +104,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     track_changes()
 
     from .accounts.service import current_actor
-    from .errors import UnsupportedMediaType, register_error_handlers
+    from .errors import register_error_handlers
+    from .request_body import check_api_body
 
     register_error_handlers(app)
 
@@ -116,12 +115,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     def authenticate():
         current_actor()
 
-    @app.before_request
-    def insist_on_json():
-        # A form post to the API would otherwise read as every field missing.
-        sends_body = request.content_length or "Transfer-Encoding" in request.headers
-        if request.path.startswith("/api/") and request.method in WRITE_METHODS and sends_body and not request.is_json:
-            raise UnsupportedMediaType("Send the body as JSON, with the header Content-Type: application/json")
+    app.before_request(check_api_body)
 
     app.after_request(add_security_headers)
 

@@ -1,4 +1,8 @@
-"""Limits that hold (issue 18): request bodies, list lengths, who may search."""
+"""Limits that hold (issue 18): request bodies, list lengths, who may search, input Python cannot take."""
+
+import json
+
+import pytest
 
 from .helpers import meeting
 
@@ -40,7 +44,7 @@ def test_a_body_beyond_the_limit_is_refused_at_once(client, officer, app):
     anonymous = client.post(
         "/api/v1/search", data=b"[" * (app.config["MAX_CONTENT_LENGTH"] + 1), content_type="application/json"
     )
-    assert anonymous.status_code == 401  # refused before its body is read
+    assert anonymous.status_code == 413  # refused on its length, before it is read
     assert client.get("/api/v1/meetings", headers=officer).json == []  # nothing was booked
 
 
@@ -48,3 +52,31 @@ def test_searching_needs_a_token(client, viewer):
     search = {"duration_minutes": 60, "earliest": "2030-06-19", "latest": "2030-06-19"}
     assert client.post("/api/v1/search", json=search).status_code == 401
     assert client.post("/api/v1/search", json=search, headers=viewer).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["title", "room", "body", "process", "description", "notes", "organizers"])
+def test_a_lone_surrogate_is_a_422_naming_the_field(client, officer, field, caplog):
+    value = ["\ud800"] if field == "organizers" else "ab\ud800"
+    body = json.dumps(meeting(**{field: value}))  # "\\ud800" on the wire: valid JSON, not valid Unicode
+    answer = client.post("/api/v1/meetings", data=body, content_type="application/json", headers=officer)
+    assert answer.status_code == 422
+    assert list(answer.json["errors"]["json"]) == [field if field != "organizers" else "organizers.0"]
+    assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_an_anonymous_search_with_a_lone_surrogate_is_refused_cleanly(client):
+    body = '{"duration_minutes": 60, "earliest": "2030-06-19", "latest": "2030-06-19", "venue": "\\ud800"}'
+    assert client.post("/api/v1/search", data=body, content_type="application/json").status_code in (401, 422)
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"expected_participants": ' + "9" * 5000 + "}", "too long"),
+    ],
+)
+def test_json_python_cannot_read_is_a_400(client, officer, body, words, caplog):
+    answer = client.post("/api/v1/meetings", data=body, content_type="application/json", headers=officer)
+    assert answer.status_code == 400 and words in answer.json["message"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
