@@ -27,6 +27,8 @@ API_SETTINGS = {
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    # /feeds//subscriptions/<secret>.ics is a 404, not a redirect to the feed: no URL of a secret is rewritten.
+    app.url_map.merge_slashes = False
     app.config.update(API_SETTINGS)
     app.config.update(load_settings())
     if test_config:

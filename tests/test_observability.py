@@ -95,6 +95,25 @@ def test_a_subscription_token_never_reaches_the_logs(client, mission, json_logs,
     assert token not in json.dumps(lines) and token not in caplog.text
 
 
+@pytest.mark.parametrize(
+    "spelling", ["/feeds//subscriptions/{}.ics", "/feeds/subscriptions//{}.ics", "/feeds/./subscriptions/{}.ics"]
+)
+def test_a_feed_secret_spelled_otherwise_is_neither_redirected_nor_logged(client, mission, json_logs, spelling):
+    created = client.post("/api/v1/subscriptions", json={"name": "Everything"}, headers=mission).json
+    token = created["feed_url"].rsplit("/", 1)[-1].removesuffix(".ics")
+    answer = client.get(spelling.format(token))
+    assert answer.status_code == 404 and "Location" not in answer.headers
+    assert token not in json.dumps(json_logs())
+
+
+def test_a_line_break_in_a_path_does_not_forge_a_log_line(client, caplog):
+    caplog.set_level(logging.INFO)
+    client.get("/api/v1/nowhere%0aGET /api/v1/rooms 200 0.1 ms")
+    access = [record.getMessage() for record in caplog.records if record.name == "scheduler.access"]
+    assert access and all("\n" not in line for line in access)
+    assert any("\\x0aGET" in line for line in access)
+
+
 # --- metrics --------------------------------------------------------------------------
 
 

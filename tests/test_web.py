@@ -199,6 +199,20 @@ def test_sign_in_sets_a_protected_session_cookie_and_sign_out_ends_it(client, of
     assert client.get("/console").status_code == 302
 
 
+def test_a_cookie_copied_before_sign_out_opens_nothing_after(app, officer_token):
+    browser, thief = app.test_client(), app.test_client()
+    sign_in(browser, officer_token)
+    copied = browser.get_cookie("scheduler_session").value
+    thief.set_cookie("scheduler_session", copied)
+    assert thief.get("/console/day/2017-06-16").status_code == 200  # the copy works while the session lasts
+    page = browser.get("/console/day/2017-06-16")
+    browser.post("/sign-out", data={"csrf_token": csrf_of(page.text)})
+    ended = thief.get("/console/day/2017-06-16")
+    assert ended.status_code == 302 and ended.headers["Location"].startswith("/sign-in")
+    sign_in(browser, officer_token)  # signing in again makes a new session
+    assert browser.get("/console/day/2017-06-16").status_code == 200
+
+
 def test_sign_in_refuses_a_wrong_token_and_never_redirects_elsewhere(client, officer_token):
     response = sign_in(client, "not-a-token", expect=401)
     assert "The token is unknown, expired or revoked" in response.text

@@ -14,15 +14,21 @@ from .request_context import current_request_id, elapsed_seconds, route_of_reque
 
 log = logging.getLogger("scheduler.access")
 
-# A subscription feed's URL is its password: /feeds/subscriptions/<token>.ics.
-SECRET_PATHS = re.compile(r"^(/feeds/subscriptions/)[^/]+")
+# A subscription feed's URL is its password: /feeds/subscriptions/<token>.ics. Whatever follows
+# "subscriptions/" anywhere is redacted, however the path is spelled (//, ./, case: a mistyped URL
+# holds the secret as much as the right one), the API's subscription ids with it.
+SECRET_PATHS = re.compile(r"(?i)(subscriptions/).*")
 REDACTED = "[redacted]"
+# Control characters would start a forged line in the text log format: written as \xNN.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # Load balancers ask these every few seconds; only their failures are worth a line.
 PROBES = ("/healthz", "/readyz")
 
 
 def loggable_path(path: str) -> str:
-    return SECRET_PATHS.sub(lambda match: match.group(1) + REDACTED, path)
+    path = CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", path)
+    normalised = re.sub(r"/(\./)+", "/", re.sub(r"/{2,}", "/", path))
+    return SECRET_PATHS.sub(lambda match: match.group(1) + REDACTED, normalised)
 
 
 def log_request(response):

@@ -1,32 +1,50 @@
 """Who is looking at a page: signed in with an API token, then known by a session cookie.
 
-The cookie holds the token's id, not its secret; every request looks the token up again, so
-revoking or expiring a token ends its web sessions too. Only web pages read the cookie: the
-API keeps to bearer tokens, so a forged cross-site request cannot act through the API.
+The cookie holds a random session key, not the token's secret; the server keeps the key's hash
+(WebSession) and every request looks the session and its token up again, so signing out ends the
+session everywhere its cookie was copied, and revoking or expiring a token ends its web sessions
+too. Only web pages read the cookie: the API keeps to bearer tokens, so a forged cross-site request
+cannot act through the API.
 """
 
+import secrets
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import g, redirect, request, session, url_for
+from sqlalchemy import select, update
 
-from ..accounts.models import ApiToken
-from ..accounts.service import ANONYMOUS, STAFF_ROLES, Actor, active_token, actor_of, token_state
+from ..accounts.models import ApiToken, WebSession
+from ..accounts.service import ANONYMOUS, STAFF_ROLES, Actor, active_token, actor_of, hash_token, token_state
+from ..clock import utcnow
 from ..errors import Forbidden
 from ..extensions import db
+
+SESSION_KEY = "session_key"
 
 
 def load_actor() -> None:
     """Before each page: the signed-in person, or the anonymous public."""
     actor = ANONYMOUS
-    token_id = session.get("token_id")
-    if token_id is not None:
-        token = db.session.get(ApiToken, token_id)
-        if token is None or token_state(token) != "active":
+    if SESSION_KEY in session or "token_id" in session:  # (an older release's cookie has no key: signed out)
+        token = _token_of_session(session.get(SESSION_KEY))
+        if token is None:
             session.clear()
         else:
             actor = actor_of(token)
     g.actor = actor
+
+
+def _token_of_session(key) -> ApiToken | None:
+    """The active token of a session not ended, else None."""
+    if not isinstance(key, str):
+        return None
+    token = db.session.scalar(
+        select(ApiToken)
+        .join(WebSession, WebSession.token_id == ApiToken.id)
+        .where(WebSession.key_hash == hash_token(key), WebSession.ended_at.is_(None))
+    )
+    return token if token is not None and token_state(token) == "active" else None
 
 
 def page_actor() -> Actor:
@@ -38,12 +56,21 @@ def sign_in(secret: str) -> Actor | None:
     if token is None:
         return None
     session.clear()  # a new session for a new person: nothing carried over from before
-    session["token_id"] = token.id
+    key = secrets.token_urlsafe(32)
+    db.session.add(WebSession(key_hash=hash_token(key), token_id=token.id, created_at=utcnow()))
+    db.session.commit()
+    session[SESSION_KEY] = key
+    session["token_id"] = token.id  # not a secret: what the write limit counts by (scheduler.limit_writes)
     session.permanent = True
     return actor_of(token)
 
 
 def sign_out() -> None:
+    """End the session on the server too: its cookie, wherever copied, no longer signs anyone in."""
+    key = session.get(SESSION_KEY)
+    if isinstance(key, str):
+        db.session.execute(update(WebSession).where(WebSession.key_hash == hash_token(key)).values(ended_at=utcnow()))
+        db.session.commit()
     session.clear()
 
 
