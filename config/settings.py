@@ -127,6 +127,8 @@ def load_settings(environ=os.environ) -> dict:
         # Prometheus metrics at /metrics; with METRICS_TOKEN set, a scrape must send "Authorization: Bearer <it>".
         "METRICS_ENABLED": environ.get("METRICS_ENABLED", "1") != "0",
         "METRICS_TOKEN": environ.get("METRICS_TOKEN", ""),
+        # Without a token, /metrics answers this machine only (loopback), unless this says it is open to all.
+        "METRICS_OPEN": environ.get("METRICS_OPEN", "0") == "1",
         # Rate limits (Flask-Limiter). memory:// counts per worker; redis://host:6379 shares the counts.
         "RATELIMIT_ENABLED": environ.get("RATELIMIT_ENABLED", "1") != "0",
         # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none is trusted).

@@ -179,6 +179,28 @@ def test_metrics_can_require_a_token_or_be_switched_off(tmp_path):
     assert switched_off.get("/metrics").status_code == 404
 
 
+def test_without_a_token_metrics_answer_this_machine_only_unless_open(tmp_path):
+    database = f"sqlite:///{tmp_path / 'metrics.sqlite3'}"
+    elsewhere = {"REMOTE_ADDR": "203.0.113.9"}
+    default = create_app({"SQLALCHEMY_DATABASE_URI": database}).test_client()
+    assert default.get("/metrics").status_code == 200  # the test client comes from 127.0.0.1
+    assert default.get("/metrics", environ_base=elsewhere).status_code == 401
+    opened = create_app({"SQLALCHEMY_DATABASE_URI": database, "METRICS_OPEN": True}).test_client()
+    assert opened.get("/metrics", environ_base=elsewhere).status_code == 200
+
+
+def test_metrics_count_no_booking_the_public_may_not_see(client, officer, mission):
+    def created():
+        return metric(client, "scheduler_bookings_total", kind="meeting", outcome="created")
+
+    before = created()
+    book(client, officer, title="Closed talks", visibility="closed", start="2030-06-19T10:00", end="2030-06-19T11:00")
+    book(client, mission, title="A request", start="2030-06-20T10:00", end="2030-06-20T11:00")
+    assert created() == before
+    book(client, officer, title="Open briefing", start="2030-06-21T10:00", end="2030-06-21T11:00")
+    assert created() == before + 1
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

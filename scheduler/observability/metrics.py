@@ -51,13 +51,23 @@ def record_request(response):
     HTTP_REQUESTS.labels(method=method, route=route, status=str(status)).inc()
     HTTP_LATENCY.labels(method=method, route=route).observe(elapsed_seconds())
     endpoint = request.endpoint or ""
-    if method == "POST" and endpoint in BOOKING_ENDPOINTS and status in (201, 409):
+    if method == "POST" and endpoint in BOOKING_ENDPOINTS and status in (201, 409) and _asked_public():
         BOOKINGS.labels(kind=BOOKING_ENDPOINTS[endpoint], outcome="created" if status == 201 else "refused").inc()
     if status == 409 and request.blueprint in CONFLICT_BLUEPRINTS:
         CONFLICTS.labels(method=method, route=route).inc()
     if request.blueprint == "feeds":
         FEED_REQUESTS.labels(feed=endpoint.removeprefix("feeds."), status=str(status)).inc()
     return response
+
+
+def _asked_public() -> bool:
+    """Bookings are counted only when public: a count of closed meetings or missions' requests would tell,
+    to whoever scrapes, when hidden activity happens."""
+    from ..accounts.service import BOOKING_ROLES, current_actor  # (accounts imports this package)
+
+    asked = request.get_json(silent=True)
+    booking = current_actor().role in BOOKING_ROLES  # a mission's POST is a request, not a booking
+    return booking and isinstance(asked, dict) and asked.get("visibility", "public") == "public"
 
 
 def record_feed(method: str, route: str, feed: str, status: int, seconds: float) -> None:

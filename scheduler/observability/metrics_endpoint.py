@@ -1,4 +1,5 @@
-"""GET /metrics in Prometheus' text format, served in front of the Flask app.
+"""GET /metrics in Prometheus' text format, served in front of the Flask app: to scrapes sending
+METRICS_TOKEN when one is set, else only to this machine (loopback), unless METRICS_OPEN=1.
 
 Served beside the app rather than by it: scrapes pass no API authentication, no rate limit,
 and do not fill the access log or the latency histograms they report.
@@ -15,6 +16,7 @@ import os
 from prometheus_client import REGISTRY, CollectorRegistry, make_wsgi_app, multiprocess
 
 METRICS_PATH = "/metrics"
+LOOPBACK = ("127.0.0.1", "::1")
 
 
 def _registry():
@@ -28,9 +30,10 @@ def _registry():
 class MetricsEndpoint:
     """WSGI middleware: answer /metrics itself, pass everything else to the app."""
 
-    def __init__(self, app, token: str = ""):
+    def __init__(self, app, token: str = "", open_to_all: bool = False):
         self.app = app
         self.expected_authorization = f"Bearer {token}".encode() if token else None
+        self.open_to_all = open_to_all
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") != METRICS_PATH:
@@ -45,10 +48,11 @@ class MetricsEndpoint:
 
     def _authorized(self, environ) -> bool:
         if self.expected_authorization is None:
-            return True
+            # Behind a proxy, REMOTE_ADDR is the client's only with TRUSTED_PROXIES set (ProxyFix is outside this).
+            return self.open_to_all or environ.get("REMOTE_ADDR") in LOOPBACK
         sent = environ.get("HTTP_AUTHORIZATION", "").encode("latin-1", "replace")
         return hmac.compare_digest(sent, self.expected_authorization)
 
 
 def init_app(app) -> None:
-    app.wsgi_app = MetricsEndpoint(app.wsgi_app, app.config["METRICS_TOKEN"])
+    app.wsgi_app = MetricsEndpoint(app.wsgi_app, app.config["METRICS_TOKEN"], app.config["METRICS_OPEN"])
