@@ -776,6 +776,19 @@ def test_free_busy_is_stable_and_marks_tentative_meetings(client, officer):
     assert second.status_code == 304
 
 
+def test_free_busy_changes_only_with_the_busy_time_it_shows(client, officer, mission, clock):
+    closed = book(client, officer, visibility="closed", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    first = client.get("/feeds/rooms/ECOSOC.vfb")
+    clock.advance(5)
+    client.patch(f"/api/v1/meetings/{closed['id']}", json={"notes": "Bring the draft"}, headers=officer)
+    request = book(client, mission, start="2027-06-15T10:00", end="2027-06-15T11:00")
+    client.post(f"/api/v1/meetings/{request['id']}/withdraw", json={}, headers=mission)
+    same = client.get("/feeds/rooms/ECOSOC.vfb")
+    assert same.data == first.data and same.headers["ETag"] == first.headers["ETag"]
+    client.patch(f"/api/v1/meetings/{closed['id']}", json={"end": "2027-06-14T13:00"}, headers=officer)
+    assert client.get("/feeds/rooms/ECOSOC.vfb").headers["ETag"] != first.headers["ETag"]
+
+
 def test_a_body_known_only_from_closed_meetings_has_no_feed(client, officer):
     book(
         client,

@@ -133,9 +133,11 @@ def room_freebusy(code):
     """A room's busy time for the next year (Outlook's Internet Free/Busy), with no titles."""
     start = documents.window_start()
     end = start + timedelta(days=current_app.config["FEED_PAST_DAYS"] + FREEBUSY_DAYS_AHEAD)
-    room, periods, stamp = busy_periods(code.upper(), start, end)
+    room, periods = busy_periods(code.upper(), start, end)
     uid, url = f"freebusy-room-{room.code}@{documents.uid_domain()}", f"{base_url()}feeds/rooms/{room.code}.vfb"
-    body = render_freebusy(uid, url, start, end, periods, stamp)
+    # Stamped with the window's start, not with any meeting's last change: the bytes, and so the ETag,
+    # change only when the busy time shown does (a closed meeting's notes, a request: nothing to see).
+    body = render_freebusy(uid, url, start, end, periods, stamp=start)
     etag = hashlib.sha256(body).hexdigest()[:32]
     response = Response(body, content_type=serving.CONTENT_TYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{code.upper()}.vfb"'

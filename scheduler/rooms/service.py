@@ -140,15 +140,13 @@ def delete_block(code: str, block_id: int) -> None:
 # --- busy time ------------------------------------------------------------------------
 
 
-def busy_periods(
-    code: str, start: datetime, end: datetime
-) -> tuple[Room, list[tuple[datetime, datetime, str]], datetime]:
+def busy_periods(code: str, start: datetime, end: datetime) -> tuple[Room, list[tuple[datetime, datetime, str]]]:
     """A room's busy time in [start, end), without titles: (room, periods as (start, end, "BUSY" or
-    "BUSY-TENTATIVE"), merged and in order, and the last change of what they show). Confirmed meetings
-    and blocks are BUSY; tentative meetings, where no BUSY covers them, BUSY-TENTATIVE."""
+    "BUSY-TENTATIVE"), merged and in order). Confirmed meetings and blocks are BUSY; tentative
+    meetings, where no BUSY covers them, BUSY-TENTATIVE."""
     room = get_room(code)
     meetings = db.session.execute(
-        select(Meeting.held_start, Meeting.held_end, Meeting.status, Meeting.updated_at).where(
+        select(Meeting.held_start, Meeting.held_end, Meeting.status).where(
             Meeting.room_id == room.id,
             Meeting.status.in_(HOLDING_STATUSES),
             Meeting.held_end > start,
@@ -156,7 +154,7 @@ def busy_periods(
         )
     ).all()
     blocks = db.session.execute(
-        select(RoomBlock.start, RoomBlock.end, RoomBlock.created_at).where(
+        select(RoomBlock.start, RoomBlock.end).where(
             RoomBlock.room_id == room.id, RoomBlock.end > start, RoomBlock.start < end
         )
     ).all()
@@ -164,12 +162,11 @@ def busy_periods(
     def clipped(s, e):
         return max(s, start), min(e, end)
 
-    confirmed = [clipped(s, e) for s, e, status, _ in meetings if status == "confirmed"]
-    busy = _merged(confirmed + [clipped(s, e) for s, e, _ in blocks])
-    tentative = _merged([clipped(s, e) for s, e, status, _ in meetings if status == "tentative"])
+    confirmed = [clipped(s, e) for s, e, status in meetings if status == "confirmed"]
+    busy = _merged(confirmed + [clipped(s, e) for s, e in blocks])
+    tentative = _merged([clipped(s, e) for s, e, status in meetings if status == "tentative"])
     periods = sorted([(s, e, "BUSY") for s, e in busy] + [(s, e, "BUSY-TENTATIVE") for s, e in tentative])
-    stamps = [room.updated_at] + [row[-1] for row in meetings] + [row[-1] for row in blocks]
-    return room, periods, max(stamps)
+    return room, periods
 
 
 def _merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
