@@ -31,8 +31,12 @@ seed: migrate
 	$(BIN)/flask --app wsgi seed
 	$(BIN)/flask --app wsgi feeds render
 
+# Clients reach `make run` directly, with no buffering proxy in front: threaded workers, so that a few slow or
+# idle connections cannot hold every worker (production behind nginx keeps one thread: docs/DEPLOY.md).
+MAKE_RUN_THREADS ?= 4
+
 run: seed
-	PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.conf.py wsgi:app
+	PORT=$(PORT) GUNICORN_THREADS=$${GUNICORN_THREADS:-$(MAKE_RUN_THREADS)} $(BIN)/gunicorn --config config/gunicorn.conf.py wsgi:app
 
 # Debian's Chromium, installed where it is missing and we are root; elsewhere a message says how. Without it
 # the browser tests skip, or fail where REQUIRE_BROWSER=1 (as in CI: .ci/run): tests/e2e/conftest.py decides.

@@ -4,6 +4,7 @@
 import json
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -304,3 +305,53 @@ def test_a_read_survives_the_database_killing_its_connection(app, client, backen
         event.remove(engine, "before_cursor_execute", kill_once)
     assert killed and response.status_code == 200 and response.json
     assert metric(client, "scheduler_read_retries_total") == retries_before + 1
+
+
+@pytest.mark.slow
+def test_idle_connections_do_not_starve_make_runs_server(tmp_path):
+    """`make run` serves clients directly: four connections that send half a request and wait must not keep
+    a fifth client from being answered (with one thread a worker, they held all four workers)."""
+    threads = re.search(r"^MAKE_RUN_THREADS \?= (\d+)$", (PROJECT / "Makefile").read_text(), re.M).group(1)
+    port = _free_port()
+    environ = {
+        **os.environ,
+        "WEB_CONCURRENCY": "4",
+        "GUNICORN_THREADS": threads,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_CMD_ARGS": "--no-control-socket",
+        "FEED_WORKER": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.sqlite3'}",
+    }
+    output = open(tmp_path / "gunicorn.log", "wb")
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    server = subprocess.Popen(
+        [gunicorn, "--config", "config/gunicorn.conf.py", "wsgi:app"],
+        cwd=PROJECT,
+        env=environ,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    idle = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
+                time.sleep(0.2)
+        for _ in range(4):
+            connection = socket.create_connection(("127.0.0.1", port))
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+            idle.append(connection)
+        time.sleep(0.5)
+        started = time.monotonic()
+        assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
+        assert time.monotonic() - started < 3
+    finally:
+        for connection in idle:
+            connection.close()
+        server.terminate()
+        server.wait(timeout=30)
+        output.close()
