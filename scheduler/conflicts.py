@@ -198,12 +198,14 @@ def soft_warnings(proposal: Proposal, actor: Actor) -> list[dict]:
             if m.languages and m.id != proposal.meeting_id
         ]
         if len(interpreted) + 1 > venue.interpretation_teams:
+            # The count includes meetings the caller may not see: only staff are told it.
+            counted = (
+                f"{len(interpreted) + 1} interpreted meetings in the {slot.name} slot; "
+                if actor.is_staff
+                else f"Every interpretation team is taken in the {slot.name} slot; "
+            )
             warnings.append(
-                _warning(
-                    "interpretation_teams",
-                    f"{len(interpreted) + 1} interpreted meetings in the {slot.name} slot; "
-                    f"{venue.code} has {venue.interpretation_teams} interpretation teams",
-                )
+                _warning("interpretation_teams", f"{counted}{venue.code} has {venue.interpretation_teams} teams")
             )
     if slot is None:
         warnings.append(

@@ -1,6 +1,7 @@
 """Marshmallow fields and base schemas shared by every part of the API."""
 
 import re
+import unicodedata
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -122,8 +123,9 @@ class _UserText(fields.String):
 
 
 def _not_blank(text: str) -> None:
-    if text and not text.strip():  # empty text is the length rule's to refuse
-        raise ma.ValidationError(GIVE)
+    """Text of spaces only, zero-width ones included (U+200B, U+FEFF: category Cf), says nothing."""
+    if text and all(character.isspace() or unicodedata.category(character) == "Cf" for character in text):
+        raise ma.ValidationError(GIVE)  # (empty text is the length rule's to refuse)
 
 
 def Text(max_length: int, required=False, **kwargs):

@@ -13,3 +13,8 @@ def test_the_api_documentation_page_loads_nothing_from_elsewhere(client):
         asset = client.get(source)
         assert asset.status_code == 200 and asset.data, source
     assert client.get("/api/v1/docs/../../../wsgi.py").status_code == 404
+
+
+def test_the_documentation_page_has_a_content_security_policy(client):
+    policy = client.get("/api/v1/docs/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "http" not in policy

@@ -844,3 +844,19 @@ def test_filtered_feeds_are_made_up_to_a_limit(client, officer, monkeypatch):
     assert client.get("/feeds/all.ics?kind=plenary").status_code == 200  # made already: served
     refused = client.get("/feeds/all.ics?kind=briefing")
     assert refused.status_code == 429 and "without ?kind=" in refused.json["message"]
+
+
+def test_a_variant_first_asked_for_tells_nothing_of_hidden_changes(client, officer, clock):
+    book(client, officer, title="Open", start="2027-06-14T10:00", end="2027-06-14T12:00")
+    client.get("/feeds/all.ics")
+    clock.advance(3600)
+    book(client, officer, title="Closed", visibility="closed", start="2027-06-15T10:00", end="2027-06-15T12:00")
+    [closed] = [m for m in client.get("/api/v1/meetings", headers=officer).json if m["title"] == "Closed"]
+    hidden_change = closed["updated_at"]
+    clock.advance(3600)
+    variant = client.get("/feeds/all.ics?kind=briefing")
+    assert variant.status_code == 200
+    moment = datetime.strptime(variant.headers["Last-Modified"], "%a, %d %b %Y %H:%M:%S GMT").replace(
+        tzinfo=timezone.utc
+    )
+    assert abs(moment - datetime.fromisoformat(hidden_change)) > timedelta(minutes=30)

@@ -80,3 +80,47 @@ def test_json_python_cannot_read_is_a_400(client, officer, body, words, caplog):
     answer = client.post("/api/v1/meetings", data=body, content_type="application/json", headers=officer)
     assert answer.status_code == 400 and words in answer.json["message"]
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_a_title_of_zero_width_spaces_says_nothing(client, officer):
+    for title in ("\u200b\u200b", "\ufeff", " \u200b "):
+        answer = client.post("/api/v1/meetings", json=meeting(title=title), headers=officer)
+        assert answer.status_code == 422 and answer.json["errors"]["json"]["title"] == ["Give a title"], title
+
+
+def test_staff_names_stay_with_staff(client, officer, viewer):
+    made = client.post("/api/v1/meetings", json=meeting(), headers=officer).json
+    client.post(
+        "/api/v1/rooms/ECOSOC/blocks",
+        json={"start": "2017-06-20T08:00", "end": "2017-06-20T20:00", "reason": "Cleaning"},
+        headers=officer,
+    )
+    for reader, name in (({}, "The Secretariat"), (viewer, "Meetings Management Section (officer)")):
+        history = client.get(f"/api/v1/meetings/{made['id']}/history", headers=reader).json
+        assert [entry["actor"] for entry in history] == [name]
+        [block] = client.get("/api/v1/rooms/ECOSOC/blocks", headers=reader).json
+        assert block["created_by"] == name
+
+
+def test_a_mission_is_not_told_how_many_interpreted_meetings_there_are(client, officer, admin, mission):
+    client.patch("/api/v1/venues/UNHQ", json={"interpretation_teams": 1}, headers=admin)
+    client.post(
+        "/api/v1/meetings",
+        json=meeting(
+            title="Closed, interpreted",
+            visibility="closed",
+            languages=["fr"],
+            date="2030-06-19",
+            slot="morning",
+            start=None,
+            end=None,
+        ),
+        headers=officer,
+    )
+    checked = client.post(
+        "/api/v1/meetings/check",
+        json=meeting(room="CR-1", languages=["fr"], date="2030-06-19", slot="morning", start=None, end=None),
+        headers=mission,
+    ).json
+    [teams] = [warning for warning in checked["warnings"] if warning["code"] == "interpretation_teams"]
+    assert "2 interpreted meetings" not in teams["message"] and "Every interpretation team is taken" in teams["message"]

@@ -289,7 +289,7 @@ def test_history_hides_what_a_meeting_was_while_the_caller_could_not_see_it(clie
         assert history[0]["changes"]["title"] == [None, "Open consultations"]
         assert history[0]["changes"]["visibility"] == [None, "public"]
         assert history[1]["changes"]["start"] == ["2017-06-19T10:00:00-04:00", "2017-06-19T11:00:00-04:00"]
-        assert "Secret" not in str(history) and "renamed while closed" not in str(history)
+        assert "Secret talks" not in str(history) and "renamed while closed" not in str(history)
     assert len(client.get(f"{url}/history", headers=officer).json) == 4
 
 

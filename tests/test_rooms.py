@@ -395,7 +395,8 @@ def test_create_list_and_delete_a_block(client, officer):
         "reason": "Maintenance of the booths",
         "created_by": "Meetings Management Section (officer)",
     }
-    assert client.get("/api/v1/rooms/ECOSOC/blocks").json == [block]
+    assert client.get("/api/v1/rooms/ECOSOC/blocks", headers=officer).json == [block]
+    assert client.get("/api/v1/rooms/ECOSOC/blocks").json == [{**block, "created_by": "The Secretariat"}]
     assert client.get("/api/v1/rooms/CR-1/blocks").json == []
 
     response = client.delete(f"/api/v1/rooms/ECOSOC/blocks/{block['id']}", headers=officer)

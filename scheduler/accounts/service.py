@@ -43,6 +43,18 @@ class Actor:
         return f"{self.name} ({self.role})" if self.role else self.name
 
 
+# What callers who are not staff read instead of a staff token's name (a person's or a desk's).
+SECRETARIAT = "The Secretariat"
+
+
+def label_for(label: str, reader: "Actor") -> str:
+    """A history entry's or a block's author as this reader may read it: staff see every name; others see a
+    mission's name (missions act in the open) and, for staff, only that the Secretariat acted."""
+    if reader.is_staff or not label.endswith(tuple(f" ({role})" for role in STAFF_ROLES)):
+        return label
+    return SECRETARIAT
+
+
 ANONYMOUS = Actor(name="anonymous", role=None)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import conflicts
-from ..accounts.service import Actor
+from ..accounts.service import Actor, label_for
 from ..clock import utcnow
 from ..db_types import is_possible_id
 from ..errors import Conflict, FieldErrors, NotFound, PreconditionFailed, is_overlap_violation
@@ -149,7 +149,13 @@ def history(meeting_id: int, actor: Actor) -> list[dict]:
             continue
         changes = {k: v if visible_before else [None, v[1]] for k, v in entry.changes.items() if k not in hidden}
         shown.append(
-            {"at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason, "changes": changes}
+            {
+                "at": entry.at,
+                "actor": label_for(entry.actor, actor),
+                "action": entry.action,
+                "reason": entry.reason,
+                "changes": changes,
+            }
         )
     return shown
 

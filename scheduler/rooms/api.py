@@ -47,8 +47,8 @@ class Blocks(MethodView):
     @blp.response(200, BlockOutSchema(many=True))
     @blp.paginate(Page, page_size=100, max_page_size=500)
     def get(self, code):
-        """List a room's blocks"""
-        return service.list_blocks(code)
+        """List a room's blocks (who made them: to staff only)"""
+        return service.list_blocks(code, current_actor())
 
     @requires(*BOOKING_ROLES)
     @blp.arguments(BlockSchema)

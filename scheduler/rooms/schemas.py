@@ -78,4 +78,4 @@ class BlockOutSchema(StrictSchema):
     end = fields.Function(lambda block: to_local(block.end, block.room.venue.timezone).isoformat())
     timezone = fields.Function(lambda block: block.room.venue.timezone)
     reason = fields.String()
-    created_by = fields.String()
+    created_by = fields.Function(lambda block: getattr(block, "shown_by", block.created_by))

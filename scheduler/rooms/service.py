@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from .. import conflicts
-from ..accounts.service import Actor
+from ..accounts.service import Actor, label_for
 from ..errors import Conflict, FieldErrors, NotFound
 from ..extensions import db
 from ..meetings.calendar import follow_shown_change
@@ -95,9 +95,13 @@ def update_room(code: str, data: dict) -> Room:
 # --- blocks ---------------------------------------------------------------------------
 
 
-def list_blocks(code: str) -> list[RoomBlock]:
+def list_blocks(code: str, reader: Actor) -> list[RoomBlock]:
+    """A room's blocks; `shown_by` says who made each as this reader may read it."""
     room = get_room(code)
-    return list(db.session.scalars(select(RoomBlock).where(RoomBlock.room_id == room.id).order_by(RoomBlock.start)))
+    blocks = list(db.session.scalars(select(RoomBlock).where(RoomBlock.room_id == room.id).order_by(RoomBlock.start)))
+    for block in blocks:
+        block.shown_by = label_for(block.created_by, reader)
+    return blocks
 
 
 def _block_times(data: dict, tz: str) -> tuple[datetime, datetime]:
