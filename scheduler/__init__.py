@@ -1,5 +1,7 @@
 """Meeting scheduling and room booking for intergovernmental conference venues."""
 
+from . import tz_database  # noqa: F401, I001  (first: every zone is read from the pinned tz database)
+
 import logging
 import os
 

@@ -1,5 +1,10 @@
 """Probes: /healthz says the process answers; /readyz that the database answers at the migrations' head."""
 
+from datetime import datetime, timezone
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+import tzdata
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
@@ -10,7 +15,8 @@ from scheduler.extensions import db
 def test_healthz_and_readyz(client):
     assert client.get("/healthz").json == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json == {"status": "ok", "database": "ok", "migrations": "current"}
+    assert ready.status_code == 200
+    assert ready.json == {"status": "ok", "database": "ok", "migrations": "current", "tz_database": tzdata.IANA_VERSION}
 
 
 def test_readyz_says_when_migrations_are_pending(tmp_path):
@@ -49,3 +55,32 @@ def test_readyz_says_when_the_database_is_unreachable(tmp_path):
     response = app.test_client().get("/readyz")
     assert response.status_code == 503 and response.json["database"] == "unreachable"
     assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_the_service_reads_the_pinned_tz_database_and_says_which(client, admin, officer):
+    """Havana's rules for November 2026 differ between tz releases (the host's copy here is older than the
+    tzdata package requirements.txt pins): a meeting there is stored as the pinned release computes it."""
+    with resources.files("tzdata.zoneinfo").joinpath("America", "Havana").open("rb") as file:
+        pinned = ZoneInfo.from_file(file, key="America/Havana")
+    client.post(
+        "/api/v1/venues",
+        headers=admin,
+        json={"code": "HAV", "name": "Havana", "timezone": "America/Havana", "slots": []},
+    )
+    client.post(
+        "/api/v1/rooms", headers=officer, json={"code": "H1", "name": "Room H1", "venue": "HAV", "capacity": 20}
+    )
+    booked = client.post(
+        "/api/v1/meetings",
+        headers=officer,
+        json={
+            "title": "Talks",
+            "kind": "bilateral",
+            "room": "H1",
+            "start": "2026-11-05T10:00",
+            "end": "2026-11-05T11:00",
+        },
+    ).json
+    expected = datetime(2026, 11, 5, 10, 0, tzinfo=pinned).astimezone(timezone.utc)
+    assert datetime.fromisoformat(booked["start_utc"]) == expected
+    assert client.get("/readyz").json["tz_database"] == tzdata.IANA_VERSION

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from ..tz_database import VERSION
 
 blp = Blueprint("health", __name__)
 
@@ -30,14 +31,14 @@ def readyz():
             connection.execute(text("SELECT 1"))
             current = set(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError:
-        return jsonify(status="unavailable", database="unreachable"), 503, {"Retry-After": "5"}
+        return jsonify(status="unavailable", database="unreachable", tz_database=VERSION), 503, {"Retry-After": "5"}
     scripts = _scripts()
     expected = set(scripts.get_heads())
     if current == expected:
-        return jsonify(status="ok", database="ok", migrations="current")
+        return jsonify(status="ok", database="ok", migrations="current", tz_database=VERSION)
     known = {script.revision for script in scripts.walk_revisions()}
     if current and not current & known:
-        return jsonify(status="ok", database="ok", migrations="ahead", current=sorted(current))
+        return jsonify(status="ok", database="ok", migrations="ahead", current=sorted(current), tz_database=VERSION)
     return (
         jsonify(
             status="unavailable",
@@ -45,6 +46,7 @@ def readyz():
             migrations="pending",
             current=sorted(current),
             expected=sorted(expected),
+            tz_database=VERSION,
         ),
         503,
         {"Retry-After": "30"},
