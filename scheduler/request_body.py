@@ -9,6 +9,9 @@ from flask import request
 from .errors import FieldErrors, ServiceError, UnsupportedMediaType
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# No body of this API nests deeper than a few levels; Python's parsers (ours here, the schemas' after it)
+# recurse, and deep enough nesting ends in RecursionError in one or the other.
+MAX_NESTING = 32
 
 
 class BadRequest(ServiceError):
@@ -22,10 +25,11 @@ def check_api_body() -> None:
         return
     if not request.is_json:
         raise UnsupportedMediaType("Send the body as JSON, with the header Content-Type: application/json")
+    data = request.get_data(cache=True)
+    if _nesting(data) > MAX_NESTING:
+        raise BadRequest(f"The JSON body is nested too deeply (at most {MAX_NESTING} levels)")
     try:
-        body = json.loads(request.get_data(cache=True))
-    except RecursionError as error:
-        raise BadRequest("The JSON body is nested too deeply") from error
+        body = json.loads(data)
     except ValueError as error:  # invalid JSON is the schemas' to tell; this is Python's digit limit
         if "digits" in str(error):
             raise BadRequest("A number in the JSON body is too long") from error
@@ -33,6 +37,23 @@ def check_api_body() -> None:
     where = _lone_surrogate(body, "")
     if where is not None:
         raise FieldErrors({where or "_schema": "Not valid Unicode text (a lone UTF-16 surrogate)"})
+
+
+def _nesting(data: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest, counted without parsing it (no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (byte == 0x5C, byte != 0x22)
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 def _lone_surrogate(value, path: str) -> str | None:

@@ -73,6 +73,8 @@ def test_an_anonymous_search_with_a_lone_surrogate_is_refused_cleanly(client):
     "body, words",
     [
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        *(("[" * depth + "]" * depth, "nested too deeply") for depth in (33, 975, 977, 980)),  # every depth past 32
+        ('{"title": ' + '{"a": ' * 976 + "1" + "}" * 977, "nested too deeply"),
         ('{"expected_participants": ' + "9" * 5000 + "}", "too long"),
     ],
 )

@@ -186,6 +186,8 @@ def test_without_a_token_metrics_answer_this_machine_only_unless_open(tmp_path):
     default = create_app({"SQLALCHEMY_DATABASE_URI": database}).test_client()
     assert default.get("/metrics").status_code == 200  # the test client comes from 127.0.0.1
     assert default.get("/metrics", environ_base=elsewhere).status_code == 401
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}  # through a proxy on this machine (TRUSTED_PROXIES unset)
+    assert default.get("/metrics", headers=forwarded).status_code == 401
     opened = create_app({"SQLALCHEMY_DATABASE_URI": database, "METRICS_OPEN": True}).test_client()
     assert opened.get("/metrics", environ_base=elsewhere).status_code == 200
 

@@ -211,6 +211,10 @@ def test_a_cookie_copied_before_sign_out_opens_nothing_after(app, officer_token)
     assert ended.status_code == 302 and ended.headers["Location"].startswith("/sign-in")
     sign_in(browser, officer_token)  # signing in again makes a new session
     assert browser.get("/console/day/2017-06-16").status_code == 200
+    # ... and ends the one before: a copy of it opens nothing, though nobody signed out.
+    thief.set_cookie("scheduler_session", browser.get_cookie("scheduler_session").value)
+    sign_in(browser, officer_token)
+    assert thief.get("/console/day/2017-06-16").status_code == 302
 
 
 def test_sign_in_refuses_a_wrong_token_and_never_redirects_elsewhere(client, officer_token):

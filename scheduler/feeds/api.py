@@ -119,7 +119,8 @@ def subscription(token):
 def _count_a_miss() -> None:
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
-    limit, key = parse(current_app.config["RATELIMIT_FEED_MISSES"]), f"feed-misses:{get_remote_address()}"
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]  # deployments sharing one Redis count apart
+    limit, key = parse(current_app.config["RATELIMIT_FEED_MISSES"]), f"{prefix}:feed-misses:{get_remote_address()}"
     if not limiter.limiter.hit(limit, key):
         reset_at = limiter.limiter.get_window_stats(limit, key).reset_time
         retry_after = max(1, int(reset_at - time.time()))

@@ -17,7 +17,7 @@ log = logging.getLogger("scheduler.access")
 # A subscription feed's URL is its password: /feeds/subscriptions/<token>.ics. Whatever follows
 # "subscriptions/" anywhere is redacted, however the path is spelled (//, ./, case: a mistyped URL
 # holds the secret as much as the right one), the API's subscription ids with it.
-SECRET_PATHS = re.compile(r"(?i)(subscriptions/).*")
+SECRET_PATHS = re.compile(r"(?i)(subscriptions?/).*")  # the singular too: a mistyped URL holds the secret
 REDACTED = "[redacted]"
 # Control characters would start a forged line in the text log format: written as \xNN.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")

@@ -48,8 +48,10 @@ class MetricsEndpoint:
 
     def _authorized(self, environ) -> bool:
         if self.expected_authorization is None:
-            # Behind a proxy, REMOTE_ADDR is the client's only with TRUSTED_PROXIES set (ProxyFix is outside this).
-            return self.open_to_all or environ.get("REMOTE_ADDR") in LOOPBACK
+            # Behind a proxy, REMOTE_ADDR is the client's only with TRUSTED_PROXIES set (ProxyFix is outside this):
+            # a request a proxy forwarded is never taken for this machine's own.
+            forwarded = "HTTP_X_FORWARDED_FOR" in environ
+            return self.open_to_all or (environ.get("REMOTE_ADDR") in LOOPBACK and not forwarded)
         sent = environ.get("HTTP_AUTHORIZATION", "").encode("latin-1", "replace")
         return hmac.compare_digest(sent, self.expected_authorization)
 

@@ -55,7 +55,7 @@ def sign_in(secret: str) -> Actor | None:
     token = active_token(secret) if secret.strip() else None
     if token is None:
         return None
-    session.clear()  # a new session for a new person: nothing carried over from before
+    sign_out()  # a new session for a new person: the browser's earlier one ends, nothing is carried over
     key = secrets.token_urlsafe(32)
     db.session.add(WebSession(key_hash=hash_token(key), token_id=token.id, created_at=utcnow()))
     db.session.commit()
