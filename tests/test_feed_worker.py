@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from config.settings import PROJECT_ROOT
 from scheduler.extensions import db
 from scheduler.feeds import files, worker
-from scheduler.feeds.models import FeedDocument
+from scheduler.feeds.models import FeedDocument, FeedLeader
 
 from .helpers import book
 
@@ -114,14 +114,33 @@ def _worker_process(app, feed_dir: Path) -> subprocess.Popen:
         "FEED_RENDER_NICE": "0",
     }
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "feeds", "worker"]
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = open(feed_dir.parent / f"{feed_dir.name}.log", "wb")  # noqa: SIM115  (the process writes it)
+    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _wait_for(condition, seconds: float = 20):
+def _outputs(hosts) -> list[str]:
+    return [(host.parent / f"{host.name}.log").read_text(errors="replace")[-3000:] for host in hosts]
+
+
+def _wait_for(condition, seconds: float = 20, explain=lambda: ""):
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
+        if time.monotonic() >= deadline:
+            pytest.fail(f"gave up waiting after {seconds} s; {explain()}")
         time.sleep(0.05)
+
+
+def _state(app, processes, hosts) -> str:
+    """What the feed workers and the database say, when a wait fails (it failed twice in the full lane, once after
+    90 s: this says why next time)."""
+    with app.app_context():
+        leader = db.session.execute(select(FeedLeader.holder, FeedLeader.until)).all()
+        documents = db.session.execute(
+            select(func.count(), func.coalesce(func.sum(FeedDocument.version), 0)).select_from(FeedDocument)
+        ).one()
+        db.session.rollback()
+    codes = [process.poll() for process in processes]
+    return f"leader {leader}, documents (count, versions) {tuple(documents)}, exit codes {codes}, {_outputs(hosts)}"
 
 
 @pytest.mark.slow
@@ -132,7 +151,11 @@ def test_two_worker_processes_render_each_change_once_and_both_copy_it(app, clie
     try:
         # Each makes every feed there is on start; one renders them, both copy them. Two fresh processes render
         # every feed of the four venues first: beside the full lane's other processes that took over 20 s once.
-        _wait_for(lambda: all(Path(files.path_of(host, "rooms/ECOSOC.ics")).exists() for host in hosts), seconds=90)
+        _wait_for(
+            lambda: all(Path(files.path_of(host, "rooms/ECOSOC.ics")).exists() for host in hosts),
+            seconds=90,
+            explain=lambda: _state(app, processes, hosts),
+        )
         time.sleep(1)  # the first rounds are over
         before = total_renders(app)
         book(client, officer, title="Seen on both", start="2027-06-14T10:00", end="2027-06-14T12:00")
@@ -143,8 +166,9 @@ def test_two_worker_processes_render_each_change_once_and_both_copy_it(app, clie
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
-        outputs = [process.communicate(timeout=30)[0].decode() for process in processes]
-    assert all(process.returncode == 0 for process in processes), outputs
+        for process in processes:
+            process.wait(timeout=30)
+    assert all(process.returncode == 0 for process in processes), _outputs(hosts)
 
 
 def test_a_private_feed_narrowed_by_kind_follows_only_those_meetings(app, client, officer, mission, rounds, clock):
