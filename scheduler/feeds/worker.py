@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..clock import utcnow
 from ..extensions import db
@@ -54,7 +54,7 @@ def run_forever(app, stopping) -> None:
         try:
             add_documents(documents.standard_keys(), dirty_since=utcnow())
             db.session.commit()
-        except IntegrityError:  # another worker made them at the same moment
+        except (IntegrityError, OperationalError):  # another worker made them at the same moment
             db.session.rollback()
     while not stopping():
         started = time.monotonic()
@@ -94,7 +94,9 @@ def _lead(holder: str) -> bool:
 def add_documents(keys: set[str], dirty_since: datetime) -> None:
     """Add the feeds among `keys` that are not known yet, to be rendered (the caller commits)."""
     known = set(db.session.scalars(select(FeedDocument.key).where(FeedDocument.key.in_(keys))))
-    for key in keys - known:
+    # In one order everywhere: two workers adding the same keys at once then wait for each other key by key
+    # (one gets an IntegrityError) instead of deadlocking, as sets iterate in a different order per process.
+    for key in sorted(keys - known):
         db.session.add(FeedDocument(key=key, depends_on="", version=0, renders=0, dirty_since=dirty_since))
     db.session.flush()
 
