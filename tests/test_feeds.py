@@ -860,3 +860,12 @@ def test_a_variant_first_asked_for_tells_nothing_of_hidden_changes(client, offic
         tzinfo=timezone.utc
     )
     assert abs(moment - datetime.fromisoformat(hidden_change)) > timedelta(minutes=30)
+
+
+def test_a_backslash_before_n_in_a_title_is_escaped_as_rfc_5545_says(client, officer):
+    title = "Path C:\\new\\table; a, b"  # a backslash, then the letter n: not a line break
+    book(client, officer, title=title, start="2027-06-14T10:00", end="2027-06-14T12:00")
+    feed = client.get("/feeds/all.ics").data
+    assert b"SUMMARY:Path C:\\\\new\\\\table\\; a\\, b\r\n" in feed.replace(b"\r\n ", b"")
+    for reader, events in read_everywhere(feed).items():
+        assert [event["summary"] for event in events.values()] == [title], reader
