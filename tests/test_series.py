@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from .feed_readers import read_everywhere
+from .helpers import book
 
 WEEKLY = {
     "title": "Informal consultations",
@@ -248,17 +249,7 @@ def test_changing_following_needs_its_first_occurrence(client, officer):
 
 
 def test_a_series_keeps_its_skipped_dates_and_takes_a_replacement(client, officer):
-    client.post(
-        "/api/v1/meetings",
-        headers=officer,
-        json={
-            "title": "In the way",
-            "kind": "briefing",
-            "room": "ECOSOC",
-            "start": "2027-03-16T10:00",
-            "end": "2027-03-16T11:00",
-        },
-    )
+    book(client, officer, title="In the way", start="2027-03-16T10:00", end="2027-03-16T11:00")
     made = create(client, officer, **{"from": "2027-03-01", "count": 5, "mode": "skip_conflicts"}).json
     assert len(made["meetings"]) == 4 and [item["date"] for item in made["skipped"]] == ["2027-03-16"]
     url = f"/api/v1/series/{made['id']}"
@@ -301,9 +292,8 @@ def test_an_added_occurrence_takes_the_times_the_series_has_now(client, officer)
 
 
 def test_skipping_every_date_books_no_empty_series(client, officer):
-    book = {"title": "All day", "kind": "plenary", "room": "ECOSOC"}
     for day in ("2027-03-02", "2027-03-09"):
-        client.post("/api/v1/meetings", json={**book, "start": f"{day}T09:00", "end": f"{day}T13:00"}, headers=officer)
+        book(client, officer, title="All day", kind="plenary", start=f"{day}T09:00", end=f"{day}T13:00")
     refused = create(client, officer, **{"from": "2027-03-01", "count": 2, "mode": "skip_conflicts"})
     assert refused.status_code == 409 and [item["date"] for item in refused.json["conflicts"]] == [
         "2027-03-02",
