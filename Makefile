@@ -6,7 +6,7 @@ PORT ?= 8000
 # The browser the end-to-end tests (tests/e2e) drive; Playwright's own download does not work here.
 CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test test-all lint format browser migrate seed clean
+.PHONY: run test test-all lint format browser libical migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,15 +53,33 @@ browser:
 			"REQUIRE_BROWSER=1 or REQUIRE_POSTGRES=1. Install it: 'sudo apt-get install chromium'." >&2; \
 	fi
 
+# libical, the reader Evolution and many CalDAV servers use, through Debian's GObject bindings, for the feed
+# tests (tests/feed_readers.py), installed where it is missing and we are root; elsewhere a message says how.
+# Without it the feed tests leave that reader out, or fail where REQUIRE_LIBICAL=1 or REQUIRE_POSTGRES=1 (CI).
+LIBICAL_PROBE = /usr/bin/python3 -c "import gi; gi.require_version('ICalGLib', '3.0')" 2>/dev/null
+
+libical:
+	@if $(LIBICAL_PROBE); then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's libical bindings for the feed tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q gir1.2-ical-3.0 python3-gi \
+			|| { apt-get update -q && apt-get install -y -q gir1.2-ical-3.0 python3-gi; }; \
+	fi; \
+	if ! $(LIBICAL_PROBE); then \
+		echo "No libical bindings: the feed tests read without libical, or fail with REQUIRE_LIBICAL=1" \
+			"or REQUIRE_POSTGRES=1. Install them: 'sudo apt-get install gir1.2-ical-3.0 python3-gi'." >&2; \
+	fi
+
 # Tests run in parallel, one process a core (at most 4: each holds PostgreSQL connections of its own).
 PYTEST = $(BIN)/python -m pytest -n auto --maxprocesses 4
 
 # The fast lane: every test that is not slow by nature, on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
-test: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json
+test: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json libical
 	$(PYTEST) -m "not slow"
 
 # The full lane (CI): the fast lane plus the slow tests (the fuzzers, the browser, servers started and killed).
-test-all: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json browser
+test-all: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json libical browser
 	$(PYTEST)
 
 # ruff (pyproject.toml): the linter's rules, and the formatter's layout checked, not applied.

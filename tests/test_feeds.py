@@ -101,10 +101,10 @@ def test_every_reader_gives_each_meeting_at_the_moment_zoneinfo_gives(client, of
 
 
 def test_a_meeting_booked_centuries_ahead_reads_at_the_moment_zoneinfo_gives(client, officer, admin):
-    # A zone whose yearly rules have held for a whole calendar cycle is built and checked only up
-    # to RULES_SETTLED_BY (beyond, zoneinfo repeats the rule and so do the open RRULEs); Santiago's rule
-    # ("Sunday after the first Saturday") is no RRULE and is built up to the year asked for. Readers
-    # that apply the VTIMEZONE must still get summer time right.
+    # A zone is published as the yearly rules it settles on; Santiago's ("Sunday after the first
+    # Saturday") is no RRULE, so in years where the published rule differs its meetings are in UTC.
+    # Past 2582 (where libical stops following yearly rules) every meeting is in UTC. Readers that
+    # apply the VTIMEZONE must still get summer time right.
     add_venue(client, admin, officer, "GVA", "Europe/Zurich", "XX")
     add_venue(client, admin, officer, "SCL", "America/Santiago", "CR-SCL")
     # In 2998 summer time runs from 11 March to 4 November in New York and from 25 March in Zurich; in

@@ -23,6 +23,7 @@ from ..meetings.visibility import booked_condition, public_condition, visible_co
 from ..missions.models import Subscription
 from ..processes.models import Process
 from ..rooms.models import Room
+from ..venues.service import default_venue
 from .links import ALL_PATH, body_path, process_path, room_path
 
 # Statuses that appear in feeds (of meetings booked or approved: booked_condition).
@@ -38,6 +39,7 @@ class Definition:
     conditions: tuple  # of its meetings, beside the window's
     depends_on: frozenset[str]
     public: bool  # anyone may read it; a private feed goes through its secret URL
+    home_zone: str  # its VTIMEZONE even when it has no events: a room's venue's zone, else the default venue's
 
 
 def base_url() -> str:
@@ -92,8 +94,14 @@ def definition(key: str) -> Definition | None:
     found = _subject(path)
     if found is None:
         return None
-    info, conditions, depends_on, public = found
-    return Definition(key, info, (*conditions, *narrowing), frozenset(depends_on), public)
+    info, conditions, depends_on, public = found[:4]
+    home_zone = found[4] if len(found) > 4 else _default_zone()
+    return Definition(key, info, (*conditions, *narrowing), frozenset(depends_on), public, home_zone)
+
+
+def _default_zone() -> str:
+    venue = default_venue()
+    return venue.timezone if venue is not None else "UTC"
 
 
 def _subject(path: str):
@@ -114,7 +122,7 @@ def _subject(path: str):
             f"Public meetings in the {room.name}, {room.venue.name}",
             f"{base}feeds/{path}",
         )
-        return info, [public_condition(), Meeting.room_id == room.id], {f"room:{room.id}"}, True
+        return info, [public_condition(), Meeting.room_id == room.id], {f"room:{room.id}"}, True, room.venue.timezone
     if kind == "bodies":
         # Named after a process or a public meeting only: a closed meeting's body stays unknown here.
         body = db.session.scalar(

@@ -8,17 +8,16 @@ was made of, and reads an event again only when that changed.
 
 import logging
 
-from sqlalchemy import Integer, cast, delete, extract, insert, select
+from sqlalchemy import delete, insert, select
 
-from ..conflicts import MAX_MEETING_DURATION
 from ..extensions import db
 from ..ical.calendar import CheckedPart, assemble, checked_events
-from ..ical.events import render_event, render_key
+from ..ical.events import render_event, render_key, same_for_calendars
 from ..meetings.models import Meeting
 from ..processes.models import Process
 from ..rooms.models import Room
 from ..venues.models import Venue
-from .documents import Definition, uid_domain, window_conditions, window_start
+from .documents import Definition, uid_domain, window_conditions
 from .models import FeedEvent
 
 log = logging.getLogger(__name__)
@@ -61,18 +60,17 @@ def render(definition: Definition, stamps: Stamps) -> bytes:
             Meeting.version,
             Meeting.room_id,
             Meeting.process_id,
-            cast(extract("year", Meeting.end), Integer),
         )
         .where(*window_conditions(), *definition.conditions)
         .order_by(Meeting.start, Meeting.id)
     )
     rows = db.session.connection().execute(query).all()  # plain rows: no events' text, no ORM
-    made_of = {meeting_id: stamps.made_of(*rest) for meeting_id, *rest, _ in rows}
+    made_of = {meeting_id: stamps.made_of(*rest) for meeting_id, *rest in rows}
     unknown = [meeting_id for meeting_id, inputs in made_of.items() if _checked.get(meeting_id, ((),))[0] != inputs]
     if unknown:
         _read_or_render(unknown, made_of, stamps)
     events = [_checked[meeting_id][1] for meeting_id, *_ in rows]
-    return b"".join(assemble(definition.info, _zones(events, [row[4] for row in rows]), events))
+    return b"".join(assemble(definition.info, definition.home_zone, events))
 
 
 def _read_or_render(meeting_ids: list[int], made_of: dict[int, tuple], stamps: Stamps) -> None:
@@ -91,7 +89,8 @@ def _read_or_render(meeting_ids: list[int], made_of: dict[int, tuple], stamps: S
         for meeting_id, (key, text) in stored.items()
         if key == _render_key(meeting_id, made_of[meeting_id])
     }
-    texts.update(render_events([meeting_id for meeting_id in meeting_ids if meeting_id not in texts], stamps))
+    stale = {meeting_id: text for meeting_id, (_, text) in stored.items() if meeting_id not in texts}
+    texts.update(render_events([meeting_id for meeting_id in meeting_ids if meeting_id not in texts], stamps, stale))
     for meeting_id, part in zip(texts, checked_events(list(texts.values())), strict=True):
         _checked[meeting_id] = (made_of[meeting_id], part)
 
@@ -101,15 +100,20 @@ def _render_key(meeting_id: int, made_of: tuple) -> str:
     return render_key(uid, meeting_id, version, *stamps)
 
 
-def render_events(meeting_ids: list[int], stamps: Stamps) -> dict[int, str]:
-    """Render and keep the events of these meetings (the caller commits)."""
+def render_events(meeting_ids: list[int], stamps: Stamps, stale: dict[int, str] | None = None) -> dict[int, str]:
+    """Render and keep the events of these meetings (the caller commits). Where a stale text (stored
+    before the meeting's last change) shows the same as the new rendering, the stale text is kept,
+    stamps and all: the feeds' bytes change only when what a calendar shows changes."""
+    stale = stale or {}
     if not meeting_ids:
         return {}
     rendered, kept = {}, []
     for first in range(0, len(meeting_ids), BATCH):
         batch = meeting_ids[first : first + BATCH]
         for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(batch))).unique():
-            rendered[meeting.id] = render_event(meeting, uid_domain())
+            text = render_event(meeting, uid_domain())
+            old = stale.get(meeting.id)
+            rendered[meeting.id] = old if old is not None and same_for_calendars(old, text) else text
             made_of = stamps.made_of(meeting.version, meeting.room_id, meeting.process_id)
             kept.append(
                 {"meeting_id": meeting.id, "render_key": _render_key(meeting.id, made_of), "text": rendered[meeting.id]}
@@ -119,15 +123,3 @@ def render_events(meeting_ids: list[int], stamps: Stamps) -> dict[int, str]:
         db.session.execute(insert(FeedEvent), kept)
     log.info("rendered the events of %d meetings", len(rendered))
     return rendered
-
-
-def _zones(events, end_years: list[int]) -> dict[str, tuple[int, int]]:
-    """Each time zone the events use, with the years its VTIMEZONE must be exact for: from the year
-    before the window to the year after that zone's last meeting ends (a zone whose rules no RRULE
-    describes is built year by year: one meeting booked far ahead elsewhere must not cost seconds)."""
-    first = (window_start() - MAX_MEETING_DURATION).year - 1
-    last: dict[bytes, int] = {}
-    for event, year in zip(events, end_years, strict=True):
-        for name in event.zones_used:
-            last[name] = max(last.get(name, first), year)
-    return {name.decode(): (first, year + 1) for name, year in last.items()}

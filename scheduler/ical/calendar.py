@@ -125,21 +125,22 @@ def _checked_nesting(data: bytes, component: str) -> CheckedPart:
 
 
 @lru_cache(maxsize=256)
-def checked_zone(name: str, first_year: int, last_year: int) -> CheckedPart:
-    [zone] = checked_parts([vtimezone(name, first_year, last_year)], "VTIMEZONE")
+def checked_zone(name: str) -> CheckedPart:
+    [zone] = checked_parts([vtimezone(name)], "VTIMEZONE")
     return zone
 
 
-def assemble(info: FeedInfo, zones: dict[str, tuple[int, int]], events: list[CheckedPart]) -> list[bytes]:
+def assemble(info: FeedInfo, home_zone: str, events: list[CheckedPart]) -> list[bytes]:
     """The feed's pieces, in order, to be joined: header, time zones, events and the end (kept apart
-    so that feeds can be compressed piece by piece). zones: each TZID the events use, with the
-    first and last year it must be exact for. Raises InvalidFeed if an event uses a zone the feed
-    does not define."""
+    so that feeds can be compressed piece by piece). The time zones are those the events use and the
+    feed's home zone: a feed without events still holds a component, as RFC 5545's grammar wants.
+    Raises InvalidFeed if an event uses a zone the feed does not define."""
     head = header(info)
     _check_lines(head)
     if _COMPONENT_LINE.findall(b"\n" + head) != [(b"BEGIN", b"VCALENDAR")]:
         raise InvalidFeed("the header is not one open VCALENDAR")
-    zone_parts = [checked_zone(name, first, last) for name, (first, last) in sorted(zones.items())]
+    names = {name.decode() for name in zones_used(events)} | {home_zone}
+    zone_parts = [checked_zone(name) for name in sorted(names)]
     missing = zones_used(events).difference(*(zone.zones_defined for zone in zone_parts))
     if missing:
         raise InvalidFeed(f"time zones used without VTIMEZONE: {sorted(missing)}")

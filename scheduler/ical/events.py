@@ -9,10 +9,12 @@ from datetime import timezone
 
 from icalendar import Event, vText
 
+from .. import tz_database
 from ..times import zone
+from .vtimezone import shows_local
 
 # Bump when the rendering changes, so that stored events are rendered again.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 
 # Requests never reach a feed (see feeds.documents.FEED_STATUSES); their event is stored all the same.
 STATUS = {
@@ -45,6 +47,7 @@ def render_key(
     """Changes whenever anything the VEVENT shows changes: the meeting, its room, venue or process."""
     parts = [
         RENDER_VERSION,
+        tz_database.VERSION,  # which moments an event gives in local time depends on it (see _published)
         uid_domain,
         meeting_id,
         meeting_version,
@@ -87,12 +90,25 @@ def _description(meeting) -> str:
     return "\n".join(lines)
 
 
-STAMP_PROPERTIES = ("DTSTAMP:", "LAST-MODIFIED:", "SEQUENCE:")
+STAMP_PROPERTIES = ("DTSTAMP:", "LAST-MODIFIED:")
 
 
-def shown_content(event_text: str) -> str:
-    """What a calendar shows of an event: its text without the change stamps."""
-    return "\r\n".join(line for line in event_text.split("\r\n") if not line.startswith(STAMP_PROPERTIES))
+def same_for_calendars(old_text: str, new_text: str) -> bool:
+    """Whether two renderings of an event differ in their change stamps only: a change no calendar
+    shows (notes, expected participants) must leave the feeds' bytes as they were."""
+
+    def shown(text: str) -> list[str]:
+        return [line for line in text.split("\r\n") if not line.startswith(STAMP_PROPERTIES)]
+
+    return shown(old_text) == shown(new_text)
+
+
+def _published(start, end, tz_name: str) -> tuple:
+    """Start and end in the venue's local time where every reader of its VTIMEZONE gets them right
+    (ical/vtimezone.py), else both in UTC."""
+    if shows_local(tz_name, start) and shows_local(tz_name, end):
+        return start.astimezone(zone(tz_name)), end.astimezone(zone(tz_name))
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
 def render_event(meeting, uid_domain: str) -> str:
@@ -116,8 +132,9 @@ def render_event(meeting, uid_domain: str) -> str:
     event.add("created", meeting.created_at.astimezone(timezone.utc))
     event.add("last-modified", changed.astimezone(timezone.utc))
     event.add("sequence", meeting.sequence)
-    event.add("dtstart", meeting.start.astimezone(zone(tz)))
-    event.add("dtend", meeting.end.astimezone(zone(tz)))
+    start, end = _published(meeting.start, meeting.end, tz)
+    event.add("dtstart", start)
+    event.add("dtend", end)
     event.add("summary", vText(TITLE_PREFIX.get(meeting.status, "") + meeting.title))
     event.add("status", STATUS[meeting.status])
     event.add("location", vText(f"{meeting.room.name}, {meeting.room.venue.name}"))
