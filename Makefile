@@ -20,6 +20,12 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# An earlier tz database release, beside the pinned one, for the test that switches releases under booked
+# meetings (tests/test_tz_updates.py): in 2024b Paraguay still kept daylight-saving time; from 2025a it does not.
+TZDATA_PREVIOUS = 2024.2
+$(VENV)/tzdata-previous/tzdata/__init__.py: | $(BIN)/python
+	$(BIN)/pip install --quiet --no-deps --target $(VENV)/tzdata-previous tzdata==$(TZDATA_PREVIOUS)
+
 # Mozilla's ical.js, from the lock file, for the feed tests (needs Node.js and npm).
 tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --silent
@@ -75,11 +81,13 @@ libical:
 PYTEST = $(BIN)/python -m pytest -n auto --maxprocesses 4
 
 # The fast lane: every test that is not slow by nature, on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
-test: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json libical
+TEST_NEEDS = $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json $(VENV)/tzdata-previous/tzdata/__init__.py libical
+
+test: $(TEST_NEEDS)
 	$(PYTEST) -m "not slow"
 
 # The full lane (CI): the fast lane plus the slow tests (the fuzzers, the browser, servers started and killed).
-test-all: $(VENV)/.installed-dev tests/js/node_modules/.package-lock.json libical browser
+test-all: $(TEST_NEEDS) browser
 	$(PYTEST)
 
 # ruff (pyproject.toml): the linter's rules, and the formatter's layout checked, not applied.

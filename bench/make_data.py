@@ -50,7 +50,7 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from config.settings import PROJECT_ROOT, normalise_database_url  # noqa: E402
-from scheduler import create_app  # noqa: E402
+from scheduler import create_app, tz_database  # noqa: E402
 from scheduler.extensions import db  # noqa: E402
 from scheduler.feeds.rendering import Stamps, render_events  # noqa: E402
 from scheduler.feeds.worker import render_everything  # noqa: E402
@@ -546,6 +546,10 @@ class Generator:
                 history[-1][0],
                 requester,
                 approved_at,
+                start.astimezone(ZoneInfo(room.zone)).replace(tzinfo=None),
+                end.astimezone(ZoneInfo(room.zone)).replace(tzinfo=None),
+                room.zone,
+                tz_database.VERSION,
             )
 
     # subscriptions
@@ -604,6 +608,10 @@ MEETING_COLUMNS = (
     "updated_at",
     "requested_by",
     "approved_at",
+    "local_start",
+    "local_end",
+    "local_zone",
+    "tz_database",
 )
 
 

@@ -106,6 +106,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_web_pages(app)
     track_changes()
+    from .meetings.wall_times import keep_wall_times
+
+    keep_wall_times()
 
     from .accounts.service import current_actor
     from .errors import register_error_handlers
@@ -125,6 +128,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .accounts.cli import tokens_cli
     from .feeds.cli import feeds_cli
+    from .meetings.cli import timezones_cli
     from .missions.cli import missions_cli
     from .venues.cli import holidays_cli, seed_command
 
@@ -133,6 +137,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(missions_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(holidays_cli)
+    app.cli.add_command(timezones_cli)
     return app
 
 

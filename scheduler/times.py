@@ -75,20 +75,29 @@ def parse_day_or_datetime_text(text: str) -> date | datetime:
     return parse_datetime_text(text)
 
 
-def localize(naive: datetime, tz_name: str) -> datetime:
-    """The one moment a venue-local wall time names; refuses DST gaps and folds."""
+def moments_of(naive: datetime, tz_name: str) -> list[datetime]:
+    """The moments (in UTC) a wall time names in a zone: none in a DST gap (the clocks jumped over
+    it), two in a fold (it happened twice), else one."""
     tz = zone(tz_name)
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        # Either the clocks jumped over this time (gap) or it happened twice (fold).
-        round_trip = first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
-        if round_trip != naive:
-            raise LocalTimeError(f"{naive.isoformat()} does not exist in {tz_name} (clocks go forward then)")
+    if first.utcoffset() == second.utcoffset():
+        return [first.astimezone(timezone.utc)]
+    if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != naive:
+        return []
+    return sorted({first.astimezone(timezone.utc), second.astimezone(timezone.utc)})
+
+
+def localize(naive: datetime, tz_name: str) -> datetime:
+    """The one moment a venue-local wall time names; refuses DST gaps and folds."""
+    moments = moments_of(naive, tz_name)
+    if not moments:
+        raise LocalTimeError(f"{naive.isoformat()} does not exist in {tz_name} (clocks go forward then)")
+    if len(moments) > 1:
         raise LocalTimeError(
             f"{naive.isoformat()} happens twice in {tz_name} (clocks go back then): give the UTC offset"
         )
-    return first.astimezone(timezone.utc)
+    return moments[0]
 
 
 def to_utc(value: datetime, tz_name: str) -> datetime:

@@ -38,6 +38,8 @@ class FeedDocument(db.Model):
     # Bumped whenever the bytes change; hosts copy documents whose version they do not have.
     version: Mapped[int] = mapped_column(Integer, default=0)
     window_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The tz database release it was made with: which times its events give locally depends on it.
+    tz_database: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # The earliest change not rendered yet (None: up to date).
     dirty_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

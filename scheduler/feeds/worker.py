@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from .. import tz_database
 from ..clock import utcnow
 from ..extensions import db
 from . import documents, files, rendering
@@ -104,7 +105,14 @@ def add_documents(keys: set[str], dirty_since: datetime) -> None:
 def _follow_changes() -> None:
     changes = db.session.execute(select(FeedChange).order_by(FeedChange.id).limit(CHANGES_PER_ROUND)).scalars().all()
     today = documents.window_start().date()
-    outdated = select(FeedDocument.key).where(or_(FeedDocument.window_day.is_(None), FeedDocument.window_day != today))
+    outdated = select(FeedDocument.key).where(
+        or_(
+            FeedDocument.window_day.is_(None),
+            FeedDocument.window_day != today,
+            FeedDocument.tz_database.is_(None),
+            FeedDocument.tz_database != tz_database.VERSION,
+        )
+    )
     marked = set(db.session.scalars(outdated.where(FeedDocument.dirty_since.is_(None))))
     if changes:
         subjects = set(" ".join(change.subjects for change in changes).split())
@@ -178,6 +186,7 @@ def _render(key: str, stamps: rendering.Stamps) -> None:
             moment = max(moment, document.last_modified + timedelta(seconds=1))
         document.last_modified = moment
     document.window_day = documents.window_start().date()
+    document.tz_database = tz_database.VERSION
     document.rendered_at, document.failed_at, document.dirty_since = now, None, None
     document.renders += 1
     db.session.commit()

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -48,6 +48,13 @@ class Meeting(db.Model):
     # room's buffers do not silently move existing bookings.
     held_start: Mapped[datetime] = mapped_column(UTCDateTime)
     held_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The local wall time and zone the meeting was booked at, and the tz database release its UTC
+    # instants were computed with: for a meeting ahead, the wall time is the truth when a release
+    # changes the zone's rules (meetings/wall_times.py keeps them; meetings/retime.py applies a release).
+    local_start: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    local_end: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    local_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    tz_database: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(16))

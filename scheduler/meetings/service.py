@@ -587,3 +587,41 @@ def reject_request(meeting_id: int, reason: str, actor: Actor, if_match=None) ->
 def withdraw_request(meeting_id: int, reason: str, actor: Actor, if_match=None) -> Meeting:
     """A mission takes back its own request."""
     return _change_status(get_meeting(meeting_id, actor), "withdraw", reason, actor, if_match)
+
+
+# --- a new tz database release --------------------------------------------------------
+
+
+def move_to_new_rules(meeting: Meeting, start: datetime, end: datetime, actor: Actor, reason: str) -> list[dict]:
+    """Move a meeting ahead to the instants its wall time names under a new tz database release,
+    checked and recorded as any move (committed). Returns what it would collide with instead, and
+    then writes nothing: a collision is for an officer to resolve, never an overlap."""
+    lock_rooms([meeting.room_id])
+    proposal = _proposal(meeting.room, start, end, {}, meeting_id=meeting.id)
+    holding = meeting.status in HOLDING_STATUSES
+    found = conflicts.hard_conflicts(proposal, actor) if holding else []
+    if found:
+        db.session.rollback()
+        return found
+    before = _snapshot(meeting)
+    meeting.start, meeting.end = start, end
+    meeting.held_start, meeting.held_end = proposal.held
+    after = _snapshot(meeting)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    try:
+        _save_change(meeting, proposal, actor, "retimed", changes, reason)
+    except Conflict as refused:  # taken a moment ago: the database refused the overlap
+        return refused.extra.get("conflicts", [])
+    return []
+
+
+def note_for_officers(meeting: Meeting, actor: Actor, action: str, reason: str) -> None:
+    """A history entry that changes nothing, once (committed): what an officer must look at."""
+    latest = db.session.scalar(
+        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id).order_by(MeetingChange.id.desc()).limit(1)
+    )
+    if latest is None or (latest.action, latest.reason) != (action, reason):
+        db.session.add(
+            MeetingChange(meeting_id=meeting.id, actor=actor.label, action=action, changes={}, reason=reason)
+        )
+    db.session.commit()
