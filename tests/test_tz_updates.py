@@ -70,8 +70,13 @@ def test_meetings_ahead_keep_their_local_time_across_releases(app, client, offic
     in_gap = book(client, officer, room="CR-ASU", title="Gap", start="2027-10-03T00:15", end="2027-10-03T00:45")
     crowded = book(client, officer, room="CR-ASU", title="Crowded", start="2027-07-20T10:00", end="2027-07-20T12:00")
     assert at(winter["start"]) == datetime(2027, 7, 15, 13, tzinfo=timezone.utc)
+    # A venue set up in the wrong zone (Sao Paulo's rules are the same in both releases), then put right:
+    # its meetings keep their instants, and their wall times become those of the new zone.
+    add_venue(client, admin, officer, "ASU2", "America/Sao_Paulo", "CR-ASU2")
+    corrected = book(client, officer, room="CR-ASU2", start="2027-07-15T10:00", end="2027-07-15T12:00")
+    assert client.patch("/api/v1/venues/ASU2", json={"timezone": ZONE}, headers=admin).status_code == 200
     status = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "status"])
-    assert "tz database in use: 2024b" in status.stdout and "4 meeting(s) ahead placed with 2026f" in status.stdout
+    assert "tz database in use: 2024b" in status.stdout and "5 meeting(s) ahead placed with 2026f" in status.stdout
 
     # After the switch, before the meetings are recomputed, someone books 11:00-12:00 local (-04) on the
     # 20th: 15:00-16:00 UTC, free then, but where "Crowded" (10:00-12:00 local) will now be.
@@ -91,6 +96,7 @@ def test_meetings_ahead_keep_their_local_time_across_releases(app, client, offic
     recomputed = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "recompute"])
     assert recomputed.returncode == 1, recomputed.stdout + recomputed.stderr  # some are left for an officer
     assert f"moved: meeting {winter['id']} " in recomputed.stdout
+    assert f"moved: meeting {corrected['id']} " in recomputed.stdout  # 10:00 in Asuncion, not in Sao Paulo
     assert f"NOT MOVED: meeting {in_gap['id']} " in recomputed.stdout and "no longer exists" in recomputed.stdout
     assert f"NOT MOVED: meeting {crowded['id']} " in recomputed.stdout
     assert f"collides with meeting {late['id']}" in recomputed.stdout
