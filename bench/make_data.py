@@ -6,7 +6,9 @@
 
 What it loads (see docs/PERFORMANCE.md, "Scale"):
 - the database is created if missing, migrated with Flask-Migrate's `upgrade()` and seeded with the app's
-  `seed` command, as operators do: 4 venues (UNHQ, UNOG, UNOV, UNON), 40 rooms, UNHQ's holidays;
+  `seed` command, as operators do (8 venues, UNHQ's holidays); the meetings go to the 40 rooms of the four
+  duty stations (UNHQ, UNOG, UNOV, UNON), as when the figures in docs/PERFORMANCE.md were measured: the
+  regional commissions' rooms stay empty;
 - 193 missions, and about 15 processes a year, each with a body, a mandate and two co-facilitators;
 - 130,000 meetings over the ten years up to `--until` (default: six months from today), spread over the
   working days of all 40 rooms (about 13,000 a year), busier in the General Assembly's main part. No two
@@ -295,10 +297,12 @@ def refuse_if_loaded(conn) -> None:
 
 
 def read_rooms(conn) -> list[RoomInfo]:
+    """The active rooms of the venues VENUE_BODIES names (the four duty stations)."""
     rows = conn.execute(
         "SELECT rooms.id, rooms.code, rooms.capacity, rooms.features, rooms.setup_minutes, rooms.teardown_minutes, "
         "venues.code, venues.timezone FROM rooms JOIN venues ON venues.id = rooms.venue_id "
-        "WHERE rooms.active ORDER BY rooms.id"
+        "WHERE rooms.active AND venues.code = ANY(%s) ORDER BY rooms.id",
+        (list(VENUE_BODIES),),
     ).fetchall()
     return [
         RoomInfo(r[0], r[1], r[2], tuple(r[3] if isinstance(r[3], list) else json.loads(r[3])), r[4], r[5], r[6], r[7])

@@ -294,7 +294,7 @@ def test_history_hides_what_a_meeting_was_while_the_caller_could_not_see_it(clie
 
 
 def test_local_list_bounds_are_read_in_the_default_venues_zone_unless_another_is_named(client, officer, admin):
-    # The default data has four duty stations (UNHQ, UNOG, UNOV, UNON): DEFAULT_VENUE (UNHQ) gives the zone.
+    # The default data has several venues: DEFAULT_VENUE (UNHQ) gives the zone.
     book(client, officer, start="2017-06-16T19:30", end="2017-06-16T21:00")  # 01:30 the next day in Geneva
     in_new_york = client.get("/api/v1/meetings?from=2017-06-16T00:00&to=2017-06-17T00:00").json
     assert len(in_new_york) == 1

@@ -319,7 +319,7 @@ def test_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
-    assert json.loads(response.headers["X-Pagination"])["total"] == 40  # the four seeded duty stations' rooms
+    assert json.loads(response.headers["X-Pagination"])["total"] == 57  # the eight seeded duty stations' rooms
 
 
 # --- found in review ------------------------------------------------------------------

@@ -132,15 +132,15 @@ def test_seed_adds_only_what_is_missing(app, client, tmp_path):
                 ],
             },
             {
-                "code": "ESCAP",
-                "name": "United Nations Conference Centre, Bangkok",
+                "code": "BKK",
+                "name": "Another venue in Bangkok",
                 "timezone": "Asia/Bangkok",
                 "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
                 "interpretation_teams": 3,
                 "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
                 "rooms": [
                     {
-                        "code": "ESCAP-1",
+                        "code": "BKK-1",
                         "name": "Room 1",
                         "capacity": 700,
                         "features": ["interpretation"],
@@ -162,16 +162,16 @@ def test_seed_adds_only_what_is_missing(app, client, tmp_path):
     assert client.get("/api/v1/rooms/GA-HALL").json["capacity"] == 1800
     nlb = client.get("/api/v1/rooms/NLB").json
     assert (nlb["venue"], nlb["teardown_minutes"]) == ("UNHQ", 10)
-    bangkok = client.get("/api/v1/venues/ESCAP").json
+    bangkok = client.get("/api/v1/venues/BKK").json
     assert bangkok == {
-        "code": "ESCAP",
-        "name": "United Nations Conference Centre, Bangkok",
+        "code": "BKK",
+        "name": "Another venue in Bangkok",
         "timezone": "Asia/Bangkok",
         "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
         "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
         "interpretation_teams": 3,
     }
-    assert [r["code"] for r in client.get("/api/v1/rooms?venue=ESCAP").json] == ["ESCAP-1"]
+    assert [r["code"] for r in client.get("/api/v1/rooms?venue=BKK").json] == ["BKK-1"]
     assert seed(app, "--file", str(path)).output.strip() == "seed: 0 venue(s), 0 room(s) and 0 holiday(s) added"
 
 
