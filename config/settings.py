@@ -81,6 +81,32 @@ def development_exposure(bind: str, environ=os.environ) -> str | None:
     )
 
 
+def _mail_settings(environ) -> dict:
+    """Mail (scheduler/notifications) through Flask-Mailman: SMTP when MAIL_SERVER is set, else one .eml
+    file a message in MAIL_DIR (instance/mail), so that `make run` needs no mail server."""
+    server = environ.get("MAIL_SERVER", "")
+    return {
+        "MAIL_BACKEND": "scheduler.notifications." + ("smtp" if server else "eml_folder") + ".EmailBackend",
+        "MAIL_SERVER": server or "localhost",
+        "MAIL_PORT": int(environ.get("MAIL_PORT", "587")),
+        # STARTTLS on the submission port; MAIL_USE_SSL=1 for implicit TLS (port 465) instead.
+        "MAIL_USE_TLS": environ.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_USE_SSL": environ.get("MAIL_USE_SSL", "0") == "1",
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "meetings@scheduler.invalid"),
+        "MAIL_TIMEOUT": _seconds(environ, "MAIL_TIMEOUT", "30"),
+        # The certificate authorities the server's certificate is checked against (default: the system's).
+        "MAIL_CA_FILE": environ.get("MAIL_CA_FILE", ""),
+        "MAIL_DIR": environ.get("MAIL_DIR") or str(INSTANCE_DIR / "mail"),
+        # A message the server refused is tried again after 30 s, then twice as long each time up to
+        # MAIL_RETRY_MAX_SECONDS, and given up (status failed) after MAIL_MAX_ATTEMPTS tries.
+        "MAIL_RETRY_SECONDS": _seconds(environ, "MAIL_RETRY_SECONDS", "30"),
+        "MAIL_RETRY_MAX_SECONDS": _seconds(environ, "MAIL_RETRY_MAX_SECONDS", "300"),
+        "MAIL_MAX_ATTEMPTS": int(environ.get("MAIL_MAX_ATTEMPTS", "100")),
+    }
+
+
 def load_settings(environ=os.environ) -> dict:
     env = environ.get("SCHEDULER_ENV", "development")
     secret_key = environ.get("SECRET_KEY", "")
@@ -143,6 +169,7 @@ def load_settings(environ=os.environ) -> dict:
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # The venue the Journal and the console show first, when several are loaded.
         "DEFAULT_VENUE": environ.get("DEFAULT_VENUE", "UNHQ"),
+        **_mail_settings(environ),
         # Web pages: signed-in people hold a session cookie, sent only over HTTPS when the service is
         # reached over HTTPS, never readable by scripts, and not sent with cross-site form posts.
         "SESSION_COOKIE_NAME": "scheduler_session",

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
 from .api_docs import blp as api_docs_blp
-from .extensions import api, db, limiter, migrate
+from .extensions import api, db, limiter, mail, migrate
 from .observability import init_app as init_observability
 from .request_body import WRITE_METHODS
 
@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    mail.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{}, {"bearer": []}]
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .meetings.api import blp as meetings_blp
     from .missions.api import blp as missions_blp
     from .missions.api import subscriptions_blp
+    from .notifications.api import blp as outbox_blp
     from .processes.api import blp as processes_blp
     from .processes.api import bodies_blp
     from .rooms.api import blp as rooms_blp
@@ -88,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         tokens_blp,
         assistant_blp,
         series_blp,
+        outbox_blp,
     ):
         limit_writes(blueprint)
         api.register_blueprint(blueprint)
@@ -107,8 +110,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_web_pages(app)
     track_changes()
     from .meetings.wall_times import keep_wall_times
+    from .notifications.outbox import record_messages
 
     keep_wall_times()
+    record_messages()
 
     from .accounts.service import current_actor
     from .errors import register_error_handlers
@@ -130,6 +135,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .feeds.cli import feeds_cli
     from .meetings.cli import timezones_cli
     from .missions.cli import missions_cli
+    from .notifications.cli import mail_cli
     from .venues.cli import holidays_cli, seed_command
 
     app.cli.add_command(tokens_cli)
@@ -138,6 +144,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(seed_command)
     app.cli.add_command(holidays_cli)
     app.cli.add_command(timezones_cli)
+    app.cli.add_command(mail_cli)
     return app
 
 

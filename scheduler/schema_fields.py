@@ -137,6 +137,16 @@ def Name(max_length: int, **kwargs):
     return _UserText(validate=[Length(min=1, max=max_length), _not_blank], **kwargs)
 
 
+def Address(*, metadata: dict | None = None, **kwargs):
+    """A mail address (name@example.org), at most 320 characters as SMTP allows."""
+    return fields.Email(
+        validate=Length(max=320),
+        error_messages={"invalid": "Not a mail address such as meetings@example.org"},
+        metadata={"example": "meetings@example.org", **(metadata or {})},
+        **kwargs,
+    )
+
+
 class _JsonInteger(fields.Integer):
     """A JSON number without a fractional part: 5 and 5.0 alike (as JSON Schema's "integer"), not "5" or 5.5."""
 

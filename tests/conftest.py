@@ -107,6 +107,7 @@ def app(database_url, tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "FEED_DIR": str(tmp_path_factory.mktemp("feeds")),
+            "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
             "FEEDS_RENDER_ON_REQUEST": True,
             "FEED_PRIVATE_INTERVAL": 0,
             "FEED_FIRST_RENDER_WAIT": 0,

@@ -34,7 +34,12 @@ def test_officers_manage_missions(client, officer, mission):
     created = client.post(
         "/api/v1/missions", json={"code": "NOR", "name": "Permanent Mission of Norway"}, headers=officer
     )
-    assert created.status_code == 201 and created.json == {"code": "NOR", "name": "Permanent Mission of Norway"}
+    assert created.status_code == 201 and created.json == {
+        "code": "NOR",
+        "name": "Permanent Mission of Norway",
+        "emails": [],  # shown to the officer who made it
+        "daily_programme": False,
+    }
     assert client.post("/api/v1/missions", json={"code": "NOR", "name": "Again"}, headers=officer).status_code == 409
     assert client.post("/api/v1/missions", json={"code": "FRA", "name": "France"}, headers=mission).status_code == 403
     assert client.patch("/api/v1/missions/nor", json={"name": "Norway"}, headers=officer).json["name"] == "Norway"

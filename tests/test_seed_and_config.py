@@ -170,6 +170,8 @@ def test_seed_adds_only_what_is_missing(app, client, tmp_path):
         "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
         "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
         "interpretation_teams": 3,
+        "desk_email": "",
+        "programme_hour": 18,
     }
     assert [r["code"] for r in client.get("/api/v1/rooms?venue=BKK").json] == ["BKK-1"]
     assert seed(app, "--file", str(path)).output.strip() == "seed: 0 venue(s), 0 room(s) and 0 holiday(s) added"

@@ -15,6 +15,8 @@ BANGKOK = {
     ],
     "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
     "interpretation_teams": 6,
+    "desk_email": "meetings@escap.example.org",
+    "programme_hour": 17,
 }
 
 UNHQ = {
@@ -27,6 +29,8 @@ UNHQ = {
     ],
     "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
     "interpretation_teams": 4,
+    "desk_email": "",
+    "programme_hour": 18,
 }
 
 

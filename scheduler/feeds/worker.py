@@ -7,7 +7,8 @@ once, public feeds first. A private feed is rendered again at most every FEED_PR
 seconds (its Cache-Control allows that much), so a busy day costs a bounded amount of rendering
 whatever the number of subscriptions. Then every worker, leader or not, copies to its host's
 files the feeds whose version it does not have yet (files.py). Readers are never kept waiting:
-until the new bytes are copied, they get the last ones.
+until the new bytes are copied, they get the last ones. The leader also sends the mail outbox's
+due messages (scheduler/notifications): one sender for the deployment.
 """
 
 import gzip
@@ -26,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from .. import tz_database
 from ..clock import utcnow
 from ..extensions import db
+from ..notifications import worker as mail
 from . import documents, files, rendering
 from .models import FeedChange, FeedDocument, FeedLeader
 from .tracking import EVERYTHING
@@ -44,6 +46,7 @@ def run_round(holder: str | None = None) -> int:
     if _lead(holder or f"{socket.gethostname()}:{os.getpid()}"):
         _follow_changes()
         rendered = _render_due()
+        mail.run_round()  # the outbox's messages: one sender for the deployment, the leader
     copy_to_files()
     return rendered
 

@@ -24,7 +24,7 @@ class Missions(MethodView):
     @blp.arguments(MissionSchema)
     @blp.response(201, MissionSchema)
     def post(self, data):
-        """Add a mission (officer, admin)"""
+        """Add a mission (officer, admin), with the addresses it hears of its meetings at"""
         return service.create_mission(data)
 
 
@@ -32,15 +32,15 @@ class Missions(MethodView):
 class MissionByCode(MethodView):
     @blp.response(200, MissionSchema)
     def get(self, code):
-        """Get a mission by its code"""
+        """Get a mission by its code (its addresses: for staff and the mission itself)"""
         return service.get_mission(code)
 
-    @requires(*BOOKING_ROLES)
-    @blp.arguments(MissionUpdateSchema(partial=True))
+    @requires("mission", *BOOKING_ROLES)
+    @blp.arguments(MissionUpdateSchema)
     @blp.response(200, MissionSchema)
     def patch(self, data, code):
-        """Rename a mission (officer, admin)"""
-        return service.update_mission(code, data)
+        """Rename a mission or set its addresses (officer, admin); a mission sets its own addresses"""
+        return service.update_mission(code, data, current_actor())
 
 
 @subscriptions_blp.route("")

@@ -1,20 +1,56 @@
-from marshmallow import fields
+from flask import has_request_context
+from marshmallow import fields, post_dump
 
-from ..schema_fields import Code, Length, Name, StrictSchema
+from ..accounts.service import current_actor
+from ..schema_fields import Address, Bool, Code, Length, Name, StrictSchema
 
 FILTER_ITEM = fields.String(validate=Length(min=1, max=100))
 # A feed of a few hundred rooms or processes is already everything; a longer list is a mistake.
 MAX_FILTER_ITEMS = 200
 
 
+MAX_ADDRESSES = 10
+CONTACT_FIELDS = ("emails", "daily_programme")
+
+
+def may_read_contacts(mission_code: str) -> bool:
+    """A mission's addresses are for staff and the mission itself."""
+    actor = current_actor() if has_request_context() else None
+    return actor is not None and (actor.is_staff or actor.mission_code == mission_code)
+
+
 class MissionSchema(StrictSchema):
     code = Code(16, "BEL", required=True)
     name = Name(300, required=True, metadata={"example": "Permanent Mission of Belgium to the United Nations"})
+    emails = fields.List(
+        Address(),
+        load_default=list,
+        validate=Length(max=MAX_ADDRESSES),
+        metadata={
+            "description": "Where the mission hears of its requests and the meetings it is invited to "
+            "(shown to staff and the mission only)"
+        },
+    )
+    daily_programme = Bool(
+        load_default=False,
+        metadata={"description": "Mail the next working day's programme to these addresses each day"},
+    )
+
+    @post_dump(pass_original=True)
+    def hide_contacts(self, data, mission, **kwargs):
+        if not may_read_contacts(mission.code):
+            for name in CONTACT_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class MissionUpdateSchema(MissionSchema):
     class Meta:
         exclude = ("code",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.partial = True  # a PATCH: what is left out stays (no load_default)
 
 
 class SubscriptionSchema(StrictSchema):

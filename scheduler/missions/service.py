@@ -36,15 +36,42 @@ def get_mission(code: str) -> Mission:
 def create_mission(data: dict) -> Mission:
     if find_mission(data["code"]):
         raise Conflict(f"Mission {data['code']} already exists")
-    mission = Mission(code=data["code"], name=data["name"])
+    mission = Mission(
+        code=data["code"],
+        name=data["name"],
+        emails=_addresses(data.get("emails", [])),
+        daily_programme=data.get("daily_programme", False),
+    )
     db.session.add(mission)
     db.session.commit()
     return mission
 
 
-def update_mission(code: str, data: dict) -> Mission:
+def _addresses(emails: list[str]) -> list[str]:
+    """Each address once, in the order given (case of the domain ignored)."""
+    seen, kept = set(), []
+    for address in emails:
+        local, _, domain = address.strip().rpartition("@")
+        key = f"{local}@{domain.lower()}"
+        if key not in seen:
+            seen.add(key)
+            kept.append(key)
+    return kept
+
+
+def update_mission(code: str, data: dict, actor: Actor) -> Mission:
+    """Staff change anything; a mission only its own addresses and daily programme."""
     mission = get_mission(code)
+    if not actor.is_staff:
+        if actor.mission_code != mission.code:
+            raise Forbidden("A mission changes only its own addresses")
+        if "name" in data:
+            raise FieldErrors({"name": "Only staff rename a mission"})
     mission.name = data.get("name", mission.name)
+    if "emails" in data:
+        mission.emails = _addresses(data["emails"])
+    if "daily_programme" in data:
+        mission.daily_programme = data["daily_programme"]
     db.session.commit()
     return mission
 

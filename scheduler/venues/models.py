@@ -24,6 +24,10 @@ class Venue(db.Model):
     working_days: Mapped[list] = mapped_column(JSON, default=lambda: list(WEEKDAYS[:5]))
     # Interpretation teams available per slot: a soft limit.
     interpretation_teams: Mapped[int] = mapped_column(Integer, default=4)
+    # The meetings desk's address, told of missions' requests; and the local hour at which missions
+    # that asked for it are sent the next working day's programme.
+    desk_email: Mapped[str] = mapped_column(String(320), default="")
+    programme_hour: Mapped[int] = mapped_column(Integer, default=18)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

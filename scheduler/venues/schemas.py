@@ -1,6 +1,6 @@
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from ..schema_fields import HHMM, Code, Int, Length, Name, QuerySchema, StrictSchema
+from ..schema_fields import HHMM, Address, Code, Int, Length, Name, QuerySchema, StrictSchema
 from ..times import WEEKDAYS, is_valid_zone
 
 MAX_SLOTS = 24  # standard slots of a venue
@@ -30,6 +30,16 @@ class VenueSchema(StrictSchema):
         validate=Length(max=len(WEEKDAYS)),
     )
     interpretation_teams = Int(validate=validate.Range(min=0, max=1000), load_default=4)
+    desk_email = Address(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The meetings desk's address: told of missions' requests (null: nobody)"},
+    )
+    programme_hour = Int(
+        validate=validate.Range(min=0, max=23),
+        load_default=18,
+        metadata={"description": "Local hour at which the next working day's programme is mailed to missions"},
+    )
 
     @validates("timezone")
     def known_zone(self, value, data_key):

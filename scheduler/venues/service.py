@@ -42,9 +42,11 @@ def get_venue(code: str) -> Venue:
 
 
 def _apply(venue: Venue, data: dict) -> None:
-    for field in ("name", "timezone", "working_days", "interpretation_teams"):
+    for field in ("name", "timezone", "working_days", "interpretation_teams", "programme_hour"):
         if field in data:
             setattr(venue, field, data[field])
+    if "desk_email" in data:
+        venue.desk_email = data["desk_email"] or ""
     if "slots" in data:
         venue.slots = [TimeSlot(name=s["name"], start_time=s["start"], end_time=s["end"]) for s in data["slots"]]
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..meetings import lifecycle, service
 from ..meetings.models import KINDS, LANGUAGES
 from ..meetings.schemas import ApprovalSchema, MeetingInputSchema, MeetingUpdateSchema, ReasonSchema
+from ..notifications.models import OutboxMessage
 from ..processes.models import Process
 from ..rooms.models import Room
 from ..rooms.service import find_room
@@ -299,6 +300,7 @@ def meeting_update(meeting_id):
     return redirect(url_for("web.meeting_page", meeting_id=meeting.id), code=303)
 
 
+OUTBOX_SHOWN = 200  # the outbox page's latest messages (GET /api/v1/outbox pages through all)
 STATUS_ACTIONS = {"cancel": service.cancel_meeting, "postpone": service.postpone_meeting}
 
 
@@ -351,3 +353,14 @@ def decide_request(meeting_id, decision):
         flash(f"{'Approved' if decision == 'approve' else 'Rejected'}: {meeting.title}", "success")
         flash_warnings(meeting)
     return redirect(url_for("web.requests_queue"), code=303)
+
+
+# --- mail -----------------------------------------------------------------------------
+
+
+@blp.get("/console/outbox")
+@signed_in(*STAFF_ROLES)
+def outbox_page():
+    """The latest messages and their fate: queued, sent, failed with the server's words, dropped."""
+    latest = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(OUTBOX_SHOWN)).all()
+    return render_template("outbox.html", messages=latest, shown=OUTBOX_SHOWN)

@@ -116,6 +116,12 @@ def subscription_payload(form: MultiDict) -> dict:
     }
 
 
+def contacts_payload(form: MultiDict) -> dict:
+    """A mission's addresses (one a line, or separated by commas) and its daily programme choice."""
+    addresses = [part.strip() for line in _lines(form.get("emails", "")) for part in line.split(",") if part.strip()]
+    return {"emails": addresses, "daily_programme": form.get("daily_programme") == "on"}
+
+
 def load(schema: Schema, payload: dict, problems: dict | None = None) -> dict:
     """Validate a payload as the API does; FormErrors with the API's messages, and the form's own
     `problems`, all at once."""

@@ -13,7 +13,7 @@ from ..meetings import service as meetings
 from ..meetings.models import KINDS
 from ..meetings.schemas import MeetingInputSchema, WithdrawalSchema
 from ..missions import service as missions
-from ..missions.schemas import SubscriptionSchema
+from ..missions.schemas import MissionUpdateSchema, SubscriptionSchema
 from ..processes.models import Process
 from ..rooms.models import Room
 from . import forms
@@ -31,7 +31,9 @@ def _subscription_choices() -> dict:
     }
 
 
-def _home(created=None, subscription_form=None, subscription_errors=None, status=200):
+def _home(
+    created=None, subscription_form=None, subscription_errors=None, status=200, contacts_form=None, contacts_errors=None
+):
     actor = page_actor()
     requests = meetings.requests_of(actor)
     return render_template(
@@ -43,6 +45,8 @@ def _home(created=None, subscription_form=None, subscription_errors=None, status
         created=created,
         subscription_form=subscription_form or {},
         subscription_errors=subscription_errors or {},
+        contacts_form=contacts_form,
+        contacts_errors=contacts_errors or {},
         **_subscription_choices(),
     ), status
 
@@ -119,6 +123,20 @@ def mission_subscribe():
     # Post, then redirect: reloading the page shows the address, it does not subscribe again. The secret
     # rides in the signed session cookie to the next page only, which shows it once and forgets it.
     session[NEW_SUBSCRIPTION] = {"id": subscription.id, "secret": secret}
+    return redirect(url_for("web.mission_home"), code=303)
+
+
+@blp.post("/mission/contacts")
+@signed_in("mission")
+def mission_contacts():
+    """Where the mission hears of its requests and meetings, and whether it gets the daily programme."""
+    actor = page_actor()
+    try:
+        data = forms.load(MissionUpdateSchema(), forms.contacts_payload(request.form))
+        missions.update_mission(actor.mission_code, data, actor)
+    except forms.FormErrors as error:
+        return _home(contacts_form=request.form, contacts_errors=error.errors, status=422)
+    flash("Saved: mail goes to these addresses.", "success")
     return redirect(url_for("web.mission_home"), code=303)
 
 
