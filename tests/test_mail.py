@@ -222,6 +222,7 @@ def test_no_message_reaches_a_mission_that_may_not_see_the_meeting(app, client, 
         notes=secret,
         start=f"{day}T10:00",
         end=f"{day}T12:00",
+        organizers=["organizer@example.org"],  # not a mission: told of public meetings only
     )
     public = book(
         client,
@@ -294,6 +295,7 @@ def test_no_message_reaches_a_mission_that_may_not_see_the_meeting(app, client, 
         assert message["status"] == "sent", message
         if message["mission"] and message["meeting"]:
             assert mission_may_see(client, headers_of[message["mission"]], message["meeting"]), message
+    programmes_to_france = []
     for path in Path(app.config["MAIL_DIR"]).glob("*.eml"):
         raw = path.read_bytes()
         message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -302,7 +304,14 @@ def test_no_message_reaches_a_mission_that_may_not_see_the_meeting(app, client, 
             text = message.get_body(("plain",)).get_content()
             if message["To"] == FRA:
                 assert "Closed consultations" not in text and "Belgium asks" not in text
+                if subject(message).startswith("Programme of meetings"):
+                    programmes_to_france.append(text)
         path.unlink()
+    # One programme (UNHQ's: the venues where France may see nothing send none), with what France may see.
+    [programme] = programmes_to_france
+    assert "Briefing to missions (revised)" in programme and "France asks" in programme
+    # An organizer named by address reads as the public: told of the public meeting only.
+    assert {m["meeting"] for m in outbox if m["recipient"] == "organizer@example.org"} == {public["id"]}
     # Only France hears of France's rejection; only the desk of Belgium's withdrawal.
     assert {m["recipient"] for m in outbox if m["kind"] == "request_rejected"} == {FRA}
     assert {m["recipient"] for m in outbox if m["kind"] == "request_withdrawn"} == {DESK}

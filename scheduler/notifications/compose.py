@@ -3,6 +3,7 @@ plain text and HTML bodies in English and French, and for a meeting a calendar c
 (ical/imip.py) with the feeds' UID and SEQUENCE. Returns None when the reader may no longer see it."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from flask import current_app, render_template
 from flask_mailman import EmailMultiAlternatives
@@ -15,12 +16,13 @@ from ..ical.events import render_event
 from ..ical.imip import imip
 from ..meetings import notice
 from ..meetings.models import Meeting
-from ..meetings.visibility import can_see, is_booked, visible_condition
+from ..meetings.visibility import can_see, is_booked
 from ..missions.models import Mission
-from ..times import local_days_utc, to_local
+from ..times import to_local
 from ..venues.models import Venue
 from . import recipients as kinds
 from .models import OutboxMessage
+from .programme import programme_meetings
 from .recipients import Reader
 
 # What happened, in each language: the subject's first words and the body's first line.
@@ -94,18 +96,10 @@ def _links(message: OutboxMessage, meeting: Meeting | None) -> list[str]:
 
 def _programme_sections(message: OutboxMessage, reader: Reader) -> list[Section]:
     venue = db.session.scalar(select(Venue).where(Venue.code == message.venue_code))
-    start, end = local_days_utc(message.day, message.day, venue.timezone)
-    query = (
-        select(Meeting)
-        .join(Meeting.room)
-        .where(visible_condition(reader.actor()), Meeting.start >= start, Meeting.start < end)
-        .where(Meeting.room.has(venue_id=venue.id), Meeting.status.in_(("tentative", "confirmed")))
-        .order_by(Meeting.start, Meeting.id)
-    )
-    meetings = db.session.scalars(query).unique().all()
+    meetings = programme_meetings(venue, message.day, reader)
     sections = []
     for index, lang in enumerate(("en", "fr")):
-        day = notice.day(to_local(start, venue.timezone), lang)
+        day = notice.day(datetime.combine(message.day, time(12)), lang)
         section = Section(lang, f"{HEADLINES[kinds.PROGRAMME][index]}: {venue.name}, {day}")
         for meeting in meetings:
             local_start = to_local(meeting.start, venue.timezone)

@@ -1,21 +1,38 @@
-"""The daily programme by mail: at its venue's programme_hour (local time), each mission that asked
+"""The daily programme by mail: from its venue's programme_hour (local time) on, each mission that asked
 for it (missions.daily_programme, with addresses) is sent the next working day's meetings at that
-venue that it may see, as the Journal of that day shows them to it. Queued once per mission, venue
-and day (the topic): the worker's rounds may run as often as they like."""
+venue that it may see, as the Journal of that day shows them to it; a venue where it may see none
+sends it nothing (until one is booked that evening). Queued once per address, venue and day (the
+topic): the worker's rounds may run as often as they like."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from ..clock import utcnow
 from ..conflicts import working_days_from
 from ..extensions import db
+from ..meetings.models import HOLDING_STATUSES, Meeting
+from ..meetings.visibility import visible_condition
 from ..missions.models import Mission
-from ..times import to_local
+from ..rooms.models import Room
+from ..times import local_days_utc, to_local
 from ..venues.models import Venue
 from .models import OutboxMessage
 from .outbox import queue
 from .recipients import PROGRAMME, Reader
+
+
+def programme_meetings(venue: Venue, day: date, reader: Reader) -> list[Meeting]:
+    """The meetings held at the venue that day that the reader may see, in order."""
+    start, end = local_days_utc(day, day, venue.timezone)
+    query = (
+        select(Meeting)
+        .join(Room, Meeting.room_id == Room.id)
+        .where(Room.venue_id == venue.id, Meeting.start >= start, Meeting.start < end)
+        .where(Meeting.status.in_(HOLDING_STATUSES), visible_condition(reader.actor()))
+        .order_by(Meeting.start, Meeting.id)
+    )
+    return db.session.scalars(query).unique().all()
 
 
 def queue_programmes(now: datetime | None = None) -> int:
@@ -36,7 +53,7 @@ def queue_programmes(now: datetime | None = None) -> int:
         topic = f"programme:{venue.code}:{day.isoformat()}"
         done = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.topic == topic)))
         for reader in readers:
-            if reader.address not in done:
+            if reader.address not in done and programme_meetings(venue, day, reader):
                 queue(db.session, topic, PROGRAMME, reader, day=day, venue_code=venue.code)
                 done.add(reader.address)
                 queued += 1

@@ -5,8 +5,8 @@ it, and the message is made for that reader's eyes (notifications/compose.py).
 - the venue's meetings desk (staff): a mission's request arrived, was withdrawn;
 - the requesting mission: its request was approved (with room and time), rejected (with the reason);
 - the meeting's participants: the requesting mission, missions invited to a closed meeting, and
-  organizers written as addresses (who read as a mission invited to nothing): the meeting was booked,
-  changed in what a calendar shows, postponed, cancelled.
+  organizers written as addresses (who read as the public: they hear of public meetings only): the
+  meeting was booked, changed in what a calendar shows, postponed, cancelled.
 """
 
 from dataclasses import dataclass
@@ -45,8 +45,9 @@ class Reader:
     def actor(self) -> Actor:
         if self.staff:
             return Actor(name=DESK, role="officer")
-        # An organizer named by address reads as a mission invited to nothing.
-        return Actor(name=self.address, role="mission", mission_code=self.mission_code or None)
+        if self.mission_code:
+            return Actor(name=self.address, role="mission", mission_code=self.mission_code)
+        return Actor(name=self.address, role=None)  # an organizer named by address reads as the public
 
 
 def is_address(text: str) -> bool:
