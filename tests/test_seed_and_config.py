@@ -170,7 +170,7 @@ def test_seed_adds_only_what_is_missing(app, client, tmp_path):
         "slots": [{"name": "morning", "start": "10:00", "end": "13:00"}],
         "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
         "interpretation_teams": 3,
-        "desk_email": "",
+        "desk_email": None,
         "programme_hour": 18,
     }
     assert [r["code"] for r in client.get("/api/v1/rooms?venue=BKK").json] == ["BKK-1"]

@@ -29,7 +29,7 @@ UNHQ = {
     ],
     "working_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
     "interpretation_teams": 4,
-    "desk_email": "",
+    "desk_email": None,
     "programme_hour": 18,
 }
 

@@ -1,4 +1,4 @@
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import ValidationError, fields, post_dump, validate, validates, validates_schema
 
 from ..schema_fields import HHMM, Address, Code, Int, Length, Name, QuerySchema, StrictSchema
 from ..times import WEEKDAYS, is_valid_zone
@@ -81,6 +81,13 @@ class SlotOutSchema(SlotSchema):
 
 class VenueOutSchema(VenueSchema):
     slots = fields.List(fields.Nested(SlotOutSchema))
+
+    @post_dump
+    def no_desk_is_null(self, data, **kwargs):
+        """A venue without a meetings desk's address has none (null), not an empty one."""
+        if "desk_email" in data:
+            data["desk_email"] = data["desk_email"] or None
+        return data
 
 
 class HolidaySchema(StrictSchema):
