@@ -14,6 +14,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
+from scheduler.extensions import db
 
 from .feed_readers import read_everywhere
 from .helpers import book
@@ -75,8 +78,27 @@ def test_meetings_ahead_keep_their_local_time_across_releases(app, client, offic
     add_venue(client, admin, officer, "ASU2", "America/Sao_Paulo", "CR-ASU2")
     corrected = book(client, officer, room="CR-ASU2", start="2027-07-15T10:00", end="2027-07-15T12:00")
     assert client.patch("/api/v1/venues/ASU2", json={"timezone": ZONE}, headers=admin).status_code == 200
+    # A room moved to a venue in another zone: the same, and its meetings' calendars show the new place.
+    add_venue(client, admin, officer, "SAO", "America/Sao_Paulo", "CR-SAO")
+    relocated = book(client, officer, room="CR-SAO", start="2027-07-15T10:00", end="2027-07-15T12:00")
+    assert client.patch("/api/v1/rooms/CR-SAO", json={"venue": "ASU"}, headers=officer).status_code == 200
+    assert meeting(client, officer, relocated)["sequence"] == 1
+    # A meeting a release before migration 0012 wrote (a host not yet upgraded) has no wall time.
+    with app.app_context():
+        db.session.execute(
+            text(
+                "UPDATE meetings SET local_start = NULL, local_end = NULL, local_zone = NULL, tz_database = NULL"
+                " WHERE id = :id"
+            ),
+            {"id": summer["id"]},
+        )
+        db.session.commit()
     status = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "status"])
-    assert "tz database in use: 2024b" in status.stdout and "5 meeting(s) ahead placed with 2026f" in status.stdout
+    assert "tz database in use: 2024b" in status.stdout, status.stdout
+    assert (
+        "5 meeting(s) ahead placed with 2026f" in status.stdout
+        and "1 meeting(s) ahead placed with unknown" in status.stdout
+    )
 
     # After the switch, before the meetings are recomputed, someone books 11:00-12:00 local (-04) on the
     # 20th: 15:00-16:00 UTC, free then, but where "Crowded" (10:00-12:00 local) will now be.
@@ -93,8 +115,22 @@ def test_meetings_ahead_keep_their_local_time_across_releases(app, client, offic
     assert booked.returncode == 0, booked.stderr
     late = {"id": int(booked.stdout.strip())}
 
+    # A dry run says what would move and what would be left, and changes nothing.
+    dry = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "recompute", "--dry-run"])
+    assert dry.returncode == 1, dry.stdout + dry.stderr
+    assert f"would move: meeting {winter['id']} " in dry.stdout
+    assert f"WOULD NOT MOVE: meeting {in_gap['id']} " in dry.stdout
+    assert f"WOULD NOT MOVE: meeting {crowded['id']} " in dry.stdout and f"meeting {late['id']}" in dry.stdout
+    assert (
+        meeting(client, officer, winter)["sequence"] == 0
+        and history(client, officer, winter)[-1]["action"] != "retimed"
+    )
+    again_status = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "status"])
+    assert again_status.stdout == status.stdout  # nothing recomputed, not even the meeting without wall times
+
     recomputed = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "recompute"])
     assert recomputed.returncode == 1, recomputed.stdout + recomputed.stderr  # some are left for an officer
+    assert f"moved: meeting {relocated['id']} " in recomputed.stdout  # 10:00 in Asuncion, where its room now is
     assert f"moved: meeting {winter['id']} " in recomputed.stdout
     assert f"moved: meeting {corrected['id']} " in recomputed.stdout  # 10:00 in Asuncion, not in Sao Paulo
     assert f"NOT MOVED: meeting {in_gap['id']} " in recomputed.stdout and "no longer exists" in recomputed.stdout
@@ -135,10 +171,11 @@ def test_meetings_ahead_keep_their_local_time_across_releases(app, client, offic
     assert (at(returned["start"]), returned["sequence"]) == (datetime(2027, 7, 15, 13, tzinfo=timezone.utc), 2)
 
 
-def test_a_dry_run_changes_nothing(app, client, officer, admin):
+def test_meetings_placed_with_the_release_in_use_are_left_alone(app, client, officer, admin):
     add_venue(client, admin, officer, "ASU", ZONE, "CR-ASU")
     created = book(client, officer, room="CR-ASU", start="2027-07-15T10:00", end="2027-07-15T12:00")
-    result = app.test_cli_runner().invoke(args=["timezones", "recompute", "--dry-run"])
+    assert "every meeting ahead was placed with it" in app.test_cli_runner().invoke(args=["timezones", "status"]).output
+    result = app.test_cli_runner().invoke(args=["timezones", "recompute"])
     assert result.exit_code == 0, result.output
-    assert "0 meeting(s) ahead placed with another release" in result.output  # booked with the release in use
+    assert "0 meeting(s) ahead placed with another release" in result.output
     assert meeting(client, officer, created)["sequence"] == 0

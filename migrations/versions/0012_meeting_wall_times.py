@@ -10,12 +10,13 @@ feed_documents.tz_database: a feed made with another release is made again (whic
 times depends on the release).
 """
 
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
+import tzdata
 from alembic import op
 
-from scheduler import tz_database
 from scheduler.db_types import UTCDateTime
-from scheduler.times import to_local
 
 revision = "0012"
 down_revision = "0011"
@@ -46,7 +47,6 @@ def _fill_meetings() -> None:
         .join(venues, venues.c.id == rooms.c.venue_id)
         .order_by(meetings.c.id)
     )
-    rows = bind.execute(query).all()
     update = (
         meetings.update()
         .where(meetings.c.id == sa.bindparam("meeting_id"))
@@ -54,15 +54,16 @@ def _fill_meetings() -> None:
             local_start=sa.bindparam("wall_start"),
             local_end=sa.bindparam("wall_end"),
             local_zone=sa.bindparam("zone"),
-            tz_database=tz_database.VERSION,
+            tz_database=tzdata.IANA_VERSION,  # the release the app pins (scheduler/tz_database.py)
         )
     )
+    rows = bind.execute(query).all()  # plain tuples, read before any row is written (SQLite and PostgreSQL alike)
     for first in range(0, len(rows), BATCH):
         values = [
             {
                 "meeting_id": meeting_id,
-                "wall_start": to_local(start, zone).replace(tzinfo=None),
-                "wall_end": to_local(end, zone).replace(tzinfo=None),
+                "wall_start": start.astimezone(ZoneInfo(zone)).replace(tzinfo=None),
+                "wall_end": end.astimezone(ZoneInfo(zone)).replace(tzinfo=None),
                 "zone": zone,
             }
             for meeting_id, start, end, zone in rows[first : first + BATCH]
@@ -75,9 +76,9 @@ def upgrade():
     op.add_column("meetings", sa.Column("local_end", sa.DateTime(), nullable=True))
     op.add_column("meetings", sa.Column("local_zone", sa.String(length=64), nullable=True))
     op.add_column("meetings", sa.Column("tz_database", sa.String(length=16), nullable=True))
-    op.create_index(op.f("ix_meetings_tz_database"), "meetings", ["tz_database"])
     op.add_column("feed_documents", sa.Column("tz_database", sa.String(length=16), nullable=True))
     _fill_meetings()
+    op.create_index(op.f("ix_meetings_tz_database"), "meetings", ["tz_database"])  # after: not updated row by row
 
 
 def downgrade():

@@ -94,9 +94,8 @@ def definition(key: str) -> Definition | None:
     found = _subject(path)
     if found is None:
         return None
-    info, conditions, depends_on, public = found[:4]
-    home_zone = found[4] if len(found) > 4 else _default_zone()
-    return Definition(key, info, (*conditions, *narrowing), frozenset(depends_on), public, home_zone)
+    info, conditions, depends_on, public, home_zone = found
+    return Definition(key, info, (*conditions, *narrowing), frozenset(depends_on), public, home_zone or _default_zone())
 
 
 def _default_zone() -> str:
@@ -105,13 +104,14 @@ def _default_zone() -> str:
 
 
 def _subject(path: str):
+    """(info, conditions, subjects followed, public, home zone or None for the default venue's), or None."""
     kind, _, name = path.removesuffix(".ics").partition("/")
     base, domain = base_url(), uid_domain()
     if path == ALL_PATH:
         info = FeedInfo(
             f"feed-all@{domain}", "All public meetings", "Every public meeting of every venue", f"{base}feeds/{path}"
         )
-        return info, [public_condition()], {"all"}, True
+        return info, [public_condition()], {"all"}, True, None
     if kind == "rooms":
         room = db.session.scalar(select(Room).where(Room.code == name))
         if room is None or room_path(room.code) != path:
@@ -133,14 +133,14 @@ def _subject(path: str):
         if not name or body is None:
             return None
         info = FeedInfo(f"feed-body-{name}@{domain}", body, f"Public meetings of the {body}", f"{base}feeds/{path}")
-        return info, [public_condition(), Meeting.body_slug == name], {f"body:{name}"}, True
+        return info, [public_condition(), Meeting.body_slug == name], {f"body:{name}"}, True, None
     if kind == "processes":
         process = db.session.scalar(select(Process).where(Process.slug == name))
         if process is None:
             return None
         description = f"Public meetings of: {process.title}" + (f" ({process.mandate})" if process.mandate else "")
         info = FeedInfo(f"feed-process-{name}@{domain}", process.title, description, f"{base}feeds/{path}")
-        return info, [public_condition(), Meeting.process_id == process.id], {f"process:{process.id}"}, True
+        return info, [public_condition(), Meeting.process_id == process.id], {f"process:{process.id}"}, True, None
     if kind == "subscriptions" and name.isdigit():
         return _subscription(db.session.get(Subscription, int(name)), base, domain)
     return None
@@ -176,7 +176,7 @@ def _subscription(subscription: Subscription | None, base: str, domain: str):
         f"Meetings for the {mission.name}",
         f"{base}mission",
     )
-    return info, conditions, depends_on, False
+    return info, conditions, depends_on, False, None
 
 
 def standard_keys() -> set[str]:

@@ -134,7 +134,7 @@ def settled_rules(tz_name: str) -> Rules:
     last = years[-1]
     at_end = datetime(SETTLED_YEARS[-1], 12, 31, tzinfo=timezone.utc).astimezone(zone(tz_name))
     standard = (at_end.utcoffset(), at_end.tzname())
-    if len(last) != 2 or last[0].daylight == last[1].daylight:
+    if len(last) != 2 or last[0].offset_to == last[1].offset_to:
         return Rules(tz_name, standard, ())
     alike = [changes for changes in years if [c.shape() for c in changes] == [c.shape() for c in last]]
     changes = []
@@ -149,7 +149,9 @@ def settled_rules(tz_name: str) -> Rules:
                 change.offset_from,
                 change.offset_to,
                 change.name,
-                change.daylight,
+                # The later clock is DAYLIGHT, as readers expect, even where the tz database calls
+                # the winter offset daylight time (Europe/Dublin's negative DST): the same moments.
+                change.offset_to > last[1 - index].offset_to,
             )
         )
     return Rules(tz_name, standard, tuple(changes))

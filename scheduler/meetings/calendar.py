@@ -23,9 +23,12 @@ CALENDAR_FIELDS = (
     "description",
     "languages",
     "webcast",
+    "organizers",  # in DESCRIPTION, as the status's reason is
+    "status_reason",
 )
-# What it shows of its room, venue and process: LOCATION, the zone of its times, DESCRIPTION.
-SHOWN_OF = {Room: ("name",), Venue: ("name", "timezone"), Process: ("title", "mandate", "facilitators")}
+# What it shows of its room, venue and process: LOCATION (the room's name and venue), the zone of its
+# times, DESCRIPTION.
+SHOWN_OF = {Room: ("name", "venue"), Venue: ("name", "timezone"), Process: ("title", "mandate", "facilitators")}
 
 
 def shows_change(changes: dict) -> bool:

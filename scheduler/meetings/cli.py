@@ -8,8 +8,7 @@ import tzdata
 from flask.cli import AppGroup
 
 from .. import tz_database
-from ..times import to_local
-from .retime import recompute, stale_counts
+from .retime import collision_text, recompute, stale_counts
 
 timezones_cli = AppGroup("timezones", help="The tz database and the meetings it places.")
 
@@ -25,32 +24,33 @@ def status_command():
         click.echo(f"{count} meeting(s) ahead placed with {release}: run `flask timezones recompute`")
 
 
-def _when(moment, zone) -> str:
-    return to_local(moment, zone).strftime("%Y-%m-%d %H:%M%z")
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%MZ")
 
 
 @timezones_cli.command("recompute")
-@click.option("--dry-run", is_flag=True, help="say what would move, change nothing")
+@click.option("--dry-run", is_flag=True, help="say what would move and what would be left, change nothing")
 def recompute_command(dry_run):
     """Keep each meeting ahead at its booked local time under the rules of the tz database in use.
-    Exits with status 1 if some could not be moved (each is noted in its history for an officer)."""
+    Exits with status 1 if some could not be moved (each is noted in its history for an officer), or
+    with --dry-run, would not be."""
     outcomes = recompute(dry_run=dry_run)
-    moved = [o for o in outcomes if o.moved and not o.collisions]
-    left = [o for o in outcomes if o.problem or o.collisions]
+    moved = [o for o in outcomes if o.moved]
+    left = [o for o in outcomes if o.left_for_an_officer]
     for outcome in moved:
-        meeting = outcome.meeting
-        zone = meeting.local_zone
-        verb = "would move" if dry_run else "moved"
         click.echo(
-            f"{verb}: meeting {meeting.id} ({meeting.room.code}, {meeting.title!r}) "
-            f"{_when(outcome.old[0], zone)} -> {_when(outcome.new[0], zone)}, local time kept"
+            f"{'would move' if dry_run else 'moved'}: meeting {outcome.meeting_id} ({outcome.room_code}, "
+            f"{outcome.title!r}) {_when(outcome.old[0])} -> {_when(outcome.new[0])}, kept at {outcome.wall}"
         )
     for outcome in left:
-        meeting = outcome.meeting
-        click.echo(f"NOT MOVED: meeting {meeting.id} ({meeting.room.code}, {meeting.title!r}): {outcome.problem}")
+        problem = outcome.problem or collision_text(outcome.collisions)
+        click.echo(
+            f"{'WOULD NOT MOVE' if dry_run else 'NOT MOVED'}: meeting {outcome.meeting_id} ({outcome.room_code}, "
+            f"{outcome.title!r}): {problem}"
+        )
     click.echo(
         f"tz database {tz_database.VERSION}: {len(outcomes)} meeting(s) ahead placed with another release, "
         f"{len(moved)} {'to move' if dry_run else 'moved'}, {len(left)} for an officer to resolve"
     )
-    if left and not dry_run:
+    if left:
         sys.exit(1)

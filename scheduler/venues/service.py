@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, NotFound
 from ..extensions import db
-from ..meetings import wall_times
 from ..meetings.calendar import follow_shown_change
 from ..meetings.models import Meeting
 from ..rooms.models import Room
@@ -67,15 +66,8 @@ def update_venue(code: str, data: dict) -> Venue:
         # Replace the slots in two steps so the unique (venue, name) index never sees two at once.
         venue.slots = []
         db.session.flush()
-    zone_before = venue.timezone
     _apply(venue, data)
-    meetings_there = Meeting.room_id.in_(select(Room.id).where(Room.venue_id == venue.id))
-    follow_shown_change(venue, meetings_there)
-    if venue.timezone != zone_before:
-        # The meetings keep their instants: their wall times are now those of the new zone.
-        query = select(Meeting).where(meetings_there).execution_options(populate_existing=True)
-        for meeting in db.session.scalars(query).unique():
-            wall_times.note(meeting)
+    follow_shown_change(venue, Meeting.room_id.in_(select(Room.id).where(Room.venue_id == venue.id)))
     db.session.commit()
     return venue
 
