@@ -137,10 +137,15 @@ def Name(max_length: int, **kwargs):
     return _UserText(validate=[Length(min=1, max=max_length), _not_blank], **kwargs)
 
 
+def _ascii_address(address: str) -> None:
+    if not address.isascii():
+        raise ma.ValidationError("Use an address in plain letters (a-z, 0-9): most mail servers refuse others")
+
+
 def Address(*, metadata: dict | None = None, **kwargs):
-    """A mail address (name@example.org), at most 320 characters as SMTP allows."""
+    """A mail address (name@example.org) in ASCII, at most 320 characters as SMTP allows."""
     return fields.Email(
-        validate=Length(max=320),
+        validate=[Length(max=320), _ascii_address],
         error_messages={"invalid": "Not a mail address such as meetings@example.org"},
         metadata={"example": "meetings@example.org", **(metadata or {})},
         **kwargs,

@@ -23,6 +23,13 @@ BEL = "bel@mission.example.org"
 FRA = "fra@mission.example.org"
 
 
+@pytest.fixture(autouse=True)
+def empty_mail_dir(app):
+    """Each test reads only the .eml files it made (the folder is the app's, for the whole session)."""
+    for path in Path(app.config["MAIL_DIR"]).glob("*.eml"):
+        path.unlink()
+
+
 @pytest.fixture
 def smtp(app, tmp_path):
     """The app's mail goes to a real SMTP server on this machine, with STARTTLS from a test CA and AUTH."""
@@ -95,7 +102,7 @@ def test_an_approved_request_reaches_the_mission_with_the_meeting_the_feeds_show
     message = delivery.message
     assert subject(message).startswith("Your request is approved / Votre demande est approuvée")
     text = message.get_body(("plain",)).get_content()
-    assert "Economic and Social Council Chamber" in text and "Salle du Conseil" in text or "ECOSOC" in text
+    assert "in the ECOSOC Chamber" in text and "When: Monday, 14 June 2027, from 10 a.m. to 12 p.m." in text
     assert message.get_body(("html",)) is not None
     part = calendar_part(message)
     assert part.get_param("method") == "REQUEST"
@@ -158,8 +165,10 @@ def test_with_the_server_down_every_message_arrives_once_it_is_back(app, client,
     assert sent(app) == 0  # nothing reached a server
     for title in ("Consultations 0 (moved)", "Consultations 0 (moved again)", "Consultations 0 (final)"):
         client.patch(f"/api/v1/meetings/{booked[0]['id']}", json={"title": title}, headers=officer)
+    # The first try found no server: the batch stopped there, the others wait untried.
     waiting = client.get("/api/v1/outbox?status=queued", headers=officer).json
-    assert len(waiting) == 8 and all(m["attempts"] == 1 and m["last_error"] for m in waiting)
+    assert len(waiting) == 8 and [m["attempts"] for m in waiting].count(1) == 1
+    assert "ConnectionRefusedError" in next(m["last_error"] for m in waiting if m["attempts"] == 1)
     clock.advance(600)  # ten minutes down: still down
     assert sent(app) == 0
     smtp.start()
@@ -363,3 +372,139 @@ def test_a_mission_sets_its_addresses_on_its_page_and_staff_see_the_outbox(app, 
     page = client.get("/console/outbox")
     assert page.status_code == 200
     assert f"{BEL} (BEL)" in text_of(page.text) and "queued" in text_of(page.text)
+
+
+def test_an_address_removed_before_its_message_leaves_gets_nothing(app, client, officer, mission):
+    set_addresses(client, mission, "BEL", BEL)
+    book(
+        client, officer, visibility="closed", invited_missions=["BEL"], start="2027-06-14T10:00", end="2027-06-14T12:00"
+    )
+    set_addresses(client, mission, "BEL", "new@mission.example.org")
+    assert sent(app) == 0
+    [message] = client.get("/api/v1/outbox", headers=officer).json
+    assert (message["recipient"], message["status"]) == (BEL, "dropped")
+    assert "no longer one its reader gave" in message["last_error"]
+
+
+def test_a_mission_that_may_no_longer_see_a_meeting_gets_it_out_of_its_calendar_and_nothing_else(
+    app, client, officer, mission, france
+):
+    set_addresses(client, mission, "BEL", BEL)
+    set_addresses(client, france, "FRA", FRA)
+    created = book(
+        client,
+        officer,
+        title="Closed consultations",
+        visibility="closed",
+        invited_missions=["BEL", "FRA"],
+        start="2027-06-14T10:00",
+        end="2027-06-14T12:00",
+    )
+    assert sent(app) == 2
+    path = f"/api/v1/meetings/{created['id']}"
+    assert client.patch(path, json={"invited_missions": ["BEL"]}, headers=officer).status_code == 200
+    assert sent(app) == 1
+    outbox = client.get("/api/v1/outbox?recipient=" + FRA, headers=officer).json
+    assert [m["kind"] for m in outbox] == ["withdrawn_from_view", "booked"]
+    raw = _eml_of(app, outbox[0]["message_id"])
+    assert b"Closed consultations" not in raw and b"2027" not in raw.split(b"BEGIN:VCALENDAR")[-1]
+    cancel = calendar_part(email.message_from_bytes(raw, policy=email.policy.default))
+    assert cancel.get_param("method") == "CANCEL" and uid(created).encode() in cancel.get_content().encode()
+    # Opened to every mission, then cancelled: Belgium, invited before, still hears of it.
+    client.patch(path, json={"visibility": "missions"}, headers=officer)
+    client.post(f"{path}/cancel", json={"reason": "No quorum"}, headers=officer)
+    sent(app)
+    kinds_to_belgium = [m["kind"] for m in client.get("/api/v1/outbox?recipient=" + BEL, headers=officer).json]
+    assert kinds_to_belgium[0] == "cancelled", kinds_to_belgium
+
+
+def _eml_of(app, message_id: str) -> bytes:
+    name = "".join(c for c in message_id if c.isalnum() or c in ".@_-")
+    return (Path(app.config["MAIL_DIR"]) / f"{name}.eml").read_bytes()
+
+
+def test_a_meeting_called_off_is_never_sent_to_calendars_as_a_request(app, client, officer, mission):
+    set_addresses(client, mission, "BEL", BEL)
+    created = book(
+        client, officer, visibility="closed", invited_missions=["BEL"], start="2027-06-14T10:00", end="2027-06-14T12:00"
+    )
+    path = f"/api/v1/meetings/{created['id']}"
+    sent(app)
+    client.post(f"{path}/postpone", json={"reason": "Later"}, headers=officer)
+    sent(app)
+    client.patch(path, json={"title": "Renamed while postponed"}, headers=officer)
+    sent(app)
+    methods = [
+        calendar_part(email.message_from_bytes(_eml_of(app, m["message_id"]), policy=email.policy.default)).get_param(
+            "method"
+        )
+        for m in reversed(client.get("/api/v1/outbox", headers=officer).json)
+    ]
+    assert methods == ["REQUEST", "CANCEL", "CANCEL"]
+
+
+def test_a_claim_that_ran_out_is_another_workers_and_the_first_sends_nothing(
+    app, client, officer, mission, smtp, clock
+):
+    from scheduler.extensions import mail as mailer
+    from scheduler.notifications import sending
+
+    set_addresses(client, mission, "BEL", BEL)
+    book(
+        client, officer, visibility="closed", invited_missions=["BEL"], start="2027-06-14T10:00", end="2027-06-14T12:00"
+    )
+    with app.app_context():
+        [first] = sending._claim(sending.utcnow(), "worker-a")
+        clock.advance(sending.CLAIM.total_seconds() + 1)  # worker A hung past its claim
+        assert sending._claim(sending.utcnow(), "worker-b") == [first]
+        assert sending._send_one(mailer.get_connection(), first, "worker-a") == "lost"
+        assert sending._send_one(mailer.get_connection(), first, "worker-b") == "sent"
+    assert len(smtp.mailbox.deliveries) == 1
+
+
+def test_a_message_that_cannot_be_made_is_failed_and_the_others_go(app, client, officer, mission, monkeypatch):
+    from scheduler.notifications import sending
+
+    set_addresses(client, mission, "BEL", BEL)
+    for day in ("14", "15", "16"):
+        book(
+            client,
+            officer,
+            visibility="closed",
+            invited_missions=["BEL"],
+            start=f"2027-06-{day}T10:00",
+            end=f"2027-06-{day}T12:00",
+        )
+    made = sending.compose
+
+    def compose(message):
+        if message.id == 2:
+            raise ValueError("a template error")
+        return made(message)
+
+    monkeypatch.setattr(sending, "compose", compose)
+    assert sent(app) == 2
+    statuses = {m["id"]: (m["status"], m["last_error"]) for m in client.get("/api/v1/outbox", headers=officer).json}
+    assert statuses[2] == ("failed", "not made: a template error") and statuses[1][0] == statuses[3][0] == "sent"
+
+
+def test_a_renamed_room_tells_those_told_of_its_meetings(app, client, officer, mission):
+    set_addresses(client, mission, "BEL", BEL)
+    created = book(
+        client,
+        officer,
+        room="CR-1",
+        visibility="closed",
+        invited_missions=["BEL"],
+        start="2027-06-14T10:00",
+        end="2027-06-14T12:00",
+    )
+    book(client, officer, room="CR-1", start="2027-06-15T10:00", end="2027-06-15T12:00")  # nobody told of it
+    sent(app)
+    assert client.patch("/api/v1/rooms/CR-1", json={"name": "Conference Room One"}, headers=officer).status_code == 200
+    assert sent(app) == 1
+    [latest, _] = client.get("/api/v1/outbox", headers=officer).json
+    assert (latest["kind"], latest["meeting"], latest["recipient"]) == ("changed", created["id"], BEL)
+    part = calendar_part(email.message_from_bytes(_eml_of(app, latest["message_id"]), policy=email.policy.default))
+    for reader, events in read_everywhere(part.get_content().encode()).items():
+        assert events[uid(created)]["location"].startswith("Conference Room One"), reader

@@ -36,6 +36,7 @@ def upgrade():
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claimed_by", sa.String(length=100), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.Column("message_id", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -43,11 +43,17 @@ PRIVATE_SECONDS_PER_ROUND = 1.0
 def run_round(holder: str | None = None) -> int:
     """One round, in an app context. Returns how many feeds it rendered."""
     rendered = 0
-    if _lead(holder or f"{socket.gethostname()}:{os.getpid()}"):
+    leading = _lead(holder or f"{socket.gethostname()}:{os.getpid()}")
+    if leading:
         _follow_changes()
         rendered = _render_due()
-        mail.run_round()  # the outbox's messages: one sender for the deployment, the leader
     copy_to_files()
+    if leading:  # the outbox's messages: one sender for the deployment, after this host's feeds are served
+        try:
+            mail.run_round()
+        except Exception:  # a mail failure must not stop the feeds' rounds
+            db.session.rollback()
+            log.exception("feed worker: sending mail failed")
     return rendered
 
 

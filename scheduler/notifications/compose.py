@@ -9,11 +9,12 @@ from flask import current_app, render_template
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import select
 
+from ..clock import utcnow
 from ..extensions import db
 from ..feeds.documents import base_url, uid_domain
 from ..feeds.links import room_path
-from ..ical.events import render_event
-from ..ical.imip import imip
+from ..ical.events import event_uid, render_event
+from ..ical.imip import bare_cancel, imip
 from ..meetings import notice
 from ..meetings.models import Meeting
 from ..meetings.visibility import can_see, is_booked
@@ -36,6 +37,12 @@ HEADLINES = {
     kinds.POSTPONED: ("Meeting postponed", "Réunion reportée"),
     kinds.CANCELLED: ("Meeting cancelled", "Réunion annulée"),
     kinds.PROGRAMME: ("Programme of meetings", "Programme des réunions"),
+    kinds.WITHDRAWN_FROM_VIEW: ("Meeting withdrawn from your calendar", "Réunion retirée de votre calendrier"),
+}
+WITHDRAWN_TEXT = {
+    "en": "A meeting you were told of is no longer shared with you: it is taken out of your calendar.",
+    "fr": "Une réunion qui vous avait été annoncée ne vous est plus communiquée : "
+    "elle est retirée de votre calendrier.",
 }
 LABELS = {
     "en": {"when": "When", "where": "Where", "by": "Requested by", "reason": "Reason", "status": "Status"},
@@ -110,34 +117,73 @@ def _programme_sections(message: OutboxMessage, reader: Reader) -> list[Section]
     return sections
 
 
-def compose(message: OutboxMessage) -> EmailMultiAlternatives | None:
-    reader = Reader(message.recipient, message.reader_mission, message.reader_is_staff)
-    meeting = db.session.get(Meeting, message.meeting_id) if message.meeting_id else None
-    if message.kind == kinds.PROGRAMME:
-        sections = _programme_sections(message, reader)
-        english, french = HEADLINES[kinds.PROGRAMME]
-        subject = f"{english} / {french}: {sections[0].headline.split(': ', 1)[1]}"
-    else:
-        if meeting is None or not can_see(reader.actor(), meeting):
-            return None
-        sections = _meeting_sections(message, meeting)
-        english, french = HEADLINES[message.kind]
-        subject = f"{english} / {french}: {meeting.title}"
-    links = _links(message, meeting)
+class Dropped(Exception):
+    """The message is not to be sent: the reason says why."""
+
+
+def _still_its_reader(message: OutboxMessage, meeting: Meeting | None) -> bool:
+    """Whether the address is still one its reader gave: a removed address hears nothing more."""
+    if message.reader_mission:
+        emails, programme = db.session.execute(
+            select(Mission.emails, Mission.daily_programme).where(Mission.code == message.reader_mission)
+        ).one_or_none() or ([], False)
+        return message.recipient in (emails or []) and (message.kind != kinds.PROGRAMME or programme)
+    if message.reader_is_staff:
+        return meeting is not None and meeting.room.venue.desk_email == message.recipient
+    return meeting is not None and message.recipient in {text.strip() for text in meeting.organizers}
+
+
+def _mail(message: OutboxMessage, subject: str, sections: list[Section], links: list[str]) -> EmailMultiAlternatives:
     text = render_template("mail/message.txt", sections=sections, links=links)
     html = render_template("mail/message.html", sections=sections, links=links)
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
     mail = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
-        from_email=sender,
+        from_email=current_app.config["MAIL_DEFAULT_SENDER"],
         to=[message.recipient],
         headers={"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"},
     )
     mail.attach_alternative(html, "text/html")
-    method = kinds.IMIP_METHOD.get(message.kind)
-    if method and meeting is not None and is_booked(meeting):
-        desk = meeting.room.venue.desk_email or sender
-        part = imip(method, render_event(meeting, uid_domain()), desk, meeting.room.venue.name, message.recipient)
+    return mail
+
+
+def _organizer(meeting: Meeting) -> tuple[str, str]:
+    return meeting.room.venue.desk_email or current_app.config["MAIL_DEFAULT_SENDER"], meeting.room.venue.name
+
+
+def compose(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The mail of a queued message, as things are now. Raises Dropped when it is not to be sent."""
+    reader = Reader(message.recipient, message.reader_mission, message.reader_is_staff)
+    meeting = db.session.get(Meeting, message.meeting_id) if message.meeting_id else None
+    if not _still_its_reader(message, meeting):
+        raise Dropped("the address is no longer one its reader gave")
+    if message.kind == kinds.PROGRAMME:
+        sections = _programme_sections(message, reader)
+        english, french = HEADLINES[kinds.PROGRAMME]
+        return _mail(message, f"{english} / {french}: {sections[0].headline.split(': ', 1)[1]}", sections, [])
+    if meeting is None:
+        raise Dropped("the meeting is gone")
+    if message.kind == kinds.WITHDRAWN_FROM_VIEW:
+        if can_see(reader.actor(), meeting):
+            raise Dropped("its reader may see the meeting again")
+        english, french = HEADLINES[message.kind]
+        sections = [Section("en", english, [WITHDRAWN_TEXT["en"]]), Section("fr", french, [WITHDRAWN_TEXT["fr"]])]
+        mail = _mail(message, f"{english} / {french}", sections, [])
+        cancel = bare_cancel(
+            event_uid(meeting.id, uid_domain()), meeting.sequence, *_organizer(meeting), message.recipient, utcnow()
+        )
+        mail.attach_alternative(cancel.decode("utf-8"), "text/calendar; method=CANCEL")
+        return mail
+    if not can_see(reader.actor(), meeting):
+        raise Dropped("its reader may no longer see the meeting")
+    english, french = HEADLINES[message.kind]
+    mail = _mail(
+        message, f"{english} / {french}: {meeting.title}", _meeting_sections(message, meeting), _links(message, meeting)
+    )
+    if message.kind in kinds.IMIP_METHOD and is_booked(meeting):
+        # As the meeting is when the message leaves, whatever change queued it: a meeting called off
+        # is never sent to calendars as a REQUEST.
+        method = "CANCEL" if meeting.status in ("cancelled", "postponed") else "REQUEST"
+        part = imip(method, render_event(meeting, uid_domain()), *_organizer(meeting), message.recipient, utcnow())
         mail.attach_alternative(part.decode("utf-8"), f"text/calendar; method={method}")
     return mail

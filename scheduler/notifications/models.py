@@ -44,6 +44,7 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")
     # Stable across attempts: a receiving server that saw it already can tell.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)

@@ -18,7 +18,7 @@ from ..accounts.service import Actor
 from ..extensions import db
 from ..meetings.calendar import shows_change
 from ..meetings.models import Meeting
-from ..meetings.visibility import can_see, is_booked
+from ..meetings.visibility import can_see, can_see_as, is_booked
 from ..missions.models import Mission
 
 DESK = "meetings desk"
@@ -26,6 +26,9 @@ DESK = "meetings desk"
 REQUEST_RECEIVED, REQUEST_WITHDRAWN = "request_received", "request_withdrawn"
 REQUEST_APPROVED, REQUEST_REJECTED = "request_approved", "request_rejected"
 BOOKED, CHANGED, POSTPONED, CANCELLED = "booked", "changed", "postponed", "cancelled"
+# To a reader who may no longer see a meeting it was told of: the event taken out of its calendar,
+# and nothing else about it (no title, no time).
+WITHDRAWN_FROM_VIEW = "withdrawn_from_view"
 PROGRAMME = "programme"
 IMIP_METHOD = {
     REQUEST_APPROVED: "REQUEST",
@@ -33,6 +36,7 @@ IMIP_METHOD = {
     CHANGED: "REQUEST",
     POSTPONED: "CANCEL",
     CANCELLED: "CANCEL",
+    WITHDRAWN_FROM_VIEW: "CANCEL",
 }
 
 
@@ -72,14 +76,37 @@ def desk_readers(meeting: Meeting) -> list[Reader]:
     return [Reader(desk, staff=True)] if desk else []
 
 
-def participants(meeting: Meeting, only_missions=None) -> list[Reader]:
-    codes = {meeting.requested_by} | (set(meeting.invited_missions) if meeting.visibility == "closed" else set())
+def participants(meeting: Meeting, only_missions=None, invited=None, organizers=None) -> list[Reader]:
+    """The requesting mission, the invited missions (whatever the visibility: a meeting opened to all
+    keeps them told) and organizers written as addresses; `invited`/`organizers` as they were before a change."""
+    invited = meeting.invited_missions if invited is None else invited
+    organizers = meeting.organizers if organizers is None else organizers
+    codes = {meeting.requested_by} | set(invited or [])
     if only_missions is not None:
         codes &= set(only_missions)
     readers = mission_readers(codes)
     if only_missions is None:
-        readers += [Reader(text.strip()) for text in meeting.organizers if is_address(text)]
+        readers += [Reader(text.strip()) for text in organizers or [] if is_address(text)]
     return readers
+
+
+def _lost_sight(meeting: Meeting, changes: dict) -> list[Reader]:
+    """Participants who could see the meeting before this change and may not now (an invitation
+    taken back, a meeting closed, an organizer's address removed): its event leaves their calendars."""
+    if not {"visibility", "invited_missions", "organizers"} & changes.keys():
+        return []
+    before_visibility = changes.get("visibility", [meeting.visibility])[0]
+    before_invited = changes.get("invited_missions", [meeting.invited_missions])[0] or []
+    before_organizers = changes.get("organizers", [meeting.organizers])[0] or []
+    approved = meeting.approved_at is not None
+    now = {reader.address for reader in participants(meeting) if can_see(reader.actor(), meeting)}
+    return [
+        reader
+        for reader in participants(meeting, invited=before_invited, organizers=before_organizers)
+        if reader.address not in now
+        and can_see_as(reader.actor(), meeting, before_visibility, before_invited, approved)
+        and not can_see(reader.actor(), meeting)
+    ]
 
 
 def messages_for_change(meeting: Meeting, action: str, changes: dict) -> list[tuple[Reader, str]]:
@@ -108,4 +135,8 @@ def messages_for_change(meeting: Meeting, action: str, changes: dict) -> list[tu
                 found += [(reader, BOOKED) for reader in participants(meeting, only_missions=added)]
             if shows_change(changes):
                 found += [(reader, CHANGED) for reader in participants(meeting)]
+            # Told of before, but no longer allowed to see it: not filtered below, told nothing new.
+            return [(r, k) for r, k in found if can_see(r.actor(), meeting)] + [
+                (reader, WITHDRAWN_FROM_VIEW) for reader in _lost_sight(meeting, changes)
+            ]
     return [(reader, kind) for reader, kind in found if can_see(reader.actor(), meeting)]
