@@ -93,8 +93,8 @@ def test_meetings_ahead_keep_their_local_time_across_releases(app, client, offic
             {"id": summer["id"]},
         )
         db.session.commit()
-    status = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "status"])
-    assert "tz database in use: 2024b" in status.stdout, status.stdout
+    status = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "status", "--check"])
+    assert status.returncode == 1 and "tz database in use: 2024b" in status.stdout, status.stdout
     assert (
         "5 meeting(s) ahead placed with 2026f" in status.stdout
         and "1 meeting(s) ahead placed with unknown" in status.stdout
@@ -125,7 +125,7 @@ def test_meetings_ahead_keep_their_local_time_across_releases(app, client, offic
         meeting(client, officer, winter)["sequence"] == 0
         and history(client, officer, winter)[-1]["action"] != "retimed"
     )
-    again_status = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "status"])
+    again_status = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "status", "--check"])
     assert again_status.stdout == status.stdout  # nothing recomputed, not even the meeting without wall times
 
     recomputed = under_previous_release(app, ["-m", "flask", "--app", "wsgi", "timezones", "recompute"])
@@ -174,7 +174,8 @@ def test_meetings_ahead_keep_their_local_time_across_releases(app, client, offic
 def test_meetings_placed_with_the_release_in_use_are_left_alone(app, client, officer, admin):
     add_venue(client, admin, officer, "ASU", ZONE, "CR-ASU")
     created = book(client, officer, room="CR-ASU", start="2027-07-15T10:00", end="2027-07-15T12:00")
-    assert "every meeting ahead was placed with it" in app.test_cli_runner().invoke(args=["timezones", "status"]).output
+    status = app.test_cli_runner().invoke(args=["timezones", "status", "--check"])
+    assert status.exit_code == 0 and "every meeting ahead was placed with it" in status.output
     result = app.test_cli_runner().invoke(args=["timezones", "recompute"])
     assert result.exit_code == 0, result.output
     assert "0 meeting(s) ahead placed with another release" in result.output

@@ -14,7 +14,8 @@ timezones_cli = AppGroup("timezones", help="The tz database and the meetings it 
 
 
 @timezones_cli.command("status")
-def status_command():
+@click.option("--check", is_flag=True, help="exit with status 1 if meetings ahead wait for a recompute (monitoring)")
+def status_command(check):
     """Which tz database is in use, and how many meetings ahead another release placed."""
     click.echo(f"tz database in use: {tz_database.VERSION} (the tzdata {tzdata.__version__} package)")
     counts = stale_counts()
@@ -22,6 +23,8 @@ def status_command():
         click.echo("every meeting ahead was placed with it")
     for release, count in sorted(counts.items()):
         click.echo(f"{count} meeting(s) ahead placed with {release}: run `flask timezones recompute`")
+    if check and counts:
+        sys.exit(1)
 
 
 def _when(moment) -> str:
