@@ -43,22 +43,24 @@ def _event(uid, summary, status, sequence, start, end, description="", location=
     }
 
 
+def _event_of_component(component, start: datetime, end: datetime) -> dict:
+    """An icalendar VEVENT's fields, with the start and end its reader computed."""
+    return _event(
+        component["UID"],
+        component["SUMMARY"],
+        component["STATUS"],
+        component.get("SEQUENCE", 0),
+        start,
+        end,
+        component.get("DESCRIPTION", ""),
+        component.get("LOCATION", ""),
+    )
+
+
 def read_with_icalendar(feed: bytes) -> list[dict]:
     calendar = icalendar.Calendar.from_ical(feed)
     occurrences = recurring_ical_events.of(calendar).between(datetime(1900, 1, 1), datetime(2999, 1, 1))
-    return [
-        _event(
-            e["UID"],
-            e["SUMMARY"],
-            e["STATUS"],
-            e.get("SEQUENCE", 0),
-            e["DTSTART"].dt,
-            e["DTEND"].dt,
-            e.get("DESCRIPTION", ""),
-            e.get("LOCATION", ""),
-        )
-        for e in occurrences
-    ]
+    return [_event_of_component(e, e["DTSTART"].dt, e["DTEND"].dt) for e in occurrences]
 
 
 def read_with_vobject(feed: bytes) -> list[dict]:
@@ -194,19 +196,7 @@ def read_with_one_yearly_pair(feed: bytes) -> list[dict]:
         wall = value.replace(tzinfo=None)
         return (wall - zones[prop.params["TZID"]].offset(wall)).replace(tzinfo=timezone.utc)
 
-    return [
-        _event(
-            e["UID"],
-            e["SUMMARY"],
-            e["STATUS"],
-            e.get("SEQUENCE", 0),
-            moment(e["DTSTART"]),
-            moment(e["DTEND"]),
-            e.get("DESCRIPTION", ""),
-            e.get("LOCATION", ""),
-        )
-        for e in parsed.walk("VEVENT")
-    ]
+    return [_event_of_component(e, moment(e["DTSTART"]), moment(e["DTEND"])) for e in parsed.walk("VEVENT")]
 
 
 READERS = {

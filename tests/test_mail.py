@@ -58,6 +58,13 @@ def france(app):
     return bearer(make_token(app, "mission", "Permanent Mission of France", mission="FRA"))
 
 
+def closed_for_belgium(client, officer, day: str = "2027-06-14", **more) -> dict:
+    """A closed meeting Belgium is invited to: Belgium hears of it by mail."""
+    return book(
+        client, officer, visibility="closed", invited_missions=["BEL"], start=f"{day}T10:00", end=f"{day}T12:00", **more
+    )
+
+
 def set_addresses(client, headers, code, *addresses, **more):
     response = client.patch(f"/api/v1/missions/{code}", json={"emails": list(addresses), **more}, headers=headers)
     assert response.status_code == 200, response.json
@@ -151,16 +158,7 @@ def test_with_the_server_down_every_message_arrives_once_it_is_back(app, client,
     smtp.stop()
     # A burst: eight closed meetings Belgium is invited to, one of them changed three times.
     booked = [
-        book(
-            client,
-            officer,
-            title=f"Consultations {n}",
-            visibility="closed",
-            invited_missions=["BEL"],
-            start=f"2027-06-{14 + n:02d}T10:00",
-            end=f"2027-06-{14 + n:02d}T12:00",
-        )
-        for n in range(8)
+        closed_for_belgium(client, officer, f"2027-06-{14 + n:02d}", title=f"Consultations {n}") for n in range(8)
     ]
     assert sent(app) == 0  # nothing reached a server
     for title in ("Consultations 0 (moved)", "Consultations 0 (moved again)", "Consultations 0 (final)"):
@@ -184,9 +182,7 @@ def test_with_the_server_down_every_message_arrives_once_it_is_back(app, client,
 
 def test_without_a_mail_server_each_message_is_an_eml_file(app, client, officer, mission):
     set_addresses(client, mission, "BEL", BEL)
-    created = book(
-        client, officer, visibility="closed", invited_missions=["BEL"], start="2027-06-14T10:00", end="2027-06-14T12:00"
-    )
+    created = closed_for_belgium(client, officer)
     assert sent(app) == 1
     [path] = Path(app.config["MAIL_DIR"]).glob("*.eml")
     try:
@@ -366,9 +362,7 @@ def test_a_mission_sets_its_addresses_on_its_page_and_staff_see_the_outbox(app, 
 
     sign_in(client, officer_token)
     officer = bearer(officer_token)
-    book(
-        client, officer, visibility="closed", invited_missions=["BEL"], start="2027-06-14T10:00", end="2027-06-14T12:00"
-    )
+    closed_for_belgium(client, officer)
     page = client.get("/console/outbox")
     assert page.status_code == 200
     assert f"{BEL} (BEL)" in text_of(page.text) and "queued" in text_of(page.text)
@@ -376,9 +370,7 @@ def test_a_mission_sets_its_addresses_on_its_page_and_staff_see_the_outbox(app, 
 
 def test_an_address_removed_before_its_message_leaves_gets_nothing(app, client, officer, mission):
     set_addresses(client, mission, "BEL", BEL)
-    book(
-        client, officer, visibility="closed", invited_missions=["BEL"], start="2027-06-14T10:00", end="2027-06-14T12:00"
-    )
+    closed_for_belgium(client, officer)
     set_addresses(client, mission, "BEL", "new@mission.example.org")
     assert sent(app) == 0
     [message] = client.get("/api/v1/outbox", headers=officer).json
@@ -425,9 +417,7 @@ def _eml_of(app, message_id: str) -> bytes:
 
 def test_a_meeting_called_off_is_never_sent_to_calendars_as_a_request(app, client, officer, mission):
     set_addresses(client, mission, "BEL", BEL)
-    created = book(
-        client, officer, visibility="closed", invited_missions=["BEL"], start="2027-06-14T10:00", end="2027-06-14T12:00"
-    )
+    created = closed_for_belgium(client, officer)
     path = f"/api/v1/meetings/{created['id']}"
     sent(app)
     client.post(f"{path}/postpone", json={"reason": "Later"}, headers=officer)
@@ -450,9 +440,7 @@ def test_a_claim_that_ran_out_is_another_workers_and_the_first_sends_nothing(
     from scheduler.notifications import sending
 
     set_addresses(client, mission, "BEL", BEL)
-    book(
-        client, officer, visibility="closed", invited_missions=["BEL"], start="2027-06-14T10:00", end="2027-06-14T12:00"
-    )
+    closed_for_belgium(client, officer)
     with app.app_context():
         [first] = sending._claim(sending.utcnow(), "worker-a")
         clock.advance(sending.CLAIM.total_seconds() + 1)  # worker A hung past its claim
@@ -467,14 +455,7 @@ def test_a_message_that_cannot_be_made_is_failed_and_the_others_go(app, client, 
 
     set_addresses(client, mission, "BEL", BEL)
     for day in ("14", "15", "16"):
-        book(
-            client,
-            officer,
-            visibility="closed",
-            invited_missions=["BEL"],
-            start=f"2027-06-{day}T10:00",
-            end=f"2027-06-{day}T12:00",
-        )
+        closed_for_belgium(client, officer, f"2027-06-{day}")
     made = sending.compose
 
     def compose(message):
@@ -490,15 +471,7 @@ def test_a_message_that_cannot_be_made_is_failed_and_the_others_go(app, client, 
 
 def test_a_renamed_room_tells_those_told_of_its_meetings(app, client, officer, mission):
     set_addresses(client, mission, "BEL", BEL)
-    created = book(
-        client,
-        officer,
-        room="CR-1",
-        visibility="closed",
-        invited_missions=["BEL"],
-        start="2027-06-14T10:00",
-        end="2027-06-14T12:00",
-    )
+    created = closed_for_belgium(client, officer, room="CR-1")
     book(client, officer, room="CR-1", start="2027-06-15T10:00", end="2027-06-15T12:00")  # nobody told of it
     sent(app)
     assert client.patch("/api/v1/rooms/CR-1", json={"name": "Conference Room One"}, headers=officer).status_code == 200

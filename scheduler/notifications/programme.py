@@ -12,27 +12,18 @@ from ..clock import utcnow
 from ..conflicts import working_days_from
 from ..extensions import db
 from ..meetings.models import HOLDING_STATUSES, Meeting
-from ..meetings.visibility import visible_condition
 from ..missions.models import Mission
-from ..rooms.models import Room
-from ..times import local_days_utc, to_local
+from ..times import to_local
 from ..venues.models import Venue
+from ..web.agenda import day_bounds, meetings_between
 from .models import OutboxMessage
 from .outbox import queue
 from .recipients import PROGRAMME, Reader
 
 
 def programme_meetings(venue: Venue, day: date, reader: Reader) -> list[Meeting]:
-    """The meetings held at the venue that day that the reader may see, in order."""
-    start, end = local_days_utc(day, day, venue.timezone)
-    query = (
-        select(Meeting)
-        .join(Room, Meeting.room_id == Room.id)
-        .where(Room.venue_id == venue.id, Meeting.start >= start, Meeting.start < end)
-        .where(Meeting.status.in_(HOLDING_STATUSES), visible_condition(reader.actor()))
-        .order_by(Meeting.start, Meeting.id)
-    )
-    return db.session.scalars(query).unique().all()
+    """The meetings held at the venue that day that the reader may see, as the Journal lists them."""
+    return meetings_between(venue, *day_bounds(venue, day), reader.actor(), HOLDING_STATUSES)
 
 
 def queue_programmes(now: datetime | None = None) -> int:
